@@ -1,0 +1,199 @@
+package io.github.sshfleet;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.sshfleet.config.ConfigLoader;
+import io.github.sshfleet.config.ConfigProblem;
+import io.github.sshfleet.config.FleetConfig;
+import io.github.sshfleet.config.HostKeyPolicy;
+import io.github.sshfleet.fleet.Fanout;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.fleet.MachineStore;
+import io.github.sshfleet.mcp.StdioTransport;
+import io.github.sshfleet.mcp.ToolServer;
+import io.github.sshfleet.ssh.CommandRunner;
+import io.github.sshfleet.ssh.ConnectionPool;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.server.McpSyncServer;
+
+/**
+ * Entry point. With no arguments: the stdio MCP server. Stdout carries JSON-RPC only, so the real stdout is taken
+ * for the transport before anything else runs and System.out is pointed at stderr for the rest of the process.
+ */
+public final class Main {
+
+    private static final String USAGE = """
+            ssh-fleet %s: an MCP server that manages a fleet of machines over SSH (stdio transport).
+
+            Usage:
+              java -jar ssh-fleet.jar                 run the MCP server on stdin/stdout
+              java -jar ssh-fleet.jar --check-config  load config and hosts file, print machines and problems
+                                                      (exit 1 if there are errors)
+              java -jar ssh-fleet.jar --version       print the version
+              java -jar ssh-fleet.jar --help          this text
+
+            Config: $SSH_FLEET_CONFIG, else ~/.ssh-fleet/config.yaml (see config.example.yaml).
+            Logs go to stderr; level from $SSH_FLEET_LOG (trace, debug, info, warn, error; default info).
+            """;
+
+    private Main() {}
+
+    public static void main(String[] argv) {
+        OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
+        PrintStream console = System.out;
+        configureLogging(System.getenv("SSH_FLEET_LOG"));
+        String mode = argv.length == 0 ? "" : argv[0];
+        if (argv.length > 1 || !Set.of("", "--help", "-h", "--version", "--check-config").contains(mode)) {
+            System.err.printf(USAGE, version());
+            System.exit(2);
+        }
+        switch (mode) {
+            case "--help", "-h" -> {
+                console.printf(USAGE, version());
+                return;
+            }
+            case "--version" -> {
+                console.println("ssh-fleet " + version());
+                return;
+            }
+            case "--check-config" -> System.exit(checkConfig(console));
+            default -> {
+                System.setOut(System.err); // from here on, a stray print cannot corrupt the protocol
+                serve(protocolOut);
+            }
+        }
+    }
+
+    static Path home() {
+        String env = System.getenv("HOME");
+        return Path.of(env != null && !env.isBlank() ? env : System.getProperty("user.home"));
+    }
+
+    private static void serve(OutputStream protocolOut) {
+        Logger log = LoggerFactory.getLogger(Main.class);
+        Path home = home();
+        ConfigLoader.Loaded loaded = ConfigLoader.load(System.getenv(), home);
+        FleetConfig config = loaded.config();
+        loaded.problems().forEach(p -> log.warn("config: {}", p));
+        if (config.source().isEmpty()) {
+            log.warn("no config at {}: starting with no machines. {}", ConfigLoader.configPath(System.getenv(), home),
+                    MachineStore.SETUP_HINT);
+        }
+        if (config.hostKeyPolicy() == HostKeyPolicy.OFF) {
+            log.warn("host_key_policy is OFF: host keys are NOT verified; anyone on the path can impersonate a machine");
+        }
+        MachineStore machines = new MachineStore(config, home);
+        machines.loadHostsFile().forEach(p -> log.warn("hosts: {}", p));
+        ConnectionPool pool = new ConnectionPool(config);
+        machines.onInvalidated(pool::invalidate);
+        FleetServices fleet = new FleetServices(config, machines, pool, new CommandRunner(pool, config),
+                new Fanout(config.maxParallelHosts()));
+
+        McpJsonMapper json = McpJsonDefaults.getMapper();
+        StdioTransport transport = new StdioTransport(json, System.in, protocolOut);
+        McpSyncServer server = ToolServer.start(fleet, transport, json, version());
+        log.info("ssh-fleet {} ready: {} machines from {}", version(), machines.machines().size(), config.authFile());
+        if (config.statusUrl() != null || config.ownersUrl() != null) {
+            Thread t = new Thread(machines::refreshMetadata, "ssh-fleet-metadata");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        AtomicBoolean stopped = new AtomicBoolean();
+        Runnable shutdown = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                log.info("shutting down: closing {} pooled sessions", machines.machines().size());
+                try {
+                    server.close();
+                } catch (RuntimeException e) {
+                    log.debug("server close", e);
+                }
+                fleet.close();
+            }
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "ssh-fleet-shutdown"));
+        try {
+            while (!transport.awaitInputEnd(1, TimeUnit.HOURS)) {
+                // stdin still open: keep serving
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("stdin closed");
+        shutdown.run();
+        System.exit(0);
+    }
+
+    private static int checkConfig(PrintStream out) {
+        Path home = home();
+        Map<String, String> env = System.getenv();
+        ConfigLoader.Loaded loaded = ConfigLoader.load(env, home);
+        FleetConfig c = loaded.config();
+        out.println("config:         " + c.source().map(Path::toString)
+                .orElse("(none at " + ConfigLoader.configPath(env, home) + "; using defaults)"));
+        out.println("hosts file:     " + c.authFile());
+        out.println("known_hosts:    " + c.knownHosts() + " (host_key_policy: " + c.hostKeyPolicy().configName() + ")");
+        out.println("timeouts:       connect " + c.connectTimeout().toMillis() + " ms, command "
+                + c.commandTimeout().toSeconds() + " s, idle " + c.idleTimeout().toSeconds() + " s");
+        out.println("output cap:     " + c.maxOutputBytes() + " bytes per stream per host");
+        MachineStore store = new MachineStore(c, home);
+        List<ConfigProblem> problems = new java.util.ArrayList<>(loaded.problems());
+        problems.addAll(store.loadHostsFile());
+        if (c.statusUrl() != null || c.ownersUrl() != null) {
+            store.refreshMetadata().forEach(w -> problems.add(ConfigProblem.warning("metadata", w)));
+        }
+        List<Machine> machines = store.machines();
+        out.println("machines:       " + machines.size());
+        for (Machine m : machines) {
+            out.println("  " + m.name() + "\t" + m.username() + "@" + m.address() + "\tauth=" + m.authKind()
+                    + (m.metadata().isEmpty() ? "" : "\t" + m.metadata()));
+        }
+        if (c.hostKeyPolicy() == HostKeyPolicy.OFF) {
+            problems.add(ConfigProblem.warning("host_key_policy", "off: host keys are not verified"));
+        }
+        if (problems.isEmpty()) {
+            out.println("no problems found");
+        } else {
+            out.println("problems:");
+            problems.forEach(p -> out.println("  " + p));
+        }
+        return problems.stream().anyMatch(ConfigProblem::isError) ? 1 : 0;
+    }
+
+    /** slf4j-simple reads these once, when the first logger is created: so this runs first. */
+    private static void configureLogging(String level) {
+        String l = level == null || level.isBlank() ? "info" : level.strip().toLowerCase();
+        if (!Set.of("trace", "debug", "info", "warn", "error", "off").contains(l)) {
+            l = "info";
+        }
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", l);
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        // MINA and Reactor are chatty at info; their warnings still show.
+        if (!l.equals("trace") && !l.equals("debug")) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.sshd", "warn");
+            System.setProperty("org.slf4j.simpleLogger.log.io.modelcontextprotocol", "warn");
+            System.setProperty("org.slf4j.simpleLogger.log.reactor", "warn");
+        }
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
+    }
+}

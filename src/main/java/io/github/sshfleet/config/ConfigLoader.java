@@ -1,0 +1,232 @@
+package io.github.sshfleet.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/**
+ * Reads config.yaml into a {@link FleetConfig}. Every problem is collected (with file:line) rather than stopping at
+ * the first; a bad value falls back to its default so the server still starts, and {@code --check-config} reports it.
+ * The YAML is only composed into nodes (never constructed into objects), which keeps line numbers and is safe.
+ */
+public final class ConfigLoader {
+
+    /** The config that was loaded and everything wrong with it. */
+    public record Loaded(FleetConfig config, List<ConfigProblem> problems) {
+        public boolean hasErrors() {
+            return problems.stream().anyMatch(ConfigProblem::isError);
+        }
+    }
+
+    /** Keys later capabilities own: accepted quietly here so enabling them does not warn. */
+    private static final Set<String> RESERVED_KEYS = Set.of("guide_output_dir", "local_root", "shell_idle_timeout",
+            "async_after", "tools", "ssh_config", "use_ssh_config", "allow_adhoc_hosts");
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
+
+    private final Path home;
+    private final List<ConfigProblem> problems = new ArrayList<>();
+
+    private ConfigLoader(Path home) {
+        this.home = home;
+    }
+
+    /** Where the config lives: $SSH_FLEET_CONFIG, else ~/.ssh-fleet/config.yaml. */
+    public static Path configPath(Map<String, String> env, Path home) {
+        String explicit = env.get("SSH_FLEET_CONFIG");
+        if (explicit != null && !explicit.isBlank()) {
+            return expand(explicit.trim(), home);
+        }
+        return home.resolve(".ssh-fleet").resolve("config.yaml");
+    }
+
+    public static Loaded load(Map<String, String> env, Path home) {
+        return new ConfigLoader(home).read(configPath(env, home), env.containsKey("SSH_FLEET_CONFIG"));
+    }
+
+    /** Loads one file; a missing file is fine (defaults) unless it was named explicitly. */
+    public static Loaded load(Path file, boolean explicit, Path home) {
+        return new ConfigLoader(home).read(file, explicit);
+    }
+
+    private Loaded read(Path file, boolean explicit) {
+        FleetConfig d = FleetConfig.defaults(home);
+        if (!Files.exists(file)) {
+            if (explicit) {
+                problems.add(ConfigProblem.error(file.toString(), "SSH_FLEET_CONFIG names this file but it does not exist"));
+            }
+            return new Loaded(d, List.copyOf(problems));
+        }
+        MappingNode root;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            Node node = new Yaml(new SafeConstructor(new LoaderOptions())).compose(reader);
+            if (node == null) {
+                return new Loaded(withSource(d, file), List.copyOf(problems)); // empty file: all defaults
+            }
+            if (!(node instanceof MappingNode mapping)) {
+                problems.add(ConfigProblem.error(file.toString(), "expected a mapping of keys (auth_file: ..., ...)"));
+                return new Loaded(withSource(d, file), List.copyOf(problems));
+            }
+            root = mapping;
+        } catch (IOException | RuntimeException e) {
+            problems.add(ConfigProblem.error(file.toString(), "cannot parse YAML: " + e.getMessage().replace('\n', ' ')));
+            return new Loaded(withSource(d, file), List.copyOf(problems));
+        }
+
+        Path authFile = d.authFile();
+        String statusUrl = null;
+        String ownersUrl = null;
+        int defaultPort = d.defaultPort();
+        Path knownHosts = d.knownHosts();
+        HostKeyPolicy policy = d.hostKeyPolicy();
+        Duration connect = d.connectTimeout();
+        Duration command = d.commandTimeout();
+        Duration idle = d.idleTimeout();
+        Duration keepalive = d.keepaliveInterval();
+        Duration metadata = d.metadataTimeout();
+        int maxOutput = d.maxOutputBytes();
+        int maxChannels = d.maxChannelsPerHost();
+        int maxParallel = d.maxParallelHosts();
+
+        for (NodeTuple tuple : root.getValue()) {
+            String where = file + ":" + (tuple.getKeyNode().getStartMark().getLine() + 1);
+            if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
+                problems.add(ConfigProblem.error(where, "keys must be plain names"));
+                continue;
+            }
+            String key = keyNode.getValue();
+            if (!(tuple.getValueNode() instanceof ScalarNode valueNode)) {
+                if (!RESERVED_KEYS.contains(key)) {
+                    problems.add(ConfigProblem.error(where, key + ": expected a single value"));
+                }
+                continue;
+            }
+            String v = valueNode.getValue().trim();
+            switch (key) {
+                case "auth_file" -> authFile = nonEmpty(where, key, v) ? relativeTo(file, expand(v, home)) : authFile;
+                case "status_url" -> statusUrl = v.isEmpty() ? null : v;
+                case "owners_url" -> ownersUrl = v.isEmpty() ? null : v;
+                case "known_hosts" -> knownHosts = nonEmpty(where, key, v) ? relativeTo(file, expand(v, home)) : knownHosts;
+                case "default_port" -> defaultPort = integer(where, key, v, 1, 65535, defaultPort);
+                case "host_key_policy" -> {
+                    Optional<HostKeyPolicy> p = HostKeyPolicy.parse(v);
+                    if (p.isPresent()) {
+                        policy = p.get();
+                    } else {
+                        problems.add(ConfigProblem.error(where, "host_key_policy: '" + v
+                                + "' is not one of accept-new, strict, off"));
+                    }
+                }
+                case "connect_timeout" -> connect = duration(where, key, v, connect);
+                case "command_timeout" -> command = duration(where, key, v, command);
+                case "idle_timeout" -> idle = duration(where, key, v, idle);
+                case "keepalive_interval" -> keepalive = duration(where, key, v, keepalive);
+                case "metadata_timeout" -> metadata = duration(where, key, v, metadata);
+                case "max_output_bytes" -> maxOutput = integer(where, key, v, 1024, 16 * 1024 * 1024, maxOutput);
+                // Below OpenSSH's default MaxSessions (10), so a burst queues here instead of failing there.
+                case "max_channels_per_host" -> maxChannels = integer(where, key, v, 1, 64, maxChannels);
+                case "max_parallel_hosts" -> maxParallel = integer(where, key, v, 1, 256, maxParallel);
+                default -> {
+                    if (!RESERVED_KEYS.contains(key)) {
+                        problems.add(ConfigProblem.warning(where, "unknown key '" + key + "' ignored"));
+                    }
+                }
+            }
+        }
+        FleetConfig config = new FleetConfig(Optional.of(file), authFile, statusUrl, ownersUrl, defaultPort,
+                knownHosts, policy, connect, command, idle, keepalive, metadata, maxOutput, maxChannels, maxParallel);
+        return new Loaded(config, List.copyOf(problems));
+    }
+
+    private static FleetConfig withSource(FleetConfig d, Path file) {
+        return new FleetConfig(Optional.of(file), d.authFile(), d.statusUrl(), d.ownersUrl(), d.defaultPort(),
+                d.knownHosts(), d.hostKeyPolicy(), d.connectTimeout(), d.commandTimeout(), d.idleTimeout(),
+                d.keepaliveInterval(), d.metadataTimeout(), d.maxOutputBytes(), d.maxChannelsPerHost(),
+                d.maxParallelHosts());
+    }
+
+    private boolean nonEmpty(String where, String key, String v) {
+        if (v.isEmpty()) {
+            problems.add(ConfigProblem.error(where, key + ": empty value"));
+            return false;
+        }
+        return true;
+    }
+
+    private int integer(String where, String key, String v, int min, int max, int fallback) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        problems.add(ConfigProblem.error(where, key + ": '" + v + "' must be an integer from " + min + " to " + max
+                + "; using " + fallback));
+        return fallback;
+    }
+
+    private Duration duration(String where, String key, String v, Duration fallback) {
+        Optional<Duration> parsed = parseDuration(v);
+        if (parsed.isPresent() && !parsed.get().isZero()) {
+            return parsed.get();
+        }
+        problems.add(ConfigProblem.error(where, key + ": '" + v
+                + "' is not a positive duration (seconds, or with a unit: 500ms, 30s, 5m, 1h); using "
+                + fallback.toSeconds() + "s"));
+        return fallback;
+    }
+
+    /** Plain numbers are seconds; "ms", "s", "m", "h" suffixes are accepted. */
+    public static Optional<Duration> parseDuration(String v) {
+        Matcher m = DURATION.matcher(v.trim());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        double n = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        double millis = switch (unit) {
+            case "ms" -> n;
+            case "m" -> n * 60_000;
+            case "h" -> n * 3_600_000;
+            default -> n * 1000;
+        };
+        return Optional.of(Duration.ofMillis(Math.round(millis)));
+    }
+
+    /** Relative paths in config.yaml are relative to the directory that holds it, not to wherever the client ran us. */
+    private static Path relativeTo(Path configFile, Path p) {
+        Path dir = configFile.toAbsolutePath().getParent();
+        return p.isAbsolute() || dir == null ? p : dir.resolve(p).normalize();
+    }
+
+    /** Expands a leading ~ to the home directory; relative paths stay relative to the working directory. */
+    public static Path expand(String path, Path home) {
+        if (path.equals("~")) {
+            return home;
+        }
+        if (path.startsWith("~/")) {
+            return home.resolve(path.substring(2));
+        }
+        return Path.of(path);
+    }
+}

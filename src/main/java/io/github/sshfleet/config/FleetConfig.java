@@ -1,0 +1,42 @@
+package io.github.sshfleet.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The effective configuration, validated once by {@link ConfigLoader}. Immutable: nothing re-reads config inside a
+ * tool; {@code reload_machines} re-reads only the hosts file and metadata.
+ *
+ * @param source          the config.yaml that was read, empty when none exists (the server still starts)
+ * @param authFile        the hosts file (TSV)
+ * @param statusUrl       http(s) URL or local path of machine status JSON keyed by IP, or null
+ * @param ownersUrl       http(s) URL or local path of owners JSON keyed by IP, or null
+ * @param maxOutputBytes  per stream, per host: what the model is shown of stdout and of stderr
+ */
+public record FleetConfig(
+        Optional<Path> source,
+        Path authFile,
+        String statusUrl,
+        String ownersUrl,
+        int defaultPort,
+        Path knownHosts,
+        HostKeyPolicy hostKeyPolicy,
+        Duration connectTimeout,
+        Duration commandTimeout,
+        Duration idleTimeout,
+        Duration keepaliveInterval,
+        Duration metadataTimeout,
+        int maxOutputBytes,
+        int maxChannelsPerHost,
+        int maxParallelHosts) {
+
+    /** The defaults, relative to a home directory (tests pass their own). */
+    public static FleetConfig defaults(Path home) {
+        Path dir = home.resolve(".ssh-fleet");
+        return new FleetConfig(Optional.empty(), dir.resolve("hosts.tsv"), null, null, 22,
+                dir.resolve("known_hosts"), HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(10),
+                Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(15), Duration.ofSeconds(5),
+                64 * 1024, 8, 32);
+    }
+}

@@ -1,0 +1,51 @@
+package io.github.sshfleet.config;
+
+import java.util.Objects;
+
+/**
+ * One machine line of the hosts file: {@code name<TAB>address[:port]<TAB>user[:password][<TAB>key=...][<TAB>passphrase=...]}.
+ *
+ * @param port     0 when the line names none (the config's default_port applies)
+ * @param password null for key-only machines
+ * @param keyFile  null for password machines; already ~-expanded
+ * @param line     1-based line number in the file, 0 for machines that never came from a file
+ */
+public record HostEntry(String name, String address, int port, String username, String password, String keyFile,
+                        String passphrase, int line) {
+
+    public HostEntry {
+        Objects.requireNonNull(name);
+        Objects.requireNonNull(address);
+        Objects.requireNonNull(username);
+    }
+
+    /** The line as it is written back to the hosts file. */
+    public String toLine() {
+        StringBuilder sb = new StringBuilder(name).append('\t').append(formatAddress(address, port)).append('\t')
+                .append(username);
+        if (password != null) {
+            sb.append(':').append(password);
+        }
+        if (keyFile != null) {
+            sb.append("\tkey=").append(keyFile);
+        }
+        if (passphrase != null) {
+            sb.append("\tpassphrase=").append(passphrase);
+        }
+        return sb.toString();
+    }
+
+    static String formatAddress(String address, int port) {
+        if (port == 0) {
+            return address;
+        }
+        return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+    }
+
+    /** Never prints secrets: records are logged. */
+    @Override
+    public String toString() {
+        return "HostEntry[" + name + " " + formatAddress(address, port) + " " + username
+                + (password != null ? " password=***" : "") + (keyFile != null ? " key=" + keyFile : "") + "]";
+    }
+}

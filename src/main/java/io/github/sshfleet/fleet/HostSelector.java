@@ -1,0 +1,114 @@
+package io.github.sshfleet.fleet;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.github.sshfleet.FleetException;
+
+/**
+ * Turns a tool's {@code host} argument into machines: a name or IP (case-insensitive), a list of them, a
+ * comma-separated string, a glob ({@code web-*}, {@code db-?}) or {@code all}. Order follows the argument, then the
+ * hosts file; a machine selected twice runs once.
+ */
+public final class HostSelector {
+
+    private HostSelector() {}
+
+    public static List<Machine> select(Object hostArg, List<Machine> machines) {
+        List<String> refs = new ArrayList<>();
+        if (hostArg instanceof String s) {
+            for (String part : s.split(",")) {
+                if (!part.isBlank()) {
+                    refs.add(part.strip());
+                }
+            }
+        } else if (hostArg instanceof List<?> list) {
+            for (Object o : list) {
+                if (!(o instanceof String s) || s.isBlank()) {
+                    throw FleetException.badArgument("host: every list item must be a machine name, IP or glob");
+                }
+                refs.add(s.strip());
+            }
+        }
+        if (refs.isEmpty()) {
+            throw FleetException.badArgument("host: give a machine name or IP, a list, a glob like 'web-*', or 'all'");
+        }
+        Map<String, Machine> picked = new LinkedHashMap<>();
+        for (String ref : refs) {
+            List<Machine> matched = match(ref, machines);
+            if (matched.isEmpty()) {
+                throw unknown(ref, machines);
+            }
+            matched.forEach(m -> picked.putIfAbsent(m.name(), m));
+        }
+        return List.copyOf(picked.values());
+    }
+
+    /** Exactly one machine, for tools that act on a single host. */
+    public static Machine one(String ref, List<Machine> machines) {
+        if (ref == null || ref.isBlank()) {
+            throw FleetException.badArgument("host: give a machine name or IP");
+        }
+        List<Machine> matched = match(ref.strip(), machines);
+        if (matched.isEmpty()) {
+            throw unknown(ref, machines);
+        }
+        if (matched.size() > 1) {
+            throw FleetException.badArgument("host '" + ref + "' matches " + matched.size()
+                    + " machines; this tool takes exactly one: " + names(matched));
+        }
+        return matched.get(0);
+    }
+
+    static List<Machine> match(String ref, List<Machine> machines) {
+        if (ref.equalsIgnoreCase("all")) {
+            return machines;
+        }
+        if (ref.contains("*") || ref.contains("?")) {
+            Pattern glob = glob(ref);
+            return machines.stream().filter(m -> glob.matcher(m.name()).matches()).toList();
+        }
+        // Names first: a machine named like another's IP is unusual, but the name is what the agent meant.
+        for (Machine m : machines) {
+            if (m.name().equalsIgnoreCase(ref)) {
+                return List.of(m);
+            }
+        }
+        String lowered = ref.toLowerCase(Locale.ROOT);
+        return machines.stream()
+                .filter(m -> m.host().toLowerCase(Locale.ROOT).equals(lowered)
+                        || m.address().toLowerCase(Locale.ROOT).equals(lowered))
+                .toList();
+    }
+
+    private static Pattern glob(String ref) {
+        StringBuilder re = new StringBuilder();
+        for (char c : ref.toCharArray()) {
+            switch (c) {
+                case '*' -> re.append(".*");
+                case '?' -> re.append('.');
+                default -> re.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE);
+    }
+
+    private static FleetException unknown(String ref, List<Machine> machines) {
+        if (machines.isEmpty()) {
+            return new FleetException(FleetException.Kind.UNKNOWN_HOST, "unknown host '" + ref
+                    + "': no machines are configured. " + MachineStore.SETUP_HINT);
+        }
+        return new FleetException(FleetException.Kind.UNKNOWN_HOST, "unknown host '" + ref + "'; known: "
+                + names(machines) + ". Use list_machines to see addresses, or add_host to register a new machine.");
+    }
+
+    static String names(List<Machine> machines) {
+        int limit = 40;
+        String shown = String.join(", ", machines.stream().limit(limit).map(Machine::name).toList());
+        return machines.size() > limit ? shown + ", ... (" + machines.size() + " in all)" : shown;
+    }
+}

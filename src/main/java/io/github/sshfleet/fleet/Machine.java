@@ -1,0 +1,54 @@
+package io.github.sshfleet.fleet;
+
+import java.util.Map;
+
+/**
+ * A machine the fleet can reach. Equality covers address and credentials, so a reload can tell which pooled
+ * sessions have become stale. {@link #toString()} never prints secrets.
+ *
+ * @param port      effective port (the hosts line's, else default_port)
+ * @param password  login password, also fed to sudo; null for key-only machines
+ * @param metadata  status/owner data keyed as in the reference (hostname, version, os_version, machine_state, owner)
+ */
+public record Machine(String name, String host, int port, String username, String password, String keyFile,
+                      String passphrase, Origin origin, String source, Map<String, Object> metadata) {
+
+    /** Where the machine came from: the hosts file (permanent) or add_host(permanent=false) (this process only). */
+    public enum Origin { HOSTS_FILE, TEMPORARY }
+
+    public Machine {
+        metadata = Map.copyOf(metadata);
+    }
+
+    /** host:port as ssh would print it: [v6]:port for IPv6. */
+    public String address() {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    public String authKind() {
+        return keyFile != null ? "key" : "password";
+    }
+
+    /** The pool keys sessions by this: a change in any of it means the old session must not be reused. */
+    public ConnectionKey connectionKey() {
+        return new ConnectionKey(host, port, username, password, keyFile, passphrase);
+    }
+
+    public Machine withMetadata(Map<String, Object> newMetadata) {
+        return new Machine(name, host, port, username, password, keyFile, passphrase, origin, source, newMetadata);
+    }
+
+    /** Identity of a connection: same key, same authenticated session. Secrets masked in toString. */
+    public record ConnectionKey(String host, int port, String username, String password, String keyFile,
+                                String passphrase) {
+        @Override
+        public String toString() {
+            return username + "@" + host + ":" + port;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Machine[" + name + " " + username + "@" + address() + " auth=" + authKind() + " " + origin + "]";
+    }
+}

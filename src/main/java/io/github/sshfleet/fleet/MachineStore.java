@@ -1,0 +1,269 @@
+package io.github.sshfleet.fleet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.sshfleet.FleetException;
+import io.github.sshfleet.config.ConfigProblem;
+import io.github.sshfleet.config.FleetConfig;
+import io.github.sshfleet.config.HostEntry;
+import io.github.sshfleet.config.HostsFile;
+
+/**
+ * The machines: the hosts file's, enriched with status/owner metadata, plus temporary ones added at run time.
+ * Readers get an immutable snapshot ({@link #machines()}); changes (add, reload) are serialized and publish a new one.
+ * When a machine's address or credentials change or it disappears, listeners are told so its pooled session closes.
+ */
+public final class MachineStore {
+
+    private static final Logger log = LoggerFactory.getLogger(MachineStore.class);
+
+    /** Shown whenever the fleet is empty: how to get started, in one breath. */
+    public static final String SETUP_HINT = "Create ~/.ssh-fleet/config.yaml (or point $SSH_FLEET_CONFIG at one) "
+            + "containing 'auth_file: ~/.ssh-fleet/hosts.tsv', and in that hosts file (chmod 600) one line per machine: "
+            + "'web-1<TAB>192.168.1.10<TAB>admin:secret' (or 'admin<TAB>key=~/.ssh/id_ed25519' for a key). "
+            + "Then call reload_machines. Or call add_host to register a machine now.";
+
+    /** What reload_machines found. */
+    public record ReloadResult(List<String> added, List<String> removed, List<String> changed,
+                               List<ConfigProblem> problems, List<String> metadataWarnings) {}
+
+    /** What add_host did. */
+    public record AddResult(Machine machine, boolean replaced, Path writtenTo) {}
+
+    private final FleetConfig config;
+    private final Path home;
+    private final List<Consumer<Machine.ConnectionKey>> invalidationListeners = new CopyOnWriteArrayList<>();
+
+    private List<Machine> fileMachines = List.of();            // guarded by this
+    private final Map<String, Machine> temporary = new LinkedHashMap<>(); // guarded by this; lower-case name
+    private volatile Map<String, Map<String, Object>> metadataByIp = Map.of();
+    private volatile List<Machine> snapshot = List.of();
+    private volatile List<ConfigProblem> problems = List.of();
+
+    public MachineStore(FleetConfig config, Path home) {
+        this.config = config;
+        this.home = home;
+    }
+
+    public void onInvalidated(Consumer<Machine.ConnectionKey> listener) {
+        invalidationListeners.add(listener);
+    }
+
+    /** Every machine, hosts-file ones first in file order, then temporary ones in the order they were added. */
+    public List<Machine> machines() {
+        return snapshot;
+    }
+
+    /** Problems found by the last read of the hosts file (malformed lines, loose permissions). */
+    public List<ConfigProblem> problems() {
+        return problems;
+    }
+
+    public FleetConfig config() {
+        return config;
+    }
+
+    /** The home directory ~ expands to (from $HOME, so tests and wrappers can move it). */
+    public Path home() {
+        return home;
+    }
+
+    public List<Machine> select(Object hostArg) {
+        return HostSelector.select(hostArg, snapshot);
+    }
+
+    public Machine one(String host) {
+        return HostSelector.one(host, snapshot);
+    }
+
+    /** Reads the hosts file (at start). Metadata is fetched separately so start-up never waits on the network. */
+    public synchronized List<ConfigProblem> loadHostsFile() {
+        HostsFile.Parsed parsed = HostsFile.read(config.authFile(), home);
+        fileMachines = parsed.entries().stream().map(e -> toMachine(e, Machine.Origin.HOSTS_FILE)).toList();
+        problems = parsed.problems();
+        publish();
+        return parsed.problems();
+    }
+
+    /** Fetches status and owners metadata; returns warnings (never throws). */
+    public List<String> refreshMetadata() {
+        List<String> warnings = new ArrayList<>();
+        Map<String, Object> status = fetch("status_url", config.statusUrl(), warnings);
+        Map<String, Object> owners = fetch("owners_url", config.ownersUrl(), warnings);
+        Map<String, Map<String, Object>> merged = new HashMap<>();
+        status.forEach((ip, v) -> {
+            if (v instanceof Map<?, ?> m) {
+                Map<String, Object> md = merged.computeIfAbsent(ip, k -> new LinkedHashMap<>());
+                for (String k : List.of("hostname", "version", "os_version", "machine_state")) {
+                    if (m.get(k) != null) {
+                        md.put(k, m.get(k));
+                    }
+                }
+            }
+        });
+        owners.forEach((ip, v) -> {
+            Map<String, Object> md = merged.computeIfAbsent(ip, k -> new LinkedHashMap<>());
+            if (v instanceof String s) {
+                md.put("owner", s);
+            } else if (v instanceof Map<?, ?> m) {
+                if (m.get("username") != null) {
+                    md.put("owner", String.valueOf(m.get("username")));
+                }
+                if (m.get("description") != null) {
+                    md.put("owner_description", String.valueOf(m.get("description")));
+                }
+            }
+        });
+        metadataByIp = Map.copyOf(merged);
+        synchronized (this) {
+            publish();
+        }
+        warnings.forEach(w -> log.warn("{}", w));
+        return warnings;
+    }
+
+    private Map<String, Object> fetch(String key, String location, List<String> warnings) {
+        if (location == null) {
+            return Map.of();
+        }
+        try {
+            return MetadataSource.fetch(location, config.metadataTimeout(), home);
+        } catch (IOException | RuntimeException e) {
+            warnings.add(key + " " + location + " could not be read (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); machines are listed without it");
+            return Map.of();
+        }
+    }
+
+    /** reload_machines: re-read file and metadata, report the difference, drop sessions that became stale. */
+    public ReloadResult reload() {
+        List<String> metadataWarnings = refreshMetadata();
+        synchronized (this) {
+            Map<String, Machine> before = byName(fileMachines);
+            loadHostsFile();
+            Map<String, Machine> after = byName(fileMachines);
+            List<String> added = new ArrayList<>();
+            List<String> removed = new ArrayList<>();
+            List<String> changed = new ArrayList<>();
+            after.forEach((name, m) -> {
+                Machine old = before.get(name);
+                if (old == null) {
+                    added.add(m.name());
+                } else if (!old.connectionKey().equals(m.connectionKey())) {
+                    changed.add(m.name());
+                    invalidate(old);
+                }
+            });
+            before.forEach((name, m) -> {
+                if (!after.containsKey(name)) {
+                    removed.add(m.name());
+                    invalidate(m);
+                }
+            });
+            return new ReloadResult(added, removed, changed, problems, metadataWarnings);
+        }
+    }
+
+    /**
+     * add_host. Permanent machines are appended to the hosts file atomically; temporary ones live until the process
+     * ends. A clash by name or address is an error naming the existing row, unless overwrite replaces it.
+     */
+    public synchronized AddResult add(HostEntry entry, boolean permanent, boolean overwrite) throws IOException {
+        if (entry.keyFile() != null && !Files.isReadable(Path.of(entry.keyFile()))) {
+            throw FleetException.badArgument("key_file '" + entry.keyFile()
+                    + "' does not exist or is not readable by the ssh-fleet process; give an absolute path or ~/...");
+        }
+        Machine candidate = toMachine(entry, permanent ? Machine.Origin.HOSTS_FILE : Machine.Origin.TEMPORARY);
+        List<Machine> clashes = snapshot.stream().filter(m -> clashes(m, candidate)).toList();
+        if (!clashes.isEmpty() && !overwrite) {
+            Machine c = clashes.get(0);
+            throw new FleetException(FleetException.Kind.CONFLICT, "machine '" + c.name() + "' (" + c.username()
+                    + "@" + c.address() + ", " + describeOrigin(c) + ") already uses this "
+                    + (c.name().equalsIgnoreCase(candidate.name()) ? "name" : "address")
+                    + ". Pass overwrite: true to replace it, or choose another name.");
+        }
+        for (Machine c : clashes) {
+            temporary.remove(c.name().toLowerCase(Locale.ROOT));
+            invalidate(c);
+        }
+        Path written = null;
+        if (permanent) {
+            Set<String> clashNames = clashes.stream().map(m -> m.name().toLowerCase(Locale.ROOT))
+                    .collect(Collectors.toSet());
+            HostsFile.write(config.authFile(), entry,
+                    e -> clashNames.contains(e.name().toLowerCase(Locale.ROOT)), home);
+            written = config.authFile();
+            HostsFile.Parsed parsed = HostsFile.read(config.authFile(), home);
+            fileMachines = parsed.entries().stream().map(e -> toMachine(e, Machine.Origin.HOSTS_FILE)).toList();
+            problems = parsed.problems();
+        } else {
+            temporary.put(candidate.name().toLowerCase(Locale.ROOT), candidate);
+        }
+        publish();
+        Machine added = snapshot.stream().filter(m -> m.name().equalsIgnoreCase(entry.name())).findFirst()
+                .orElse(candidate);
+        return new AddResult(added, !clashes.isEmpty(), written);
+    }
+
+    private static boolean clashes(Machine existing, Machine candidate) {
+        return existing.name().equalsIgnoreCase(candidate.name())
+                || (existing.host().equalsIgnoreCase(candidate.host()) && existing.port() == candidate.port());
+    }
+
+    public String describeOrigin(Machine m) {
+        return m.origin() == Machine.Origin.TEMPORARY ? "temporary" : m.source();
+    }
+
+    private void invalidate(Machine m) {
+        for (Consumer<Machine.ConnectionKey> l : invalidationListeners) {
+            l.accept(m.connectionKey());
+        }
+    }
+
+    private Machine toMachine(HostEntry e, Machine.Origin origin) {
+        int port = e.port() == 0 ? config.defaultPort() : e.port();
+        String source = origin == Machine.Origin.TEMPORARY ? "temporary"
+                : config.authFile() + (e.line() > 0 ? ":" + e.line() : "");
+        return new Machine(e.name(), e.address(), port, e.username(), e.password(), e.keyFile(), e.passphrase(),
+                origin, source, Map.of());
+    }
+
+    /** Recomputes the snapshot; caller holds the lock. Temporary machines never shadow a hosts-file name. */
+    private void publish() {
+        Map<String, Map<String, Object>> md = metadataByIp;
+        List<Machine> all = new ArrayList<>();
+        Set<String> names = new java.util.HashSet<>();
+        for (Machine m : fileMachines) {
+            names.add(m.name().toLowerCase(Locale.ROOT));
+            all.add(m.withMetadata(Objects.requireNonNullElse(md.get(m.host()), Map.of())));
+        }
+        for (Machine m : temporary.values()) {
+            if (names.add(m.name().toLowerCase(Locale.ROOT))) {
+                all.add(m.withMetadata(Objects.requireNonNullElse(md.get(m.host()), Map.of())));
+            }
+        }
+        snapshot = List.copyOf(all);
+    }
+
+    private static Map<String, Machine> byName(List<Machine> machines) {
+        Map<String, Machine> map = new LinkedHashMap<>();
+        machines.forEach(m -> map.put(m.name().toLowerCase(Locale.ROOT), m));
+        return map;
+    }
+}

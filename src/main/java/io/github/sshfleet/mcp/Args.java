@@ -1,0 +1,100 @@
+package io.github.sshfleet.mcp;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.github.sshfleet.FleetException;
+
+/**
+ * Typed, checked access to a tool call's arguments. The SDK validates against the schema first; this is the second
+ * net, and the one whose messages name the tool, the argument, the rule and the value.
+ */
+public final class Args {
+
+    private final String tool;
+    private final Map<String, Object> values;
+
+    public Args(String tool, Map<String, Object> values) {
+        this.tool = tool;
+        this.values = values == null ? Map.of() : values;
+    }
+
+    public Object raw(String name) {
+        return values.get(name);
+    }
+
+    public boolean has(String name) {
+        return values.get(name) != null;
+    }
+
+    public String string(String name) {
+        Object v = values.get(name);
+        if (v == null) {
+            throw bad(name, "is required");
+        }
+        if (!(v instanceof String s)) {
+            throw bad(name, "must be a string, got " + describe(v));
+        }
+        return s;
+    }
+
+    public String string(String name, String fallback) {
+        return has(name) ? string(name) : fallback;
+    }
+
+    public String nonBlank(String name) {
+        String s = string(name);
+        if (s.isBlank()) {
+            throw bad(name, "must not be empty");
+        }
+        return s;
+    }
+
+    public int integer(String name, int fallback, int min, int max) {
+        Object v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        long n;
+        if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
+            n = num.longValue();
+        } else if (v instanceof String s && s.strip().matches("-?\\d{1,10}")) {
+            n = Long.parseLong(s.strip()); // some clients send numbers as strings
+        } else {
+            throw bad(name, "must be an integer from " + min + " to " + max + ", got " + describe(v));
+        }
+        if (n < min || n > max) {
+            throw bad(name, "must be from " + min + " to " + max + ", got " + n);
+        }
+        return (int) n;
+    }
+
+    /** A timeout in seconds, as the reference's tools take it. */
+    public Duration seconds(String name, Duration fallback, int maxSeconds) {
+        return Duration.ofSeconds(integer(name, (int) fallback.toSeconds(), 1, maxSeconds));
+    }
+
+    public boolean bool(String name, boolean fallback) {
+        Object v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(s);
+        }
+        throw bad(name, "must be true or false, got " + describe(v));
+    }
+
+    private FleetException bad(String name, String rule) {
+        return FleetException.badArgument(tool + ": argument '" + name + "' " + rule + ".");
+    }
+
+    private static String describe(Object v) {
+        String s = String.valueOf(v);
+        return (v instanceof String ? "\"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"" : s)
+                + " (" + v.getClass().getSimpleName().toLowerCase() + ")";
+    }
+}

@@ -1,0 +1,26 @@
+package io.github.sshfleet.mcp;
+
+import java.util.Map;
+
+import io.github.sshfleet.FleetException;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** Builders for tool results: text for the model, structuredContent for programs, isError for failures. */
+public final class Results {
+
+    private Results() {}
+
+    public static CallToolResult text(String text) {
+        return CallToolResult.builder().addTextContent(text).isError(false).build();
+    }
+
+    public static CallToolResult of(String text, Map<String, Object> structured, boolean isError) {
+        return CallToolResult.builder().addTextContent(text).structuredContent(structured).isError(isError).build();
+    }
+
+    public static CallToolResult error(FleetException e) {
+        return CallToolResult.builder().addTextContent("Error: " + e.getMessage())
+                .structuredContent(Map.of("error", e.kind().name().toLowerCase(), "message", e.getMessage()))
+                .isError(true).build();
+    }
+}

@@ -1,0 +1,75 @@
+package io.github.sshfleet.mcp;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds strict JSON input schemas (additionalProperties: false) without hand-written JSON. Descriptions are written
+ * for the agent: what the argument means, its unit and default.
+ */
+public final class Schema {
+
+    private final Map<String, Object> properties = new LinkedHashMap<>();
+    private final List<String> required = new ArrayList<>();
+
+    public static Schema object() {
+        return new Schema();
+    }
+
+    public Schema string(String name, String description, boolean isRequired) {
+        return add(name, prop("string", description), isRequired);
+    }
+
+    public Schema integer(String name, String description, int min, int max, Integer fallback) {
+        Map<String, Object> p = prop("integer", description);
+        p.put("minimum", min);
+        p.put("maximum", max);
+        if (fallback != null) {
+            p.put("default", fallback);
+        }
+        return add(name, p, false);
+    }
+
+    public Schema bool(String name, String description, boolean fallback) {
+        Map<String, Object> p = prop("boolean", description);
+        p.put("default", fallback);
+        return add(name, p, false);
+    }
+
+    /** host: one machine name/IP, a glob, "all", or a list of them. */
+    public Schema hosts(String name, String description) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("anyOf", List.of(Map.of("type", "string", "minLength", 1),
+                Map.of("type", "array", "items", Map.of("type", "string", "minLength", 1), "minItems", 1)));
+        p.put("description", description);
+        return add(name, p, true);
+    }
+
+    private Schema add(String name, Map<String, Object> p, boolean isRequired) {
+        properties.put(name, p);
+        if (isRequired) {
+            required.add(name);
+        }
+        return this;
+    }
+
+    private static Map<String, Object> prop(String type, String description) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("type", type);
+        p.put("description", description);
+        return p;
+    }
+
+    public Map<String, Object> build() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("type", "object");
+        s.put("properties", properties);
+        if (!required.isEmpty()) {
+            s.put("required", required);
+        }
+        s.put("additionalProperties", false);
+        return s;
+    }
+}

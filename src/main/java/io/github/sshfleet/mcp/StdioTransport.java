@@ -1,0 +1,155 @@
+package io.github.sshfleet.mcp;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpServerSession;
+import io.modelcontextprotocol.spec.McpServerTransport;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import reactor.core.publisher.Mono;
+
+/**
+ * Newline-delimited JSON-RPC over stdin/stdout. Used instead of the SDK's StdioServerTransportProvider because that
+ * one (2.0.1) fails concurrent sends with "Failed to enqueue message" (a result racing a progress notification from
+ * another thread) and stops reading for good after one malformed line. Here every message is serialized and
+ * written under one lock, so any thread may send at any time, and a bad line gets a JSON-RPC parse error reply.
+ */
+public final class StdioTransport implements McpServerTransportProvider {
+
+    private static final Logger log = LoggerFactory.getLogger(StdioTransport.class);
+
+    private final McpJsonMapper json;
+    private final InputStream in;
+    private final OutputStream out;
+    private final Object writeLock = new Object();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch inputEnded = new CountDownLatch(1);
+    private volatile McpServerSession session;
+
+    public StdioTransport(McpJsonMapper json, InputStream in, OutputStream out) {
+        this.json = json;
+        this.in = in;
+        this.out = out;
+    }
+
+    @Override
+    public void setSessionFactory(McpServerSession.Factory factory) {
+        this.session = factory.create(new SessionTransport());
+        Thread reader = new Thread(this::readLoop, "ssh-fleet-stdin");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Blocks until stdin reaches EOF (the client went away) or the timeout passes; true if it ended. */
+    public boolean awaitInputEnd(long timeout, TimeUnit unit) throws InterruptedException {
+        return inputEnded.await(timeout, unit);
+    }
+
+    private void readLoop() {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while (!closing.get() && (line = reader.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                McpSchema.JSONRPCMessage message;
+                try {
+                    message = McpSchema.deserializeJsonRpcMessage(json, line);
+                } catch (IOException | RuntimeException e) {
+                    log.warn("unparseable message on stdin ({}); replied with a parse error", e.getMessage());
+                    write(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, null, null,
+                            new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.PARSE_ERROR,
+                                    "Parse error: " + e.getMessage(), null)));
+                    continue;
+                }
+                session.handle(message).subscribe(null, e -> log.warn("handling {} failed: {}", describe(message),
+                        e.toString()));
+            }
+        } catch (IOException e) {
+            if (!closing.get()) {
+                log.warn("reading stdin failed: {}", e.toString());
+            }
+        } finally {
+            closing.set(true);
+            inputEnded.countDown();
+        }
+    }
+
+    private static String describe(McpSchema.JSONRPCMessage m) {
+        if (m instanceof McpSchema.JSONRPCRequest r) {
+            return r.method() + " #" + r.id();
+        }
+        if (m instanceof McpSchema.JSONRPCNotification n) {
+            return n.method();
+        }
+        return "response";
+    }
+
+    /** Serialize outside the lock, write one line inside it: messages never interleave, whichever thread sends. */
+    void write(McpSchema.JSONRPCMessage message) {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsString(message).getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize " + describe(message), e);
+        }
+        synchronized (writeLock) {
+            try {
+                out.write(bytes);
+                out.write('\n');
+                out.flush();
+            } catch (IOException e) {
+                if (closing.compareAndSet(false, true)) {
+                    log.info("stdout closed ({}); the client has gone", e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Override
+    public Mono<Void> notifyClients(String method, Object params) {
+        McpServerSession s = session;
+        return s == null ? Mono.error(new IllegalStateException("no session")) : s.sendNotification(method, params);
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        McpServerSession s = session;
+        return s == null ? Mono.empty() : s.closeGracefully();
+    }
+
+    private final class SessionTransport implements McpServerTransport {
+        @Override
+        public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+            return Mono.fromRunnable(() -> write(message));
+        }
+
+        @Override
+        public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+            return json.convertValue(data, typeRef);
+        }
+
+        @Override
+        public Mono<Void> closeGracefully() {
+            return Mono.fromRunnable(this::close);
+        }
+
+        @Override
+        public void close() {
+            closing.set(true);
+        }
+    }
+}

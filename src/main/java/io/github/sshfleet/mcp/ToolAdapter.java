@@ -1,0 +1,57 @@
+package io.github.sshfleet.mcp;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.sshfleet.FleetException;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
+
+/**
+ * The only place a {@link ToolHandler} becomes an SDK tool, and the only place failures become results: expected
+ * failures are isError results in the handler's words; anything else is a bug, logged with its stack trace and
+ * reported as an isError result, so one bad call never takes the server down or leaves the client hanging.
+ */
+public final class ToolAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ToolAdapter.class);
+
+    private ToolAdapter() {}
+
+    public static SyncToolSpecification adapt(ToolHandler handler) {
+        ToolHandler.Spec spec = handler.spec();
+        McpSchema.Tool tool = McpSchema.Tool.builder()
+                .name(spec.name())
+                .title(spec.title())
+                .description(spec.description())
+                .inputSchema(spec.inputSchema())
+                .annotations(new ToolAnnotations(spec.title(), spec.readOnly(), spec.destructive(), spec.idempotent(),
+                        true, null))
+                .build();
+        return SyncToolSpecification.builder().tool(tool)
+                .callHandler((exchange, request) -> call(handler, spec.name(), exchange, request))
+                .build();
+    }
+
+    static CallToolResult call(ToolHandler handler, String name, io.modelcontextprotocol.server.McpSyncServerExchange exchange,
+                               McpSchema.CallToolRequest request) {
+        long start = System.nanoTime();
+        try {
+            CallToolResult result = handler.call(new Args(name, request.arguments()), exchange);
+            log.debug("{} done in {} ms", name, (System.nanoTime() - start) / 1_000_000);
+            return result;
+        } catch (FleetException e) {
+            log.info("{}: {}", name, e.getMessage());
+            return Results.error(e);
+        } catch (RuntimeException | Error e) {
+            log.error("{} failed with an unexpected error", name, e);
+            return CallToolResult.builder()
+                    .addTextContent("Error: internal error in ssh-fleet's " + name + " (" + e.getClass().getSimpleName()
+                            + (e.getMessage() != null ? ": " + e.getMessage() : "") + "). The server is still running; "
+                            + "the details are in its log (stderr). Retrying the same call will likely fail the same way.")
+                    .isError(true).build();
+        }
+    }
+}

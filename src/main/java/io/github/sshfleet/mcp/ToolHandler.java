@@ -1,0 +1,21 @@
+package io.github.sshfleet.mcp;
+
+import java.util.Map;
+
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/**
+ * One MCP tool. Implementations throw {@link io.github.sshfleet.FleetException} for expected failures and let
+ * {@link ToolAdapter} turn them (and bugs) into results; they never build error results themselves.
+ */
+public interface ToolHandler {
+
+    /** Name, description and hints as the client sees them. */
+    record Spec(String name, String title, String description, Map<String, Object> inputSchema, boolean readOnly,
+                boolean destructive, boolean idempotent) {}
+
+    Spec spec();
+
+    CallToolResult call(Args args, McpSyncServerExchange exchange);
+}

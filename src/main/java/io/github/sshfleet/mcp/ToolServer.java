@@ -1,0 +1,42 @@
+package io.github.sshfleet.mcp;
+
+import java.util.List;
+
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.mcp.tools.AddHostTool;
+import io.github.sshfleet.mcp.tools.ExecTool;
+import io.github.sshfleet.mcp.tools.ListMachinesTool;
+import io.github.sshfleet.mcp.tools.ReloadMachinesTool;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.spec.McpSchema;
+
+/** Builds the MCP server: the tool list lives here and only here. */
+public final class ToolServer {
+
+    static final String INSTRUCTIONS = "ssh-fleet manages many machines over SSH from one server. Start with "
+            + "list_machines; pass a machine name (or a list, a glob like 'web-*', or 'all') as `host`. exec and "
+            + "sudo_exec run commands in parallel over pooled connections; errors say what to do next.";
+
+    private ToolServer() {}
+
+    public static List<ToolHandler> tools(FleetServices fleet) {
+        return List.of(
+                ExecTool.exec(fleet),
+                ExecTool.sudoExec(fleet),
+                new ListMachinesTool(fleet),
+                new AddHostTool(fleet),
+                new ReloadMachinesTool(fleet));
+    }
+
+    public static McpSyncServer start(FleetServices fleet, StdioTransport transport, McpJsonMapper json, String version) {
+        return McpServer.sync(transport)
+                .serverInfo("ssh-fleet", version)
+                .instructions(INSTRUCTIONS)
+                .jsonMapper(json)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
+                .tools(tools(fleet).stream().map(ToolAdapter::adapt).toList())
+                .build();
+    }
+}

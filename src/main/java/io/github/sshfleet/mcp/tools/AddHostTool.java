@@ -1,0 +1,105 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.sshfleet.FleetException;
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.config.ConfigLoader;
+import io.github.sshfleet.config.HostEntry;
+import io.github.sshfleet.fleet.MachineStore;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Results;
+import io.github.sshfleet.mcp.Schema;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** add_host: register a machine, permanently (hosts file) by default or for this process only. */
+public final class AddHostTool implements ToolHandler {
+
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+    private final FleetServices fleet;
+
+    public AddHostTool(FleetServices fleet) {
+        this.fleet = fleet;
+    }
+
+    @Override
+    public Spec spec() {
+        return new Spec("add_host", "Add machine",
+                "Register a machine. Give a password or key_file (private key path on the ssh-fleet side). "
+                        + "permanent (default true) appends it to the hosts file (mode 0600); permanent=false keeps it "
+                        + "until the server exits. A name or address already in use is an error unless overwrite=true. "
+                        + "Does not connect: the first command does (and records the host key).",
+                Schema.object()
+                        .string("hostname", "Name to use as `host` in other tools (letters, digits, . _ -).", true)
+                        .string("ip", "IP address or DNS name.", true)
+                        .string("username", "Login user.", true)
+                        .string("password", "Login password (also used for sudo).", false)
+                        .string("key_file", "Private key file, e.g. ~/.ssh/id_ed25519.", false)
+                        .integer("port", "SSH port (default: default_port from config, normally 22).", 1, 65535, null)
+                        .bool("permanent", "Write to the hosts file (true) or keep only in memory (false).", true)
+                        .bool("overwrite", "Replace an existing machine with the same name or address.", false)
+                        .build(),
+                false, false, false);
+    }
+
+    @Override
+    public CallToolResult call(Args args, McpSyncServerExchange exchange) {
+        String name = args.nonBlank("hostname").strip();
+        if (!NAME.matcher(name).matches()) {
+            throw FleetException.badArgument("add_host: hostname '" + name
+                    + "' must be letters, digits, '.', '_' or '-' (at most 63), starting with a letter or digit.");
+        }
+        String ip = args.nonBlank("ip").strip();
+        if (ip.matches(".*[\\s\\[\\]/].*")) {
+            throw FleetException.badArgument("add_host: ip '" + ip + "' is not an address; give e.g. 10.0.0.5 or "
+                    + "db.example.com, and the port separately.");
+        }
+        String user = args.nonBlank("username").strip();
+        if (user.contains(":") || user.matches(".*\\s.*")) {
+            throw FleetException.badArgument("add_host: username must not contain ':' or whitespace.");
+        }
+        String password = args.string("password", null);
+        String key = args.string("key_file", null);
+        if ((password == null || password.isEmpty()) && (key == null || key.isBlank())) {
+            throw FleetException.badArgument("add_host: give a password or a key_file for " + user + "@" + ip + ".");
+        }
+        if (password != null && (password.contains("\t") || password.contains("\n") || password.contains("\r"))) {
+            throw FleetException.badArgument("add_host: the password cannot contain tabs or line breaks "
+                    + "(the hosts file is tab-separated).");
+        }
+        int port = args.integer("port", 0, 1, 65535);
+        boolean permanent = args.bool("permanent", true);
+        boolean overwrite = args.bool("overwrite", false);
+        String keyPath = key == null || key.isBlank() ? null
+                : ConfigLoader.expand(key.strip(), fleet.machines().home()).toAbsolutePath().toString();
+        HostEntry entry = new HostEntry(name, ip, port, user, password == null || password.isEmpty() ? null : password,
+                keyPath, null, 0);
+        MachineStore.AddResult added;
+        try {
+            added = fleet.machines().add(entry, permanent, overwrite);
+        } catch (IOException e) {
+            throw new FleetException(FleetException.Kind.IO, "add_host: could not write the hosts file "
+                    + fleet.config().authFile() + ": " + e.getMessage() + ". Fix its directory/permissions, or pass "
+                    + "permanent: false to keep the machine in memory only.");
+        }
+        var m = added.machine();
+        String text = (added.replaced() ? "Replaced" : "Added") + " machine " + m.name() + " (" + m.username() + "@"
+                + m.address() + ", auth=" + m.authKind() + ", "
+                + (permanent ? "permanent: written to " + added.writtenTo() : "temporary: until the server exits")
+                + "). Use host='" + m.name() + "' in exec and other tools.";
+        Map<String, Object> structured = new LinkedHashMap<>();
+        structured.put("name", m.name());
+        structured.put("address", m.host());
+        structured.put("port", m.port());
+        structured.put("user", m.username());
+        structured.put("auth", m.authKind());
+        structured.put("permanent", permanent);
+        structured.put("replaced", added.replaced());
+        return Results.of(text, structured, false);
+    }
+}

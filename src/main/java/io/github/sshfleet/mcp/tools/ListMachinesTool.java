@@ -1,0 +1,93 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.config.ConfigProblem;
+import io.github.sshfleet.config.HostKeyPolicy;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.fleet.MachineStore;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Results;
+import io.github.sshfleet.mcp.Schema;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.ssh.ConnectionPool;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** list_machines: every machine with address, user, auth kind (never the secret), metadata and pool state. */
+public final class ListMachinesTool implements ToolHandler {
+
+    private final FleetServices fleet;
+
+    public ListMachinesTool(FleetServices fleet) {
+        this.fleet = fleet;
+    }
+
+    @Override
+    public Spec spec() {
+        return new Spec("list_machines", "List machines",
+                "List every machine ssh-fleet can reach: name, address, user, auth kind (key or password; secrets are "
+                        + "never shown), status/owner metadata, whether it is permanent (hosts file) or temporary, and "
+                        + "its pooled connection (connected, idle time). Use the names as `host` in other tools.",
+                Schema.object().build(), true, false, true);
+    }
+
+    @Override
+    public CallToolResult call(Args args, McpSyncServerExchange exchange) {
+        List<Machine> machines = fleet.machines().machines();
+        StringBuilder text = new StringBuilder();
+        if (fleet.config().hostKeyPolicy() == HostKeyPolicy.OFF) {
+            text.append("WARNING: host_key_policy is off: host keys are NOT verified (man-in-the-middle possible).\n\n");
+        }
+        if (machines.isEmpty()) {
+            text.append("No machines configured. ").append(MachineStore.SETUP_HINT).append('\n');
+        } else {
+            text.append(machines.size()).append(machines.size() == 1 ? " machine:\n" : " machines:\n");
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Machine m : machines) {
+            Optional<ConnectionPool.Status> st = fleet.pool().status(m);
+            String pool = st.filter(ConnectionPool.Status::connected)
+                    .map(s -> s.inUse() > 0 ? "connected, " + s.inUse() + " in use"
+                            : "connected, idle " + (s.idleMillis() / 1000) + "s")
+                    .orElse("not connected");
+            text.append("- ").append(m.name()).append("  ").append(m.username()).append('@').append(m.address())
+                    .append("  auth=").append(m.authKind())
+                    .append(m.origin() == Machine.Origin.TEMPORARY ? "  temporary" : "")
+                    .append("  [").append(pool).append(']');
+            m.metadata().forEach((k, v) -> text.append("  ").append(k).append('=').append(v));
+            text.append('\n');
+
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", m.name());
+            row.put("address", m.host());
+            row.put("port", m.port());
+            row.put("user", m.username());
+            row.put("auth", m.authKind());
+            row.put("permanent", m.origin() == Machine.Origin.HOSTS_FILE);
+            row.put("source", m.source());
+            row.put("metadata", m.metadata());
+            row.put("connected", st.map(ConnectionPool.Status::connected).orElse(false));
+            st.filter(ConnectionPool.Status::connected).ifPresent(s -> {
+                row.put("channels_in_use", s.inUse());
+                row.put("idle_seconds", s.idleMillis() / 1000);
+            });
+            rows.add(row);
+        }
+        List<ConfigProblem> problems = fleet.machines().problems();
+        if (!problems.isEmpty()) {
+            text.append("\nHosts file problems (lines skipped):\n");
+            problems.forEach(p -> text.append("- ").append(p).append('\n'));
+        }
+        Map<String, Object> structured = new LinkedHashMap<>();
+        structured.put("machines", rows);
+        structured.put("host_key_policy", fleet.config().hostKeyPolicy().configName());
+        structured.put("problems", problems.stream().map(ConfigProblem::toString).toList());
+        return Results.of(text.toString().stripTrailing(), structured, false);
+    }
+}

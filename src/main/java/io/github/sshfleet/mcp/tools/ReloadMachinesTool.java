@@ -1,0 +1,62 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.config.ConfigProblem;
+import io.github.sshfleet.fleet.MachineStore;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Results;
+import io.github.sshfleet.mcp.Schema;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** reload_machines: re-read the hosts file and metadata; report what changed; drop stale sessions. */
+public final class ReloadMachinesTool implements ToolHandler {
+
+    private final FleetServices fleet;
+
+    public ReloadMachinesTool(FleetServices fleet) {
+        this.fleet = fleet;
+    }
+
+    @Override
+    public Spec spec() {
+        return new Spec("reload_machines", "Reload machines",
+                "Re-read the hosts file and status/owner metadata. Reports machines added, removed and changed, and "
+                        + "any bad lines. Connections of machines whose address or credentials changed are closed. "
+                        + "Temporary machines are kept.",
+                Schema.object().build(), false, false, true);
+    }
+
+    @Override
+    public CallToolResult call(Args args, McpSyncServerExchange exchange) {
+        MachineStore.ReloadResult r = fleet.machines().reload();
+        StringBuilder text = new StringBuilder("Reloaded ").append(fleet.config().authFile()).append(": ")
+                .append(fleet.machines().machines().size()).append(" machines. ");
+        text.append(describe("added", r.added())).append(describe("removed", r.removed()))
+                .append(describe("changed", r.changed()));
+        if (r.added().isEmpty() && r.removed().isEmpty() && r.changed().isEmpty()) {
+            text.append("No changes.");
+        }
+        if (!r.problems().isEmpty()) {
+            text.append("\nProblems:");
+            r.problems().forEach(p -> text.append("\n- ").append(p));
+        }
+        r.metadataWarnings().forEach(w -> text.append("\nWarning: ").append(w));
+        Map<String, Object> structured = new LinkedHashMap<>();
+        structured.put("added", r.added());
+        structured.put("removed", r.removed());
+        structured.put("changed", r.changed());
+        structured.put("problems", r.problems().stream().map(ConfigProblem::toString).toList());
+        structured.put("metadata_warnings", r.metadataWarnings());
+        return Results.of(text.toString().strip(), structured, false);
+    }
+
+    private static String describe(String what, List<String> names) {
+        return names.isEmpty() ? "" : what + ": " + String.join(", ", names) + ". ";
+    }
+}

@@ -1,0 +1,280 @@
+package io.github.sshfleet.ssh;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.sshfleet.Deadline;
+import io.github.sshfleet.FleetException;
+import io.github.sshfleet.config.FleetConfig;
+import io.github.sshfleet.fleet.Machine;
+
+/**
+ * One authenticated session per machine, shared by every call. Each call takes a {@link Lease}: a channel permit
+ * (per-host cap below OpenSSH's MaxSessions, extra calls queue until their deadline) plus a live session. When many
+ * calls race to a cold host exactly one connects; the others wait on the same future. Sessions nobody has used for
+ * idle_timeout are closed by {@link #cleanup(long)}; a session with a lease out (a running command, an open shell)
+ * is never idle.
+ */
+public final class ConnectionPool implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionPool.class);
+
+    /** A snapshot of one machine's pooled connection, for list_machines. */
+    public record Status(boolean connected, int inUse, long idleMillis) {}
+
+    private final SshClient client;
+    private final Connector connector;
+    private final FleetConfig config;
+    private final long idleNanos;
+    private final Map<Machine.ConnectionKey, Entry> entries = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService reaper;
+    private final AtomicInteger connectsOpened = new AtomicInteger();
+    private volatile boolean closed;
+
+    public ConnectionPool(FleetConfig config) {
+        this.config = config;
+        this.client = SshClients.create(config);
+        this.connector = new Connector(client, config);
+        this.idleNanos = config.idleTimeout().toNanos();
+        this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ssh-fleet-pool-reaper");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduleCleanup(Math.min(idleNanos, TimeUnit.SECONDS.toNanos(30)));
+    }
+
+    /** A channel permit and a live session for one machine. Close it when the channel is done. */
+    public final class Lease implements AutoCloseable {
+        private final Entry entry;
+        private final ClientSession session;
+        private boolean released;
+
+        private Lease(Entry entry, ClientSession session) {
+            this.entry = entry;
+            this.session = session;
+        }
+
+        public ClientSession session() {
+            return session;
+        }
+
+        /** The session proved dead (channel open failed): drop it so the next acquire reconnects. */
+        public void evict() {
+            entry.evict(session);
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!released) {
+                released = true;
+                entry.lastUsedNanos = System.nanoTime();
+                entry.inUse.decrementAndGet();
+                entry.channels.release();
+            }
+        }
+    }
+
+    /** Takes a channel permit and a live session, connecting if needed; all within the deadline. */
+    public Lease acquire(Machine machine, Deadline deadline) {
+        if (closed) {
+            throw new FleetException(FleetException.Kind.CONNECTION_LOST, "ssh-fleet is shutting down");
+        }
+        Entry entry = entries.computeIfAbsent(machine.connectionKey(), k -> new Entry());
+        try {
+            if (!entry.channels.tryAcquire(deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
+                throw new FleetException(FleetException.Kind.BUSY, machine.name() + " already has "
+                        + config.maxChannelsPerHost() + " commands running through ssh-fleet and none finished in time; "
+                        + "wait for them or raise max_channels_per_host (stay below the server's MaxSessions).");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FleetException(FleetException.Kind.TIMEOUT, "interrupted while waiting for " + machine.name());
+        }
+        entry.inUse.incrementAndGet();
+        try {
+            return new Lease(entry, entry.session(machine, deadline));
+        } catch (RuntimeException e) {
+            entry.inUse.decrementAndGet();
+            entry.channels.release();
+            throw e;
+        }
+    }
+
+    /** Closes the session for a machine whose address or credentials changed (reload, add_host overwrite). */
+    public void invalidate(Machine.ConnectionKey key) {
+        Entry e = entries.remove(key);
+        if (e != null) {
+            e.closeSession();
+        }
+    }
+
+    public Optional<Status> status(Machine machine) {
+        Entry e = entries.get(machine.connectionKey());
+        if (e == null) {
+            return Optional.empty();
+        }
+        ClientSession s = e.current();
+        boolean connected = s != null && s.isOpen();
+        long idle = e.inUse.get() > 0 ? 0 : (System.nanoTime() - e.lastUsedNanos) / 1_000_000;
+        return Optional.of(new Status(connected, e.inUse.get(), idle));
+    }
+
+    /** How many connections have been opened in all; tests use it to prove races open exactly one. */
+    public int connectsOpened() {
+        return connectsOpened.get();
+    }
+
+    /**
+     * Closes sessions idle for idle_timeout; returns nanoseconds until the next one could expire. Time is passed in
+     * so tests can drive it without sleeping.
+     */
+    public long cleanup(long nowNanos) {
+        long next = idleNanos;
+        for (Map.Entry<Machine.ConnectionKey, Entry> me : entries.entrySet()) {
+            Entry e = me.getValue();
+            ClientSession s = e.current();
+            if (s == null || e.inUse.get() > 0) {
+                continue;
+            }
+            long idleFor = nowNanos - e.lastUsedNanos;
+            if (idleFor >= idleNanos || !s.isOpen()) {
+                log.debug("closing idle session {}", me.getKey());
+                e.evict(s);
+            } else {
+                next = Math.min(next, idleNanos - idleFor);
+            }
+        }
+        return next;
+    }
+
+    private void scheduleCleanup(long delayNanos) {
+        if (closed) {
+            return;
+        }
+        // Floor on the delay: without it a session expiring "now" would make the reaper spin.
+        long delay = Math.max(delayNanos, TimeUnit.SECONDS.toNanos(1));
+        reaper.schedule(() -> {
+            long next = idleNanos;
+            try {
+                next = cleanup(System.nanoTime());
+            } catch (RuntimeException e) {
+                log.warn("pool cleanup failed", e);
+            }
+            scheduleCleanup(next);
+        }, delay, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        reaper.shutdownNow();
+        List<Entry> all = new ArrayList<>(entries.values());
+        entries.clear();
+        all.forEach(Entry::closeSession);
+        try {
+            client.stop();
+        } catch (RuntimeException e) {
+            log.debug("client stop", e);
+        }
+    }
+
+    /** One machine's slot: its session (or the connect in flight), its channel permits, its use counters. */
+    private final class Entry {
+        final Semaphore channels = new Semaphore(config.maxChannelsPerHost(), true);
+        final AtomicInteger inUse = new AtomicInteger();
+        volatile long lastUsedNanos = System.nanoTime();
+        private CompletableFuture<ClientSession> future; // guarded by this
+
+        ClientSession session(Machine machine, Deadline deadline) {
+            CompletableFuture<ClientSession> f;
+            boolean mine = false;
+            synchronized (this) {
+                f = future;
+                if (f == null || (f.isDone() && !usable(f))) {
+                    if (f != null) {
+                        closeQuietly(f.getNow(null));
+                    }
+                    f = new CompletableFuture<>();
+                    future = f;
+                    mine = true;
+                }
+            }
+            if (mine) {
+                try {
+                    connectsOpened.incrementAndGet();
+                    f.complete(connector.connect(machine, deadline));
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            }
+            try {
+                return f.get(Math.max(1, deadline.remainingMillis()), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new FleetException(FleetException.Kind.UNREACHABLE, "cannot connect to " + machine.name() + ": "
+                        + e.getCause());
+            } catch (TimeoutException e) {
+                throw new FleetException(FleetException.Kind.TIMEOUT, "timed out waiting for the connection to "
+                        + machine.name() + " (" + machine.address() + "); another call is still connecting");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FleetException(FleetException.Kind.TIMEOUT, "interrupted connecting to " + machine.name());
+            }
+        }
+
+        private boolean usable(CompletableFuture<ClientSession> f) {
+            if (f.isCompletedExceptionally() || f.isCancelled()) {
+                return false;
+            }
+            ClientSession s = f.getNow(null);
+            return s != null && s.isOpen() && !s.isClosing();
+        }
+
+        synchronized ClientSession current() {
+            return future != null && future.isDone() && !future.isCompletedExceptionally() ? future.getNow(null) : null;
+        }
+
+        synchronized void evict(ClientSession s) {
+            if (future != null && future.isDone() && !future.isCompletedExceptionally() && future.getNow(null) == s) {
+                future = null;
+            }
+            closeQuietly(s);
+        }
+
+        synchronized void closeSession() {
+            if (future != null && future.isDone() && !future.isCompletedExceptionally()) {
+                closeQuietly(future.getNow(null));
+            }
+            future = null;
+        }
+
+        private void closeQuietly(ClientSession s) {
+            if (s != null) {
+                try {
+                    s.close(true);
+                } catch (RuntimeException e) {
+                    log.debug("close", e);
+                }
+            }
+        }
+    }
+}

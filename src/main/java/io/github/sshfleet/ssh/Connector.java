@@ -1,0 +1,163 @@
+package io.github.sshfleet.ssh;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.future.AuthFuture;
+import org.apache.sshd.client.future.ConnectFuture;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.util.security.SecurityUtils;
+
+import io.github.sshfleet.Deadline;
+import io.github.sshfleet.FleetException;
+import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.config.FleetConfig;
+import io.github.sshfleet.fleet.Machine;
+
+/**
+ * Opens and authenticates one session within a deadline, and turns every way that can fail into a
+ * {@link FleetException} that tells the agent what to do next.
+ */
+final class Connector {
+
+    private final SshClient client;
+    private final FleetConfig config;
+
+    Connector(SshClient client, FleetConfig config) {
+        this.client = client;
+        this.config = config;
+    }
+
+    ClientSession connect(Machine m, Deadline callDeadline) {
+        Deadline deadline = callDeadline.cappedAt(config.connectTimeout());
+        ClientSession session = null;
+        try {
+            ConnectFuture cf = client.connect(m.username(), m.host(), m.port());
+            if (!cf.await(Math.max(1, deadline.remainingMillis()))) {
+                cf.cancel();
+                throw new FleetException(Kind.UNREACHABLE, "cannot reach " + m.name() + " (" + m.address()
+                        + "): no answer within " + config.connectTimeout().toSeconds()
+                        + "s. Check that the machine is up and the address/port in " + m.source() + " are right.");
+            }
+            if (cf.getException() != null) {
+                throw unreachable(m, cf.getException());
+            }
+            session = cf.getSession();
+            addIdentities(session, m);
+            AuthFuture auth = session.auth();
+            if (!auth.await(Math.max(1, deadline.remainingMillis()))) {
+                throw refusedOrElse(session, m, new FleetException(Kind.TIMEOUT, "connected to " + m.name() + " ("
+                        + m.address() + ") but login did not finish within " + config.connectTimeout().toSeconds()
+                        + "s; the server may be overloaded, or a host key prompt is pending elsewhere."));
+            }
+            if (!auth.isSuccess()) {
+                throw refusedOrElse(session, m, authFailed(m, auth.getException()));
+            }
+            ClientSession ok = session;
+            session = null;
+            return ok;
+        } catch (IOException e) {
+            throw unreachable(m, e);
+        } finally {
+            if (session != null) {
+                session.close(true);
+            }
+        }
+    }
+
+    private void addIdentities(ClientSession session, Machine m) {
+        if (m.keyFile() != null) {
+            Path key = Path.of(m.keyFile());
+            String passphrase = m.passphrase() != null ? m.passphrase() : m.password();
+            try (InputStream in = Files.newInputStream(key)) {
+                FilePasswordProvider provider = passphrase == null ? FilePasswordProvider.EMPTY
+                        : FilePasswordProvider.of(passphrase);
+                Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(session, NamedResource.ofName(key.toString()),
+                        in, provider);
+                if (pairs == null || !pairs.iterator().hasNext()) {
+                    throw new FleetException(Kind.AUTH_FAILED, "key file " + key + " for " + m.name()
+                            + " holds no private key. Point key= in " + m.source() + " at the private key, not the .pub.");
+                }
+                pairs.forEach(session::addPublicKeyIdentity);
+            } catch (NoSuchFileException e) {
+                throw new FleetException(Kind.AUTH_FAILED, "key file " + key + " for " + m.name()
+                        + " does not exist. Fix key= in " + m.source() + ", then call reload_machines.");
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                if (e instanceof FleetException fe) {
+                    throw fe;
+                }
+                String hint = passphrase == null
+                        ? "If the key is encrypted, add its passphrase as a column 'passphrase=...' on the machine's line in "
+                        + m.source() + " (it is never shown), then call reload_machines."
+                        : "The passphrase given for it did not open it (wrong passphrase?), or the key format is not "
+                        + "supported (OpenSSH, PEM and PKCS#8 ed25519/RSA/ECDSA keys are).";
+                throw new FleetException(Kind.AUTH_FAILED, "cannot load key " + key + " for " + m.name() + " ("
+                        + e.getClass().getSimpleName() + "). " + hint);
+            }
+        }
+        if (m.password() != null) {
+            session.addPasswordIdentity(m.password());
+        }
+    }
+
+    /** A host key refusal shows up as a failed login; report it as what it is. */
+    private static FleetException refusedOrElse(ClientSession session, Machine m, FleetException otherwise) {
+        HostKeyVerifier.Refusal r = session.getAttribute(HostKeyVerifier.REFUSAL);
+        if (r == null) {
+            return otherwise;
+        }
+        String fix = "ssh-keygen -R '" + r.hostPattern() + "' -f " + r.knownHosts();
+        if (r.changed()) {
+            return new FleetException(Kind.HOST_KEY, "HOST KEY CHANGED for " + m.name() + " (" + r.hostPattern()
+                    + "): the server presented " + r.presentedType() + " " + r.presented() + " but " + r.knownHosts()
+                    + " has " + String.join(", ", r.known()) + ". Refusing to connect: this can be a man-in-the-middle. "
+                    + "If the machine was legitimately reinstalled, verify the new fingerprint out of band, then run '"
+                    + fix + "' and retry (the new key is recorded on the next connect).");
+        }
+        return new FleetException(Kind.HOST_KEY, "unknown host key for " + m.name() + " (" + r.hostPattern()
+                + "): " + r.presentedType() + " " + r.presented() + " " + String.join(" ", r.known())
+                + ". host_key_policy is strict, so only keys already in " + r.knownHosts() + " are accepted. After "
+                + "checking the fingerprint out of band, add it: ssh-keyscan -p " + m.port() + " " + m.host() + " >> "
+                + r.knownHosts() + " (or set host_key_policy: accept-new).");
+    }
+
+    private static FleetException authFailed(Machine m, Throwable cause) {
+        String how = m.keyFile() != null ? "key " + m.keyFile() + (m.password() != null ? " and password" : "")
+                : "password";
+        return new FleetException(Kind.AUTH_FAILED, "authentication failed for " + m.username() + "@" + m.name() + " ("
+                + m.address() + ") using " + how + (cause != null ? " (" + cause.getMessage() + ")" : "")
+                + ". Check the credentials on the machine's line in " + m.source()
+                + ", then call reload_machines (or add_host with overwrite: true).");
+    }
+
+    private static FleetException unreachable(Machine m, Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why;
+        if (root instanceof ConnectException) {
+            why = "connection refused (is sshd running and listening on port " + m.port() + "?)";
+        } else if (root instanceof UnresolvedAddressException || root instanceof UnknownHostException) {
+            why = "the name '" + m.host() + "' does not resolve";
+        } else if (root instanceof NoRouteToHostException) {
+            why = "no route to host";
+        } else {
+            why = root.getClass().getSimpleName() + (root.getMessage() != null ? ": " + root.getMessage() : "");
+        }
+        return new FleetException(Kind.UNREACHABLE, "cannot reach " + m.name() + " (" + m.address() + "): " + why
+                + ". Check the machine and the address/port in " + m.source() + ".", e);
+    }
+}

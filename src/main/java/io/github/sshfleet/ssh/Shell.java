@@ -1,0 +1,24 @@
+package io.github.sshfleet.ssh;
+
+/**
+ * Shell quoting and the wrappers that give commands a login environment. Every argument that reaches a remote shell
+ * goes through {@link #quote(String)}.
+ */
+public final class Shell {
+
+    private Shell() {}
+
+    /** POSIX single-quoting: safe for any byte sequence except NUL. */
+    public static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /**
+     * Runs {@code command} in a login shell (bash -l, or sh where bash is missing) so PATH matches an interactive
+     * login, as in the reference. The outer text is what sshd hands to the user's shell.
+     */
+    public static String login(String command) {
+        String q = quote(command);
+        return "if command -v bash >/dev/null 2>&1; then exec bash -l -c " + q + "; else exec sh -l -c " + q + "; fi";
+    }
+}

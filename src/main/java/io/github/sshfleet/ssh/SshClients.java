@@ -1,0 +1,36 @@
+package io.github.sshfleet.ssh;
+
+import java.time.Duration;
+
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+
+import io.github.sshfleet.config.FleetConfig;
+
+/**
+ * The one place MINA SSHD is configured. MINA's defaults suit a general client, not this one: it accepts any host
+ * key, reads ~/.ssh/config and ~/.ssh/id_*, and closes sessions idle for 10 minutes. Here host keys are verified,
+ * only the credentials named in the hosts file are offered, and idleness is the pool's decision.
+ */
+public final class SshClients {
+
+    private SshClients() {}
+
+    public static SshClient create(FleetConfig config) {
+        SshClient client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(new HostKeyVerifier(config.knownHosts(), config.hostKeyPolicy()));
+        client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        // Want-reply heartbeats: a peer that vanished without a FIN is noticed after a few missed replies.
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, config.keepaliveInterval());
+        CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, Duration.ofSeconds(10));
+        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
+        CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO); // the pool closes idle sessions itself
+        CoreModuleProperties.AUTH_TIMEOUT.set(client, config.connectTimeout());
+        CoreModuleProperties.CHANNEL_OPEN_TIMEOUT.set(client, config.connectTimeout());
+        client.start();
+        return client;
+    }
+}
