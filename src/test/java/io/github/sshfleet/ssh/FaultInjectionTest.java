@@ -1,0 +1,134 @@
+package io.github.sshfleet.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.sshfleet.FleetException;
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.testing.FaultServer;
+import io.github.sshfleet.testing.Fleets;
+
+/** Hangs, drops, floods, restarts and key changes, scripted in an in-process MINA server. */
+class FaultInjectionTest {
+
+    @TempDir
+    Path tmp;
+    FaultServer server;
+    FleetServices fleet;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new FaultServer();
+        Path hosts = tmp.resolve("hosts.tsv");
+        Files.writeString(hosts, "faulty\t127.0.0.1:" + server.port() + "\t" + FaultServer.USER + ":"
+                + FaultServer.PASSWORD + "\n");
+        Path cfg = tmp.resolve("config.yaml");
+        Files.writeString(cfg, "auth_file: " + hosts + "\nknown_hosts: " + tmp.resolve("known_hosts")
+                + "\nconnect_timeout: 5\n");
+        fleet = Fleets.open(cfg, tmp);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        fleet.close();
+        server.close();
+    }
+
+    CommandResult run(String command, Duration timeout) {
+        Machine m = fleet.machines().one("faulty");
+        return fleet.runner().run(m, command, timeout, false, 64 * 1024);
+    }
+
+    @Test
+    void hangingCommandTimesOutWithPartialOutput() {
+        CommandResult r = run("hang", Duration.ofSeconds(1));
+        assertTrue(r.timedOut());
+        assertEquals("started\n", r.stdout());
+        assertTrue(r.durationMillis() < 5_000, "took " + r.durationMillis());
+    }
+
+    @Test
+    void commandThatIgnoresSignalsStillReturnsAfterTheGracePeriods() {
+        CommandResult r = run("ignore-signals", Duration.ofSeconds(1));
+        assertTrue(r.timedOut());
+        assertTrue(r.durationMillis() < 8_000, "took " + r.durationMillis());
+        assertEquals(0, run("echo", Duration.ofSeconds(5)).exitCode(), "the pooled session stays usable");
+    }
+
+    @Test
+    void connectionDroppedMidCommandIsReportedWithOutputSoFar() {
+        CommandResult r = run("drop", Duration.ofSeconds(10));
+        assertEquals(FleetException.Kind.CONNECTION_LOST, r.failure().kind());
+        assertEquals("partial\n", r.stdout());
+        assertTrue(r.failure().getMessage().contains("may or may not have completed"));
+        CommandResult next = run("echo", Duration.ofSeconds(5));
+        assertNull(next.failure(), "the next call reconnects");
+        assertEquals("ok\n", next.stdout());
+    }
+
+    @Test
+    void fiftyMegabytesOfOutputStayBounded() {
+        Runtime rt = Runtime.getRuntime();
+        CommandResult r = run("flood-50", Duration.ofSeconds(60));
+        assertEquals(0, r.exitCode());
+        assertEquals(50L * 1024 * 1024, r.stdoutBytes());
+        assertTrue(r.stdoutTruncated());
+        assertTrue(r.stdout().length() < 66 * 1024);
+        assertTrue(rt.totalMemory() - rt.freeMemory() < 512L * 1024 * 1024);
+    }
+
+    @Test
+    void serverRestartedBetweenCallsIsInvisibleToTheCaller() throws Exception {
+        assertEquals("ok\n", run("echo", Duration.ofSeconds(5)).stdout());
+        server.restart();
+        CommandResult r = run("echo", Duration.ofSeconds(5));
+        assertNull(r.failure(), () -> r.failure().getMessage());
+        assertEquals("ok\n", r.stdout());
+        assertEquals(2, fleet.pool().connectsOpened());
+    }
+
+    @Test
+    void changedHostKeyIsRefusedWithBothFingerprintsAndTheFix() throws Exception {
+        assertEquals(0, run("echo", Duration.ofSeconds(5)).exitCode()); // accept-new records the key
+        server.restartWithNewHostKey();
+        CommandResult r = run("echo", Duration.ofSeconds(5));
+        assertEquals(FleetException.Kind.HOST_KEY, r.failure().kind());
+        String msg = r.failure().getMessage();
+        assertTrue(msg.contains("HOST KEY CHANGED"), msg);
+        assertEquals(2, msg.split("SHA256:", -1).length - 1, "both fingerprints: " + msg);
+        assertTrue(msg.contains("ssh-keygen -R '[127.0.0.1]:" + server.port() + "' -f " + tmp.resolve("known_hosts")),
+                msg);
+        assertFalse(msg.contains(FaultServer.PASSWORD));
+    }
+
+    @Test
+    void idleSessionsAreClosedByCleanupButBusyOnesAreNot() {
+        Machine m = fleet.machines().one("faulty");
+        assertEquals(0, run("echo", Duration.ofSeconds(5)).exitCode());
+        long now = System.nanoTime();
+        ConnectionPool pool = fleet.pool();
+        long next = pool.cleanup(now);
+        assertTrue(pool.status(m).orElseThrow().connected(), "not idle long enough yet");
+        assertTrue(next > 0 && next <= fleet.config().idleTimeout().toNanos());
+
+        try (ConnectionPool.Lease lease = pool.acquire(m, io.github.sshfleet.Deadline.after(Duration.ofSeconds(5)))) {
+            pool.cleanup(now + fleet.config().idleTimeout().toNanos() * 2);
+            assertTrue(lease.session().isOpen(), "a session with a lease out is never idle");
+        }
+        pool.cleanup(System.nanoTime() + fleet.config().idleTimeout().toNanos() + 1);
+        assertFalse(pool.status(m).orElseThrow().connected(), "idle past idle_timeout: closed");
+        assertEquals(0, run("echo", Duration.ofSeconds(5)).exitCode(), "and reopened on demand");
+    }
+}

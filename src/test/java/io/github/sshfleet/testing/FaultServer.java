@@ -1,0 +1,154 @@
+package io.github.sshfleet.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+
+/**
+ * An in-process MINA SSH server on 127.0.0.1 for fault injection, scripted by keywords in the command text (the
+ * client wraps commands in a login-shell line, so matching is by "contains"):
+ * <ul>
+ * <li>{@code hang}: prints "started", then never exits (until signalled)</li>
+ * <li>{@code ignore-signals}: like hang, but ignores signals too (only closing the channel ends it)</li>
+ * <li>{@code drop}: prints "partial", then drops the whole connection</li>
+ * <li>{@code flood-N}: writes N megabytes to stdout and exits 0</li>
+ * <li>anything else: prints "ok" and exits 0</li>
+ * </ul>
+ * Password auth: user {@link #USER}, password {@link #PASSWORD}. {@link #restart()} keeps the port and host key;
+ * {@link #restartWithNewHostKey()} keeps the port and changes the key.
+ */
+public final class FaultServer implements AutoCloseable {
+
+    public static final String USER = "fault";
+    public static final String PASSWORD = "fault-pass";
+
+    private SshServer server;
+    private KeyPairProvider hostKeys = new SimpleGeneratorHostKeyProvider();
+    private int port;
+
+    public FaultServer() throws IOException {
+        start(0);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public void restart() throws IOException {
+        server.stop(true);
+        start(port);
+    }
+
+    public void restartWithNewHostKey() throws IOException {
+        server.stop(true);
+        hostKeys = new SimpleGeneratorHostKeyProvider();
+        start(port);
+    }
+
+    private void start(int onPort) throws IOException {
+        server = SshServer.setUpDefaultServer();
+        server.setHost("127.0.0.1");
+        server.setPort(onPort);
+        server.setKeyPairProvider(hostKeys);
+        server.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
+        server.setCommandFactory((channel, command) -> new Scripted(command));
+        server.start();
+        port = server.getPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.stop(true);
+    }
+
+    private static final class Scripted implements Command {
+        private final String command;
+        private OutputStream out;
+        private ExitCallback exit;
+        private volatile Thread worker;
+
+        Scripted(String command) {
+            this.command = command;
+        }
+
+        @Override
+        public void setInputStream(java.io.InputStream in) {
+        }
+
+        @Override
+        public void setOutputStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void setErrorStream(OutputStream err) {
+        }
+
+        @Override
+        public void setExitCallback(ExitCallback callback) {
+            this.exit = callback;
+        }
+
+        @Override
+        public void start(ChannelSession channel, Environment env) {
+            if (command.contains("hang") && !command.contains("ignore-signals")) {
+                env.addSignalListener((ch, signal) -> exit.onExit(143));
+            }
+            worker = new Thread(() -> {
+                try {
+                    script(channel);
+                } catch (IOException | InterruptedException e) {
+                    // channel closed under us: that is the point of several scripts
+                }
+            }, "fault-command");
+            worker.setDaemon(true);
+            worker.start();
+        }
+
+        private void script(ChannelSession channel) throws IOException, InterruptedException {
+            if (command.contains("hang") || command.contains("ignore-signals")) {
+                write("started\n");
+                Thread.sleep(Long.MAX_VALUE);
+            } else if (command.contains("drop")) {
+                write("partial\n");
+                Thread.sleep(200);
+                channel.getSession().close(true);
+            } else if (command.contains("flood-")) {
+                String n = command.replaceAll("(?s).*flood-(\\d+).*", "$1");
+                byte[] chunk = new byte[64 * 1024];
+                Arrays.fill(chunk, (byte) 'x');
+                long total = Long.parseLong(n) * 1024 * 1024;
+                for (long sent = 0; sent < total; sent += chunk.length) {
+                    out.write(chunk);
+                }
+                out.flush();
+                exit.onExit(0);
+            } else {
+                write("ok\n");
+                exit.onExit(0);
+            }
+        }
+
+        private void write(String s) throws IOException {
+            out.write(s.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        @Override
+        public void destroy(ChannelSession channel) {
+            Thread w = worker;
+            if (w != null) {
+                w.interrupt();
+            }
+        }
+    }
+}
