@@ -69,14 +69,17 @@ public final class StdioTransport implements McpServerTransportProvider {
                 try {
                     message = McpSchema.deserializeJsonRpcMessage(json, line);
                 } catch (IOException | RuntimeException e) {
-                    log.warn("unparseable message on stdin ({}); replied with a parse error", e.getMessage());
-                    write(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, null, null,
-                            new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.PARSE_ERROR,
-                                    "Parse error: " + e.getMessage(), null)));
+                    log.warn("unparseable message on stdin ({}); replied with a parse error",
+                            e.getMessage() == null ? e : e.getMessage().lines().findFirst().orElse(""));
+                    writeParseError();
                     continue;
                 }
-                session.handle(message).subscribe(null, e -> log.warn("handling {} failed: {}", describe(message),
-                        e.toString()));
+                try {
+                    session.handle(message).subscribe(null, e -> log.warn("handling {} failed: {}",
+                            describe(message), e.toString()));
+                } catch (RuntimeException e) { // one bad message must never stop the reader
+                    log.warn("handling {} failed: {}", describe(message), e.toString());
+                }
             }
         } catch (IOException e) {
             if (!closing.get()) {
@@ -98,14 +101,28 @@ public final class StdioTransport implements McpServerTransportProvider {
         return "response";
     }
 
+    /**
+     * JSON-RPC wants "id": null on a parse error; the SDK's response type refuses a null id, so this one reply is
+     * written by hand.
+     */
+    private void writeParseError() {
+        writeLine("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":" + McpSchema.ErrorCodes.PARSE_ERROR
+                + ",\"message\":\"Parse error: not a JSON-RPC message\"}}");
+    }
+
     /** Serialize outside the lock, write one line inside it: messages never interleave, whichever thread sends. */
     void write(McpSchema.JSONRPCMessage message) {
-        byte[] bytes;
+        String text;
         try {
-            bytes = json.writeValueAsString(message).getBytes(StandardCharsets.UTF_8);
+            text = json.writeValueAsString(message);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize " + describe(message), e);
         }
+        writeLine(text);
+    }
+
+    private void writeLine(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         synchronized (writeLock) {
             try {
                 out.write(bytes);

@@ -1,0 +1,92 @@
+package io.github.sshfleet.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void noConfigMeansDefaultsAndNoErrors() {
+        ConfigLoader.Loaded l = ConfigLoader.load(Map.of(), home);
+        assertTrue(l.config().source().isEmpty());
+        assertEquals(home.resolve(".ssh-fleet/hosts.tsv"), l.config().authFile());
+        assertEquals(HostKeyPolicy.ACCEPT_NEW, l.config().hostKeyPolicy());
+        assertTrue(l.problems().isEmpty());
+    }
+
+    @Test
+    void explicitMissingConfigIsAnError() {
+        ConfigLoader.Loaded l = ConfigLoader.load(Map.of("SSH_FLEET_CONFIG", home + "/nope.yaml"), home);
+        assertTrue(l.hasErrors());
+    }
+
+    @Test
+    void readsEveryKeyAndExpandsHomeAndRelativePaths() throws Exception {
+        Path cfg = home.resolve("conf/config.yaml");
+        Files.createDirectories(cfg.getParent());
+        Files.writeString(cfg, """
+                auth_file: ~/hosts.tsv
+                known_hosts: kh
+                status_url: https://dash/status.json
+                owners_url: /tmp/owners.json
+                default_port: 2222
+                host_key_policy: strict
+                connect_timeout: 500ms
+                command_timeout: 2m
+                idle_timeout: 90
+                max_output_bytes: 4096
+                guide_output_dir: ~/guides
+                """);
+        ConfigLoader.Loaded l = ConfigLoader.load(Map.of("SSH_FLEET_CONFIG", cfg.toString()), home);
+        assertEquals(java.util.List.of(), l.problems());
+        FleetConfig c = l.config();
+        assertEquals(home.resolve("hosts.tsv"), c.authFile());
+        assertEquals(home.resolve("conf/kh"), c.knownHosts());
+        assertEquals(2222, c.defaultPort());
+        assertEquals(HostKeyPolicy.STRICT, c.hostKeyPolicy());
+        assertEquals(Duration.ofMillis(500), c.connectTimeout());
+        assertEquals(Duration.ofMinutes(2), c.commandTimeout());
+        assertEquals(Duration.ofSeconds(90), c.idleTimeout());
+        assertEquals(4096, c.maxOutputBytes());
+        assertEquals("https://dash/status.json", c.statusUrl());
+    }
+
+    @Test
+    void reportsEveryProblemWithLineNumbersAndKeepsDefaults() throws Exception {
+        Path cfg = home.resolve("config.yaml");
+        Files.writeString(cfg, """
+                default_port: 99999
+                host_key_policy: yolo
+                idle_timeout: soon
+                colour: blue
+                """);
+        ConfigLoader.Loaded l = ConfigLoader.load(cfg, true, home);
+        assertEquals(4, l.problems().size(), l.problems().toString());
+        assertTrue(l.problems().get(0).where().endsWith("config.yaml:1"));
+        assertTrue(l.problems().get(1).message().contains("yolo"));
+        assertTrue(l.problems().get(2).where().endsWith(":3"));
+        assertFalse(l.problems().get(3).isError(), "unknown keys only warn");
+        assertEquals(22, l.config().defaultPort());
+        assertEquals(HostKeyPolicy.ACCEPT_NEW, l.config().hostKeyPolicy());
+    }
+
+    @Test
+    void brokenYamlIsOneErrorNotACrash() throws Exception {
+        Path cfg = home.resolve("config.yaml");
+        Files.writeString(cfg, "auth_file: [unclosed\n");
+        ConfigLoader.Loaded l = ConfigLoader.load(cfg, true, home);
+        assertTrue(l.hasErrors());
+    }
+}

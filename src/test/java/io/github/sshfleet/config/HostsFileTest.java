@@ -1,0 +1,87 @@
+package io.github.sshfleet.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HostsFileTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void parsesTheReferenceFormatAndItsExtensions() throws Exception {
+        Path f = dir.resolve("hosts.tsv");
+        Files.writeString(f, String.join("\n",
+                "# comment",
+                "",
+                "web-1\t192.168.1.10\tadmin:secretpass",
+                "db-1\t10.0.0.5:2222\tpostgres:pa:ss:word",
+                "v6\t[fe80::1]:2200\troot:x",
+                "bare6\tfe80::2\troot:x",
+                "keyed\tkeyhost\tdeploy\tkey=~/.ssh/id_ed25519\tpassphrase=pp",
+                "spaces  1.2.3.4  u:p",
+                ""));
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        HostsFile.Parsed p = HostsFile.read(f, dir);
+        assertEquals(List.of(), p.problems());
+        List<HostEntry> e = p.entries();
+        assertEquals(6, e.size());
+        assertEquals("secretpass", e.get(0).password());
+        assertEquals(0, e.get(0).port());
+        assertEquals("pa:ss:word", e.get(1).password(), "split at the first colon only");
+        assertEquals(2222, e.get(1).port());
+        assertEquals("fe80::1", e.get(2).address());
+        assertEquals(2200, e.get(2).port());
+        assertEquals("fe80::2", e.get(3).address());
+        assertNull(e.get(4).password());
+        assertEquals(dir.resolve(".ssh/id_ed25519").toString(), e.get(4).keyFile());
+        assertEquals("pp", e.get(4).passphrase());
+        assertEquals("spaces", e.get(5).name());
+        assertTrue(e.get(0).toString().contains("***") && !e.get(0).toString().contains("secretpass"));
+    }
+
+    @Test
+    void badLinesAreSkippedWithFileAndLine() throws Exception {
+        Path f = dir.resolve("hosts.tsv");
+        Files.writeString(f, "ok\t1.1.1.1\tu:p\nbroken\t1.1.1.2\nnocred\t1.1.1.3\tuser\nbadport\t1.1.1.4:99999\tu:p\n"
+                + "ok\t1.1.1.5\tu:p\nbad name\t1.1.1.6\tu:p\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+        HostsFile.Parsed p = HostsFile.read(f, dir);
+        assertEquals(1, p.entries().size());
+        List<String> where = p.problems().stream().map(ConfigProblem::where).toList();
+        assertTrue(where.get(0).equals(f.toString()), "loose permissions warned first: " + p.problems());
+        assertTrue(p.problems().get(0).message().contains("chmod 600"));
+        assertTrue(where.contains(f + ":2") && where.contains(f + ":3") && where.contains(f + ":4")
+                && where.contains(f + ":5"), where.toString());
+        assertTrue(p.problems().stream().noneMatch(ConfigProblem::isError), "bad lines never stop the server");
+    }
+
+    @Test
+    void writeKeepsCommentsReplacesMatchesAndIsPrivate() throws Exception {
+        Path f = dir.resolve("sub/hosts.tsv");
+        HostsFile.write(f, new HostEntry("a", "1.1.1.1", 0, "u", "p", null, null, 0), e -> false, dir);
+        Files.writeString(f, Files.readString(f) + "# keep me\n");
+        HostsFile.write(f, new HostEntry("b", "2.2.2.2", 2222, "u", null, "/k", null, 0), e -> false, dir);
+        HostsFile.write(f, new HostEntry("a", "3.3.3.3", 0, "v", "q", null, null, 0), e -> e.name().equals("a"), dir);
+        String text = Files.readString(f);
+        assertTrue(text.contains("# keep me"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        List<HostEntry> e = HostsFile.read(f, dir).entries();
+        assertEquals(List.of("b", "a"), e.stream().map(HostEntry::name).toList());
+        assertEquals("3.3.3.3", e.get(1).address());
+        assertEquals("/k", e.get(0).keyFile());
+        assertEquals(2222, e.get(0).port());
+        try (var files = Files.list(f.getParent())) {
+            assertEquals(1, files.count(), "no temp files left behind");
+        }
+    }
+}

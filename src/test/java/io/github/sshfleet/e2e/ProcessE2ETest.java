@@ -1,0 +1,148 @@
+package io.github.sshfleet.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.sshfleet.testing.JarServer;
+import io.github.sshfleet.testing.SshdFleet;
+import io.modelcontextprotocol.client.McpSyncClient;
+
+/** The JAR as a process: stdout purity, clean exit, flags, and life without config. */
+class ProcessE2ETest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void stdoutCarriesOnlyJsonRpcEvenWhileLoggingAndFailing() throws Exception {
+        SshdFleet sshd = SshdFleet.get();
+        Path config = sshd.writeConfig(tmp.resolve("cfg"), sshd.standardHosts() + "broken line\n", "bogus_key: 1\n");
+        ProcessBuilder pb = new ProcessBuilder(JarServer.command());
+        pb.environment().putAll(JarServer.env(config, tmp));
+        pb.environment().put("SSH_FLEET_LOG", "debug"); // as much stderr noise as possible
+        pb.redirectError(tmp.resolve("stderr.log").toFile());
+        Process p = pb.start();
+        OutputStream in = p.getOutputStream();
+        String[] requests = {
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
+                    + "\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}",
+            "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+            "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}",
+            "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"exec\",\"arguments\":"
+                    + "{\"host\":\"all\",\"command\":\"echo out; echo err >&2; printf '\\\\n\\\\r\\\\t\\\\033[31mred'\"}}}",
+            "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"exec\",\"arguments\":"
+                    + "{\"host\":\"nope\",\"command\":\"true\"}}}",
+            "not json at all",
+            "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"sudo_exec\",\"arguments\":"
+                    + "{\"host\":\"fleet-1\",\"command\":\"id -u\"}}}",
+        };
+        for (String r : requests) {
+            in.write((r + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        in.flush();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        List<JsonNode> messages = new ArrayList<>();
+        java.util.Set<Integer> answered = new java.util.HashSet<>();
+        while (answered.size() < 5) {
+            String line = out.readLine();
+            if (line == null) {
+                break;
+            }
+            JsonNode n = JSON.readTree(line); // throws if anything but JSON reached stdout
+            assertEquals("2.0", n.get("jsonrpc").asText(), line);
+            messages.add(n);
+            if (n.hasNonNull("id")) {
+                answered.add(n.get("id").asInt());
+            }
+        }
+        assertEquals(java.util.Set.of(1, 2, 3, 4, 5), answered);
+        assertTrue(messages.stream().anyMatch(m -> m.path("error").path("code").asInt() == -32700),
+                "the malformed line got a parse error");
+        in.close(); // EOF: the server must exit by itself, cleanly
+        assertTrue(p.waitFor(15, TimeUnit.SECONDS), "server did not exit after stdin closed");
+        assertEquals(0, p.exitValue());
+        String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        for (String line : rest.split("\n")) {
+            if (!line.isBlank()) {
+                JSON.readTree(line);
+            }
+        }
+        String stderr = Files.readString(tmp.resolve("stderr.log"));
+        assertTrue(stderr.contains("DEBUG") && stderr.contains("unknown key 'bogus_key'"), "logs go to stderr");
+        assertTrue(stderr.contains("line skipped"), "bad hosts lines are warned about");
+    }
+
+    @Test
+    void withoutAnyConfigTheServerStartsAndExplainsSetup() throws Exception {
+        McpSyncClient c = JarServer.client(null, tmp);
+        try {
+            String list = JarServer.text(JarServer.call(c, "list_machines", Map.of()));
+            assertTrue(list.contains("No machines configured") && list.contains("config.yaml"), list);
+            var r = JarServer.call(c, "exec", Map.of("host", "web-1", "command", "true"));
+            assertTrue(r.isError());
+            assertTrue(JarServer.text(r).contains("hosts.tsv") && JarServer.text(r).contains("add_host"),
+                    JarServer.text(r));
+        } finally {
+            c.closeGracefully();
+        }
+    }
+
+    @Test
+    void checkConfigVersionAndHelp() throws Exception {
+        Path good = tmp.resolve("good.yaml");
+        Files.writeString(tmp.resolve("hosts.tsv"), "a\t10.0.0.1\tu:secret-pw\n");
+        Files.setPosixFilePermissions(tmp.resolve("hosts.tsv"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(good, "auth_file: " + tmp.resolve("hosts.tsv") + "\n");
+        Result ok = run(Map.of("SSH_FLEET_CONFIG", good.toString(), "HOME", tmp.toString()), "--check-config");
+        assertEquals(0, ok.code, ok.out);
+        assertTrue(ok.out.contains("a\tu@10.0.0.1:22") && !ok.out.contains("secret-pw"), ok.out);
+
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, "host_key_policy: maybe\n");
+        Result failed = run(Map.of("SSH_FLEET_CONFIG", bad.toString(), "HOME", tmp.toString()), "--check-config");
+        assertEquals(1, failed.code, failed.out);
+        assertTrue(failed.out.contains("bad.yaml:1") && failed.out.contains("maybe"), failed.out);
+
+        Result version = run(Map.of("HOME", tmp.toString()), "--version");
+        assertEquals(0, version.code);
+        assertTrue(version.out.startsWith("ssh-fleet "), version.out);
+        Result help = run(Map.of("HOME", tmp.toString()), "--help");
+        assertTrue(help.out.contains("--check-config"));
+        assertEquals(2, run(Map.of("HOME", tmp.toString()), "--bogus").code);
+    }
+
+    record Result(int code, String out) {}
+
+    private Result run(Map<String, String> env, String arg) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(JarServer.command(arg)).redirectErrorStream(true);
+        pb.environment().remove("SSH_FLEET_CONFIG");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertFalse(out.isEmpty());
+        return new Result(p.exitValue(), out);
+    }
+}

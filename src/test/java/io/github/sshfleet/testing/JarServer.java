@@ -1,0 +1,73 @@
+package io.github.sshfleet.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpSchema;
+
+/** The shaded JAR as shipped, spawned over stdio and driven by the SDK's own MCP client. */
+public final class JarServer {
+
+    private JarServer() {}
+
+    public static Path jar() {
+        Path jar = Path.of(System.getProperty("sshfleet.jar", "target/ssh-fleet.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " missing: run 'mvn verify' (the e2e tests need the packaged JAR)");
+        }
+        return jar;
+    }
+
+    /** java -jar ssh-fleet.jar with HOME moved to {@code home} and SSH_FLEET_CONFIG set when config is non-null. */
+    public static List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar().toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    public static Map<String, String> env(Path config, Path home) {
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", home.toString());
+        if (config != null) {
+            env.put("SSH_FLEET_CONFIG", config.toString());
+        }
+        return env;
+    }
+
+    public static McpSyncClient client(Path config, Path home) {
+        List<String> cmd = command();
+        ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size()))
+                .env(env(config, home)).build();
+        StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
+        transport.setStdErrorHandler(line -> { }); // the server's log; not needed here
+        McpSyncClient client = McpClient.sync(new SerializedClientTransport(transport)).requestTimeout(Duration.ofSeconds(90))
+                .initializationTimeout(Duration.ofSeconds(30)).build();
+        client.initialize();
+        return client;
+    }
+
+    public static McpSchema.CallToolResult call(McpSyncClient client, String tool, Map<String, Object> args) {
+        return client.callTool(new McpSchema.CallToolRequest(tool, args));
+    }
+
+    public static String text(McpSchema.CallToolResult r) {
+        StringBuilder sb = new StringBuilder();
+        for (McpSchema.Content c : r.content()) {
+            if (c instanceof McpSchema.TextContent t) {
+                sb.append(t.text());
+            }
+        }
+        return sb.toString();
+    }
+}
