@@ -64,6 +64,10 @@ public final class SshdFleet {
                 }
             }
         }
+        if (unavailable != null && System.getenv("SSH_FLEET_REQUIRE_SSHD") != null) {
+            // CI sets this: there, a skipped sshd test would be a silent hole, so it fails instead.
+            throw new IllegalStateException("SSH_FLEET_REQUIRE_SSHD is set but " + unavailable);
+        }
         Assumptions.assumeTrue(unavailable == null, () -> "SKIPPED (needs real sshd): " + unavailable);
         return instance;
     }
