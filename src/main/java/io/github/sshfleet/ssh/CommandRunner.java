@@ -12,6 +12,7 @@ import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,7 @@ public final class CommandRunner implements AutoCloseable {
         Sudo sudoFilter = sudo ? new Sudo(m.password(), m.name(), err, helpers, () -> abort(channelRef[0])) : null;
         String remote = sudo ? sudoFilter.wrap(command) : Shell.login(command);
 
+        boolean reconnected = false;
         for (int attempt = 0; ; attempt++) {
             ConnectionPool.Lease lease = pool.acquire(m, connectDeadline);
             ChannelExec channel = null;
@@ -86,10 +88,18 @@ public final class CommandRunner implements AutoCloseable {
                         throw new IOException("channel did not open");
                     }
                 } catch (IOException | RuntimeException e) {
-                    // The pooled session is dead or refusing channels. The command has not started: replace the
-                    // session and try once more; the agent never sees a stale-connection error.
+                    if (refusedByServer(e) && session.isOpen() && attempt < 5 && !connectDeadline.expired()) {
+                        // sshd refused this channel (MaxSessions still counts channels we already closed): the
+                        // session is healthy and carries other commands, so keep it and try again shortly.
+                        log.debug("channel refused on {} ({}); retrying", m.name(), e.toString());
+                        pause(50L * (attempt + 1));
+                        continue;
+                    }
+                    // Otherwise the pooled session is dead. The command has not started: replace the session and
+                    // try once more; the agent never sees a stale-connection error.
                     lease.evict();
-                    if (attempt == 0 && !connectDeadline.expired()) {
+                    if (!reconnected && !connectDeadline.expired()) {
+                        reconnected = true;
                         log.debug("channel open on {} failed ({}); reconnecting once", m.name(), e.toString());
                         continue;
                     }
@@ -179,6 +189,23 @@ public final class CommandRunner implements AutoCloseable {
             return text;
         }
         return text.replace(secret, "********");
+    }
+
+    private static boolean refusedByServer(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SshChannelOpenException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static long elapsed(long start) {

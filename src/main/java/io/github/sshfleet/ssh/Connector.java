@@ -113,8 +113,9 @@ final class Connector {
     }
 
     /** A host key refusal shows up as a failed login; report it as what it is. */
-    private static FleetException refusedOrElse(ClientSession session, Machine m, FleetException otherwise) {
-        HostKeyVerifier.Refusal r = session.getAttribute(HostKeyVerifier.REFUSAL);
+    private FleetException refusedOrElse(ClientSession session, Machine m, FleetException otherwise) {
+        HostKeyVerifier.Refusal r = client.getServerKeyVerifier() instanceof HostKeyVerifier v ? v.refusal(session)
+                : null;
         if (r == null) {
             return otherwise;
         }

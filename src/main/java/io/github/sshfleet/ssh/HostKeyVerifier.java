@@ -11,12 +11,14 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
@@ -40,7 +42,16 @@ final class HostKeyVerifier implements ServerKeyVerifier {
     record Refusal(boolean changed, String hostPattern, String presented, String presentedType, List<String> known,
                    Path knownHosts) {}
 
-    static final AttributeKey<Refusal> REFUSAL = new AttributeKey<>();
+    /**
+     * Refusals by session. Not a session attribute: MINA clears attributes when the session closes, which races the
+     * caller reading why its login failed.
+     */
+    private final Map<ClientSession, Refusal> refusals = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** Why this session's host key was refused, or null if it was not. */
+    Refusal refusal(ClientSession session) {
+        return refusals.remove(session);
+    }
 
     private final Path knownHosts;
     private final HostKeyPolicy policy;
@@ -86,7 +97,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
                     boolean same = KeyUtils.compareKeys(k, key);
                     if ("revoked".equals(entry.getMarker())) {
                         if (same) {
-                            session.setAttribute(REFUSAL, new Refusal(true, pattern, KeyUtils.getFingerPrint(key),
+                            refusals.put(session, new Refusal(true, pattern, KeyUtils.getFingerPrint(key),
                                     KeyUtils.getKeyType(key), List.of("(this key is marked @revoked)"), knownHosts));
                             return false;
                         }
@@ -99,12 +110,12 @@ final class HostKeyVerifier implements ServerKeyVerifier {
                 }
             } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
                 log.warn("cannot read known_hosts {}: {}", knownHosts, e.toString());
-                session.setAttribute(REFUSAL, new Refusal(false, pattern, KeyUtils.getFingerPrint(key),
+                refusals.put(session, new Refusal(false, pattern, KeyUtils.getFingerPrint(key),
                         KeyUtils.getKeyType(key), List.of("(known_hosts unreadable: " + e.getMessage() + ")"), knownHosts));
                 return false;
             }
             if (!known.isEmpty() || policy == HostKeyPolicy.STRICT) {
-                session.setAttribute(REFUSAL, new Refusal(!known.isEmpty(), pattern, KeyUtils.getFingerPrint(key),
+                refusals.put(session, new Refusal(!known.isEmpty(), pattern, KeyUtils.getFingerPrint(key),
                         KeyUtils.getKeyType(key), known, knownHosts));
                 return false;
             }
@@ -115,7 +126,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
                 return true;
             } catch (IOException e) {
                 log.warn("cannot record host key in {}: {}", knownHosts, e.toString());
-                session.setAttribute(REFUSAL, new Refusal(false, pattern, KeyUtils.getFingerPrint(key),
+                refusals.put(session, new Refusal(false, pattern, KeyUtils.getFingerPrint(key),
                         KeyUtils.getKeyType(key), List.of("(could not write known_hosts: " + e.getMessage() + ")"),
                         knownHosts));
                 return false;

@@ -13,12 +13,12 @@ import reactor.core.publisher.Mono;
  * server transport has. A test that fires 16 calls at once must not trip over the client's bug, so sends are
  * serialized here. (The server side has its own fix, in StdioTransport.)
  */
-final class SerializedClientTransport implements McpClientTransport {
+public final class SerializedClientTransport implements McpClientTransport {
 
     private final McpClientTransport delegate;
     private final Object lock = new Object();
 
-    SerializedClientTransport(McpClientTransport delegate) {
+    public SerializedClientTransport(McpClientTransport delegate) {
         this.delegate = delegate;
     }
 
