@@ -28,6 +28,8 @@ public final class SshClients {
         CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, Duration.ofSeconds(10));
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO); // the pool closes idle sessions itself
+        // Without TCP_NODELAY every small request waits out Nagle + delayed ACK: ~40 ms per exec instead of ~3.
+        CoreModuleProperties.TCP_NODELAY.set(client, true);
         CoreModuleProperties.AUTH_TIMEOUT.set(client, config.connectTimeout());
         CoreModuleProperties.CHANNEL_OPEN_TIMEOUT.set(client, config.connectTimeout());
         client.start();
