@@ -30,10 +30,15 @@ public final class HostsFile {
     /** Parsed machine lines and everything wrong with the file. */
     public record Parsed(List<HostEntry> entries, List<ConfigProblem> problems) {}
 
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private HostsFile() {}
+
+    /** The one rule for machine names, shared by the hosts file and add_host. */
+    public static boolean isValidName(String name) {
+        return NAME.matcher(name).matches();
+    }
 
     public static Parsed read(Path file, Path home) {
         List<ConfigProblem> problems = new ArrayList<>();
@@ -80,7 +85,7 @@ public final class HostsFile {
                     + f.length + " field(s)");
         }
         String name = f[0].strip();
-        if (!NAME.matcher(name).matches()) {
+        if (!isValidName(name)) {
             throw new IllegalArgumentException("machine name '" + name
                     + "' must be letters, digits, '.', '_' or '-' (at most 63)");
         }

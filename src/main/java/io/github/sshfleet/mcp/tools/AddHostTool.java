@@ -8,6 +8,7 @@ import io.github.sshfleet.FleetException;
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.config.ConfigLoader;
 import io.github.sshfleet.config.HostEntry;
+import io.github.sshfleet.config.HostsFile;
 import io.github.sshfleet.fleet.MachineStore;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Results;
@@ -18,8 +19,6 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** add_host: register a machine, permanently (hosts file) by default or for this process only. */
 public final class AddHostTool implements ToolHandler {
-
-    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
     private final FleetServices fleet;
 
@@ -50,7 +49,7 @@ public final class AddHostTool implements ToolHandler {
     @Override
     public CallToolResult call(Args args, McpSyncServerExchange exchange) {
         String name = args.nonBlank("hostname").strip();
-        if (!NAME.matcher(name).matches()) {
+        if (!HostsFile.isValidName(name)) {
             throw FleetException.badArgument("add_host: hostname '" + name
                     + "' must be letters, digits, '.', '_' or '-' (at most 63), starting with a letter or digit.");
         }

@@ -33,10 +33,16 @@ public final class ExecTool implements ToolHandler {
         return new ExecTool(fleet, true);
     }
 
+    /** command_timeout; sudo_exec gets at least the reference's 60 s (sudo and root work tend to take longer). */
+    private Duration defaultTimeout() {
+        Duration configured = fleet.config().commandTimeout();
+        Duration sudoFloor = Duration.ofSeconds(60);
+        return sudo && configured.compareTo(sudoFloor) < 0 ? sudoFloor : configured;
+    }
+
     @Override
     public Spec spec() {
-        int defaultTimeout = sudo ? (int) Math.max(60, fleet.config().commandTimeout().toSeconds())
-                : (int) fleet.config().commandTimeout().toSeconds();
+        int defaultTimeout = (int) defaultTimeout().toSeconds();
         String what = sudo
                 ? "Run a shell command as root (sudo) on one or more machines. The machine's password is given to "
                 + "sudo only if it asks (never on the command line); NOPASSWD sudo works too. "
@@ -59,9 +65,7 @@ public final class ExecTool implements ToolHandler {
     @Override
     public CallToolResult call(Args args, McpSyncServerExchange exchange) {
         String command = args.nonBlank("command");
-        Duration fallback = sudo ? fleet.config().commandTimeout().compareTo(Duration.ofSeconds(60)) > 0
-                ? fleet.config().commandTimeout() : Duration.ofSeconds(60) : fleet.config().commandTimeout();
-        Duration timeout = args.seconds("timeout", fallback, MAX_TIMEOUT_SECONDS);
+        Duration timeout = args.seconds("timeout", defaultTimeout(), MAX_TIMEOUT_SECONDS);
         List<Machine> machines = fleet.machines().select(args.raw("host"));
         int cap = CommandReport.perStreamCap(fleet.config().maxOutputBytes(), machines.size());
         List<CommandResult> results = fleet.fanout().run(machines,
