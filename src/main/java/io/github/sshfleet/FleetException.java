@@ -10,7 +10,7 @@ public final class FleetException extends RuntimeException {
     /** Coarse classification, carried into structured results so an agent can branch on it. */
     public enum Kind {
         NO_CONFIG, UNKNOWN_HOST, BAD_ARGUMENT, UNREACHABLE, AUTH_FAILED, HOST_KEY, TIMEOUT, CONNECTION_LOST,
-        SUDO, CONFLICT, BUSY, IO
+        SUDO, CONFLICT, BUSY, IO, NOT_FOUND, PERMISSION
     }
 
     private final Kind kind;

@@ -37,7 +37,7 @@ public final class ConfigLoader {
     }
 
     /** Keys later capabilities own: accepted quietly here so enabling them does not warn. */
-    private static final Set<String> RESERVED_KEYS = Set.of("guide_output_dir", "local_root", "shell_idle_timeout",
+    private static final Set<String> RESERVED_KEYS = Set.of("guide_output_dir", "shell_idle_timeout",
             "async_after", "tools", "ssh_config", "use_ssh_config", "allow_adhoc_hosts");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
@@ -105,6 +105,7 @@ public final class ConfigLoader {
         int maxOutput = d.maxOutputBytes();
         int maxChannels = d.maxChannelsPerHost();
         int maxParallel = d.maxParallelHosts();
+        Optional<Path> localRoot = d.localRoot();
 
         for (NodeTuple tuple : root.getValue()) {
             String where = file + ":" + (tuple.getKeyNode().getStartMark().getLine() + 1);
@@ -144,6 +145,15 @@ public final class ConfigLoader {
                 // Below OpenSSH's default MaxSessions (10), so a burst queues here instead of failing there.
                 case "max_channels_per_host" -> maxChannels = integer(where, key, v, 1, 64, maxChannels);
                 case "max_parallel_hosts" -> maxParallel = integer(where, key, v, 1, 256, maxParallel);
+                case "local_root" -> {
+                    // Kept even when missing: dropping it would silently lift the confinement it asks for.
+                    localRoot = v.isEmpty() ? Optional.empty()
+                            : Optional.of(relativeTo(file, expand(v, home)).toAbsolutePath().normalize());
+                    if (localRoot.isPresent() && !java.nio.file.Files.isDirectory(localRoot.get())) {
+                        problems.add(ConfigProblem.warning(where, "local_root: " + localRoot.get() + " is not a "
+                                + "directory; upload and download will refuse every local path until it exists"));
+                    }
+                }
                 default -> {
                     if (!RESERVED_KEYS.contains(key)) {
                         problems.add(ConfigProblem.warning(where, "unknown key '" + key + "' ignored"));
@@ -152,7 +162,8 @@ public final class ConfigLoader {
             }
         }
         FleetConfig config = new FleetConfig(Optional.of(file), authFile, statusUrl, ownersUrl, defaultPort,
-                knownHosts, policy, connect, command, idle, keepalive, metadata, maxOutput, maxChannels, maxParallel);
+                knownHosts, policy, connect, command, idle, keepalive, metadata, maxOutput, maxChannels, maxParallel,
+                localRoot);
         return new Loaded(config, List.copyOf(problems));
     }
 
@@ -160,7 +171,7 @@ public final class ConfigLoader {
         return new FleetConfig(Optional.of(file), d.authFile(), d.statusUrl(), d.ownersUrl(), d.defaultPort(),
                 d.knownHosts(), d.hostKeyPolicy(), d.connectTimeout(), d.commandTimeout(), d.idleTimeout(),
                 d.keepaliveInterval(), d.metadataTimeout(), d.maxOutputBytes(), d.maxChannelsPerHost(),
-                d.maxParallelHosts());
+                d.maxParallelHosts(), d.localRoot());
     }
 
     private boolean nonEmpty(String where, String key, String v) {

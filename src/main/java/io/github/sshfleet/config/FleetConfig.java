@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param statusUrl       http(s) URL or local path of machine status JSON keyed by IP, or null
  * @param ownersUrl       http(s) URL or local path of owners JSON keyed by IP, or null
  * @param maxOutputBytes  per stream, per host: what the model is shown of stdout and of stderr
+ * @param localRoot       when set, the local side of upload/download must be inside this directory
  */
 public record FleetConfig(
         Optional<Path> source,
@@ -29,7 +30,8 @@ public record FleetConfig(
         Duration metadataTimeout,
         int maxOutputBytes,
         int maxChannelsPerHost,
-        int maxParallelHosts) {
+        int maxParallelHosts,
+        Optional<Path> localRoot) {
 
     /** The defaults, relative to a home directory (tests pass their own). */
     public static FleetConfig defaults(Path home) {
@@ -37,6 +39,6 @@ public record FleetConfig(
         return new FleetConfig(Optional.empty(), dir.resolve("hosts.tsv"), null, null, 22,
                 dir.resolve("known_hosts"), HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(15), Duration.ofSeconds(5),
-                64 * 1024, 8, 32);
+                64 * 1024, 8, 32, Optional.empty());
     }
 }

@@ -69,6 +69,53 @@ public final class Args {
         return (int) n;
     }
 
+    public long longInteger(String name, long fallback, long min, long max) {
+        Object v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        long n;
+        if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
+            n = num.longValue();
+        } else if (v instanceof String s && s.strip().matches("-?\\d{1,18}")) {
+            n = Long.parseLong(s.strip());
+        } else {
+            throw bad(name, "must be an integer from " + min + " to " + max + ", got " + describe(v));
+        }
+        if (n < min || n > max) {
+            throw bad(name, "must be from " + min + " to " + max + ", got " + n);
+        }
+        return n;
+    }
+
+    /** An object whose values are all strings; empty when absent. */
+    public Map<String, String> stringMap(String name) {
+        Object v = values.get(name);
+        if (v == null) {
+            return Map.of();
+        }
+        if (!(v instanceof Map<?, ?> map)) {
+            throw bad(name, "must be an object of string values, got " + describe(v));
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getValue() instanceof String s)) {
+                throw bad(name, "must have string values; '" + e.getKey() + "' is " + describe(e.getValue()));
+            }
+            out.put(String.valueOf(e.getKey()), s);
+        }
+        return out;
+    }
+
+    /** An optional string: null when absent or blank. */
+    public String optional(String name) {
+        if (!has(name)) {
+            return null;
+        }
+        String s = string(name);
+        return s.isBlank() ? null : s;
+    }
+
     /** A timeout in seconds, as the reference's tools take it. */
     public Duration seconds(String name, Duration fallback, int maxSeconds) {
         return Duration.ofSeconds(integer(name, (int) fallback.toSeconds(), 1, maxSeconds));

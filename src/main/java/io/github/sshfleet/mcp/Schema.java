@@ -32,6 +32,34 @@ public final class Schema {
         return add(name, p, false);
     }
 
+    /** An integer that may exceed 32 bits (file offsets). */
+    public Schema longInteger(String name, String description, long min, long max, Long fallback) {
+        Map<String, Object> p = prop("integer", description);
+        p.put("minimum", min);
+        p.put("maximum", max);
+        if (fallback != null) {
+            p.put("default", fallback);
+        }
+        return add(name, p, false);
+    }
+
+    /** A string with a fixed set of values. */
+    public Schema choice(String name, String description, List<String> values, String fallback) {
+        Map<String, Object> p = prop("string", description);
+        p.put("enum", values);
+        if (fallback != null) {
+            p.put("default", fallback);
+        }
+        return add(name, p, false);
+    }
+
+    /** An object of string values (e.g. environment variables). */
+    public Schema stringMap(String name, String description) {
+        Map<String, Object> p = prop("object", description);
+        p.put("additionalProperties", Map.of("type", "string"));
+        return add(name, p, false);
+    }
+
     public Schema bool(String name, String description, boolean fallback) {
         Map<String, Object> p = prop("boolean", description);
         p.put("default", fallback);

@@ -39,7 +39,8 @@ public final class ToolAdapter {
                                McpSchema.CallToolRequest request) {
         long start = System.nanoTime();
         try {
-            CallToolResult result = handler.call(new Args(name, request.arguments()), exchange);
+            CallToolResult result = handler.call(new Args(name, request.arguments()),
+                    Progress.of(exchange, request.meta()));
             log.debug("{} done in {} ms", name, (System.nanoTime() - start) / 1_000_000);
             return result;
         } catch (FleetException e) {

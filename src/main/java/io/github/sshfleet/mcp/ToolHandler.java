@@ -2,7 +2,6 @@ package io.github.sshfleet.mcp;
 
 import java.util.Map;
 
-import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /**
@@ -17,5 +16,6 @@ public interface ToolHandler {
 
     Spec spec();
 
-    CallToolResult call(Args args, McpSyncServerExchange exchange);
+    /** Runs the call. {@code progress} sends notifications when the client asked for them (a no-op otherwise). */
+    CallToolResult call(Args args, Progress progress);
 }

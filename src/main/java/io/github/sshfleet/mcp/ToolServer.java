@@ -6,6 +6,10 @@ import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.mcp.tools.AddHostTool;
 import io.github.sshfleet.mcp.tools.ExecTool;
 import io.github.sshfleet.mcp.tools.ListMachinesTool;
+import io.github.sshfleet.mcp.tools.ReadFileTool;
+import io.github.sshfleet.mcp.tools.RunScriptTool;
+import io.github.sshfleet.mcp.tools.TransferTool;
+import io.github.sshfleet.mcp.tools.WriteFileTool;
 import io.github.sshfleet.mcp.tools.ReloadMachinesTool;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
@@ -17,7 +21,8 @@ public final class ToolServer {
 
     static final String INSTRUCTIONS = "ssh-fleet manages many machines over SSH from one server. Start with "
             + "list_machines; pass a machine name (or a list, a glob like 'web-*', or 'all') as `host`. exec and "
-            + "sudo_exec run commands in parallel over pooled connections; errors say what to do next.";
+            + "sudo_exec run commands in parallel over pooled connections; read_file/write_file/upload/download move files over "
+            + "SFTP; run_script runs a script body without quoting trouble. Errors say what to do next.";
 
     private ToolServer() {}
 
@@ -27,7 +32,12 @@ public final class ToolServer {
                 ExecTool.sudoExec(fleet),
                 new ListMachinesTool(fleet),
                 new AddHostTool(fleet),
-                new ReloadMachinesTool(fleet));
+                new ReloadMachinesTool(fleet),
+                new ReadFileTool(fleet),
+                new WriteFileTool(fleet),
+                TransferTool.upload(fleet),
+                TransferTool.download(fleet),
+                new RunScriptTool(fleet));
     }
 
     public static McpSyncServer start(FleetServices fleet, StdioTransport transport, McpJsonMapper json, String version) {

@@ -1,6 +1,7 @@
 package io.github.sshfleet.ssh;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -12,7 +13,6 @@ import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,74 +56,67 @@ public final class CommandRunner implements AutoCloseable {
      * {@code outputCap} bytes of each stream. Never throws for expected failures: they come back in the result.
      */
     public CommandResult run(Machine m, String command, Duration timeout, boolean sudo, int outputCap) {
+        return run(m, command, timeout, sudo, new BoundedOutput(outputCap), outputCap);
+    }
+
+    /**
+     * Like {@link #run(Machine, String, Duration, boolean, int)}, but stdout goes to {@code stdout} byte for byte
+     * (for callers that need raw bytes, e.g. reading a binary file as root); the result's stdout text is empty then.
+     */
+    public CommandResult runTo(Machine m, String command, Duration timeout, boolean sudo, OutputStream stdout,
+                               int stderrCap) {
+        return run(m, command, timeout, sudo, stdout, stderrCap);
+    }
+
+    private CommandResult run(Machine m, String command, Duration timeout, boolean sudo, OutputStream out,
+                              int stderrCap) {
         long start = System.nanoTime();
         try {
-            return runOrThrow(m, command, timeout, sudo, outputCap, start);
+            return runOrThrow(m, command, timeout, sudo, out, stderrCap, start);
         } catch (FleetException e) {
             return CommandResult.failed(m.name(), m.address(), elapsed(start), e);
         }
     }
 
-    private CommandResult runOrThrow(Machine m, String command, Duration timeout, boolean sudo, int outputCap,
-                                     long start) {
+    private CommandResult runOrThrow(Machine m, String command, Duration timeout, boolean sudo, OutputStream out,
+                                     int stderrCap, long start) {
         Deadline connectDeadline = Deadline.after(config.connectTimeout().plusSeconds(1));
-        BoundedOutput out = new BoundedOutput(outputCap);
-        BoundedOutput err = new BoundedOutput(outputCap);
+        BoundedOutput err = new BoundedOutput(stderrCap);
         ChannelExec[] channelRef = new ChannelExec[1];
         Sudo sudoFilter = sudo ? new Sudo(m.password(), m.name(), err, helpers, () -> abort(channelRef[0])) : null;
         String remote = sudo ? sudoFilter.wrap(command) : Shell.login(command);
 
-        boolean reconnected = false;
-        for (int attempt = 0; ; attempt++) {
-            ConnectionPool.Lease lease = pool.acquire(m, connectDeadline);
-            ChannelExec channel = null;
+        ConnectionPool.Opened<ChannelExec> opened = pool.openChannel(m, connectDeadline, (session, deadline) -> {
+            ChannelExec channel = session.createExecChannel(remote);
             try {
-                ClientSession session = lease.session();
-                try {
-                    channel = session.createExecChannel(remote);
-                    channel.setOut(out);
-                    channel.setErr(sudo ? sudoFilter : err);
-                    channelRef[0] = channel;
-                    if (!channel.open().verify(Math.max(1, connectDeadline.remainingMillis())).isOpened()) {
-                        throw new IOException("channel did not open");
-                    }
-                } catch (IOException | RuntimeException e) {
-                    if (refusedByServer(e) && session.isOpen() && attempt < 5 && !connectDeadline.expired()) {
-                        // sshd refused this channel (MaxSessions still counts channels we already closed): the
-                        // session is healthy and carries other commands, so keep it and try again shortly.
-                        log.debug("channel refused on {} ({}); retrying", m.name(), e.toString());
-                        pause(50L * (attempt + 1));
-                        continue;
-                    }
-                    // Otherwise the pooled session is dead. The command has not started: replace the session and
-                    // try once more; the agent never sees a stale-connection error.
-                    lease.evict();
-                    if (!reconnected && !connectDeadline.expired()) {
-                        reconnected = true;
-                        log.debug("channel open on {} failed ({}); reconnecting once", m.name(), e.toString());
-                        continue;
-                    }
-                    throw new FleetException(Kind.CONNECTION_LOST, "could not open a channel to " + m.name() + " ("
-                            + m.address() + ") after reconnecting: " + e.getMessage()
-                            + ". The server may limit sessions (MaxSessions) or be restarting; retry shortly.", e);
+                channel.setOut(out);
+                channel.setErr(sudo ? sudoFilter : err);
+                channelRef[0] = channel;
+                if (!channel.open().verify(Math.max(1, deadline.remainingMillis())).isOpened()) {
+                    throw new IOException("channel did not open");
                 }
-                if (sudo) {
-                    sudoFilter.attach(channel.getInvertedIn());
-                } else {
-                    closeQuietly(channel.getInvertedIn()); // stdin is empty: a command reading it sees EOF at once
-                }
-                return await(m, channel, session, timeout, out, err, sudoFilter, start);
-            } finally {
-                if (channel != null) {
-                    channel.close(true);
-                }
-                lease.close();
+                return channel;
+            } catch (IOException | RuntimeException e) {
+                channel.close(true);
+                throw e;
             }
+        });
+        ChannelExec channel = opened.channel();
+        try {
+            if (sudo) {
+                sudoFilter.attach(channel.getInvertedIn());
+            } else {
+                closeQuietly(channel.getInvertedIn()); // stdin is empty: a command reading it sees EOF at once
+            }
+            return await(m, channel, channel.getClientSession(), timeout, out, err, sudoFilter, start);
+        } finally {
+            channel.close(true);
+            opened.lease().close();
         }
     }
 
     private CommandResult await(Machine m, ChannelExec channel, ClientSession session, Duration timeout,
-                                BoundedOutput out, BoundedOutput err, Sudo sudo, long start) {
+                                OutputStream out, BoundedOutput err, Sudo sudo, long start) {
         Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
         boolean timedOut = events.contains(ClientChannelEvent.TIMEOUT);
         if (timedOut) {
@@ -146,8 +139,9 @@ public final class CommandRunner implements AutoCloseable {
                     + "state before re-running anything that is not idempotent.");
         }
         String secret = m.password();
-        return new CommandResult(m.name(), m.address(), exit, signal, scrub(out.text(), secret),
-                scrub(err.text(), secret), out.totalBytes(), err.totalBytes(), out.truncated(), err.truncated(),
+        BoundedOutput text = out instanceof BoundedOutput b ? b : new BoundedOutput(1);
+        return new CommandResult(m.name(), m.address(), exit, signal, scrub(text.text(), secret),
+                scrub(err.text(), secret), text.totalBytes(), err.totalBytes(), text.truncated(), err.truncated(),
                 timedOut, elapsed(start), failure);
     }
 
@@ -191,28 +185,11 @@ public final class CommandRunner implements AutoCloseable {
         return text.replace(secret, "********");
     }
 
-    private static boolean refusedByServer(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SshChannelOpenException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static long elapsed(long start) {
         return (System.nanoTime() - start) / 1_000_000;
     }
 
-    private static void closeQuietly(java.io.OutputStream s) {
+    private static void closeQuietly(OutputStream s) {
         try {
             s.close();
         } catch (IOException ignored) {

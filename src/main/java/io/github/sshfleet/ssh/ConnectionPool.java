@@ -1,5 +1,6 @@
 package io.github.sshfleet.ssh;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,6 +116,69 @@ public final class ConnectionPool implements AutoCloseable {
             entry.inUse.decrementAndGet();
             entry.channels.release();
             throw e;
+        }
+    }
+
+    /** Opens one channel (exec, SFTP, shell...) on a live session; see {@link #openChannel}. */
+    @FunctionalInterface
+    public interface ChannelOpener<T> {
+        /** Creates, configures and opens the channel; on failure it closes whatever it created and throws. */
+        T open(ClientSession session, Deadline deadline) throws IOException;
+    }
+
+    /** A lease together with the channel opened on it. Closing it closes neither the channel nor the session. */
+    public record Opened<T>(Lease lease, T channel) {}
+
+    /**
+     * Takes a lease and opens a channel on it, within the deadline. A channel the server refuses (MaxSessions still
+     * counts channels we closed a moment ago) is retried on the same healthy session after a short back-off; any
+     * other failure means the pooled session is dead, so it is replaced once. Nothing has run on the host when this
+     * fails, so the retries are always safe. The caller closes the channel, then the lease.
+     */
+    public <T> Opened<T> openChannel(Machine m, Deadline deadline, ChannelOpener<T> opener) {
+        boolean reconnected = false;
+        for (int attempt = 0; ; attempt++) {
+            Lease lease = acquire(m, deadline);
+            ClientSession session = lease.session();
+            try {
+                return new Opened<>(lease, opener.open(session, deadline));
+            } catch (IOException | RuntimeException e) {
+                lease.close();
+                if (e instanceof FleetException fe) {
+                    throw fe;
+                }
+                if (refusedByServer(e) && session.isOpen() && attempt < 5 && !deadline.expired()) {
+                    log.debug("channel refused on {} ({}); retrying", m.name(), e.toString());
+                    pause(50L * (attempt + 1));
+                    continue;
+                }
+                lease.evict();
+                if (!reconnected && !deadline.expired()) {
+                    reconnected = true;
+                    log.debug("channel open on {} failed ({}); reconnecting once", m.name(), e.toString());
+                    continue;
+                }
+                throw new FleetException(FleetException.Kind.CONNECTION_LOST, "could not open a channel to " + m.name()
+                        + " (" + m.address() + ") after reconnecting: " + e.getMessage()
+                        + ". The server may limit sessions (MaxSessions) or be restarting; retry shortly.", e);
+            }
+        }
+    }
+
+    private static boolean refusedByServer(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SshChannelOpenException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -6,6 +6,7 @@ import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.sftp.SftpModuleProperties;
 
 import io.github.sshfleet.config.FleetConfig;
 
@@ -32,6 +33,7 @@ public final class SshClients {
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         CoreModuleProperties.AUTH_TIMEOUT.set(client, config.connectTimeout());
         CoreModuleProperties.CHANNEL_OPEN_TIMEOUT.set(client, config.connectTimeout());
+        SftpModuleProperties.SFTP_CHANNEL_OPEN_TIMEOUT.set(client, config.connectTimeout());
         client.start();
         return client;
     }

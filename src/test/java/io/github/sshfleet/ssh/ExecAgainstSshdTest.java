@@ -153,7 +153,9 @@ class ExecAgainstSshdTest {
     void timeoutReallyStopsTheRemoteCommand() throws Exception {
         for (boolean sudo : new boolean[] {false, true}) {
             String marker = sudo ? "sleep 307.5" : "sleep 303.5";
-            CommandResult r = run(sudo ? "fleet-1" : "fleet-2", "echo before; " + marker, sudo, Duration.ofSeconds(2));
+            // Not the last command: bash cannot exec it in place, so only a signal to the whole group reaches it.
+            CommandResult r = run(sudo ? "fleet-1" : "fleet-2", "echo before; " + marker + "; echo after", sudo,
+                    Duration.ofSeconds(2));
             assertTrue(r.timedOut());
             assertEquals("before\n", r.stdout());
             List<String> left = SshdFleet.processes(marker);

@@ -11,10 +11,10 @@ import io.github.sshfleet.config.HostEntry;
 import io.github.sshfleet.config.HostsFile;
 import io.github.sshfleet.fleet.MachineStore;
 import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
-import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** add_host: register a machine, permanently (hosts file) by default or for this process only. */
@@ -47,7 +47,7 @@ public final class AddHostTool implements ToolHandler {
     }
 
     @Override
-    public CallToolResult call(Args args, McpSyncServerExchange exchange) {
+    public CallToolResult call(Args args, Progress progress) {
         String name = args.nonBlank("hostname").strip();
         if (!HostsFile.isValidName(name)) {
             throw FleetException.badArgument("add_host: hostname '" + name

@@ -6,10 +6,10 @@ import java.util.List;
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.ssh.CommandResult;
-import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** exec: a command on one or many machines, in parallel, over pooled sessions. sudo_exec is the same with sudo. */
@@ -63,7 +63,7 @@ public final class ExecTool implements ToolHandler {
     }
 
     @Override
-    public CallToolResult call(Args args, McpSyncServerExchange exchange) {
+    public CallToolResult call(Args args, Progress progress) {
         String command = args.nonBlank("command");
         Duration timeout = args.seconds("timeout", defaultTimeout(), MAX_TIMEOUT_SECONDS);
         List<Machine> machines = fleet.machines().select(args.raw("host"));

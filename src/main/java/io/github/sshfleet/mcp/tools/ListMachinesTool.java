@@ -12,11 +12,11 @@ import io.github.sshfleet.config.HostKeyPolicy;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.fleet.MachineStore;
 import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.ssh.ConnectionPool;
-import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** list_machines: every machine with address, user, auth kind (never the secret), metadata and pool state. */
@@ -38,7 +38,7 @@ public final class ListMachinesTool implements ToolHandler {
     }
 
     @Override
-    public CallToolResult call(Args args, McpSyncServerExchange exchange) {
+    public CallToolResult call(Args args, Progress progress) {
         List<Machine> machines = fleet.machines().machines();
         StringBuilder text = new StringBuilder();
         if (fleet.config().hostKeyPolicy() == HostKeyPolicy.OFF) {

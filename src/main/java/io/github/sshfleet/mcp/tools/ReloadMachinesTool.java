@@ -8,10 +8,10 @@ import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.config.ConfigProblem;
 import io.github.sshfleet.fleet.MachineStore;
 import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
-import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** reload_machines: re-read the hosts file and metadata; report what changed; drop stale sessions. */
@@ -33,7 +33,7 @@ public final class ReloadMachinesTool implements ToolHandler {
     }
 
     @Override
-    public CallToolResult call(Args args, McpSyncServerExchange exchange) {
+    public CallToolResult call(Args args, Progress progress) {
         MachineStore.ReloadResult r = fleet.machines().reload();
         StringBuilder text = new StringBuilder("Reloaded ").append(fleet.config().authFile()).append(": ")
                 .append(fleet.machines().machines().size()).append(" machines. ");

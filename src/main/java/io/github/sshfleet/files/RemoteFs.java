@@ -1,0 +1,249 @@
+package io.github.sshfleet.files;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+
+import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.sshfleet.Deadline;
+import io.github.sshfleet.FleetException;
+import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.ssh.ConnectionPool;
+
+/**
+ * One SFTP channel on a machine's pooled session, as the login user, for the length of one tool call. Paths are
+ * resolved the way an operator writes them ({@code ~}, {@code ~/x}, relative to the login directory), and SFTP
+ * failures become errors that say what to do next. Close it to give the channel permit back.
+ */
+final class RemoteFs implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RemoteFs.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Machine machine;
+    private final ConnectionPool.Lease lease;
+    private final FleetSftpClient sftp;
+    private String home;
+
+    private RemoteFs(Machine machine, ConnectionPool.Lease lease, FleetSftpClient sftp) {
+        this.machine = machine;
+        this.lease = lease;
+        this.sftp = sftp;
+    }
+
+    /** Opens the SFTP subsystem within the deadline; {@code stall} bounds every later wait for one reply. */
+    static RemoteFs open(ConnectionPool pool, Machine m, Deadline deadline, Duration stall) {
+        ConnectionPool.Opened<FleetSftpClient> opened = pool.openChannel(m, deadline,
+                (session, d) -> new FleetSftpClient(session, stall));
+        return new RemoteFs(m, opened.lease(), opened.channel());
+    }
+
+    FleetSftpClient sftp() {
+        return sftp;
+    }
+
+    Machine machine() {
+        return machine;
+    }
+
+    /** The login user's home directory (where SFTP starts). */
+    String home() {
+        if (home == null) {
+            try {
+                home = sftp.canonicalPath(".");
+            } catch (IOException e) {
+                throw fail(e, "find the home directory", ".");
+            }
+        }
+        return home;
+    }
+
+    /** The path, normalized, when it is absolute (needs no SFTP round trip to resolve); otherwise null. */
+    static String absolute(String path) {
+        String p = path.strip();
+        if (!p.startsWith("/") || p.indexOf('\0') >= 0) {
+            return null;
+        }
+        while (p.length() > 1 && p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p;
+    }
+
+    /** An absolute path: {@code ~} and {@code ~/x} are the login user's home, relative paths start there too. */
+    String resolve(String path) {
+        String p = path.strip();
+        if (p.isEmpty()) {
+            throw FleetException.badArgument("the remote path is empty");
+        }
+        if (p.indexOf('\0') >= 0) {
+            throw FleetException.badArgument("the remote path contains a NUL byte");
+        }
+        if (p.equals("~")) {
+            return home();
+        }
+        if (p.startsWith("~/")) {
+            p = p.substring(2);
+        } else if (p.startsWith("~")) {
+            throw FleetException.badArgument("'" + path + "': ~user paths are not supported; give the absolute path");
+        }
+        String abs = p.startsWith("/") ? p : home() + (home().endsWith("/") ? "" : "/") + p;
+        while (abs.length() > 1 && abs.endsWith("/")) {
+            abs = abs.substring(0, abs.length() - 1);
+        }
+        return abs;
+    }
+
+    /** stat (following symlinks); empty when nothing is there. */
+    Optional<Attributes> stat(String path) {
+        try {
+            return Optional.of(sftp.stat(path));
+        } catch (SftpException e) {
+            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                return Optional.empty();
+            }
+            throw fail(e, "stat", path);
+        } catch (IOException e) {
+            throw fail(e, "stat", path);
+        }
+    }
+
+    /** A fresh hidden name next to {@code target}, for staging a file that is then renamed over it. */
+    static String stagingName(String target, String suffix) {
+        int slash = target.lastIndexOf('/');
+        String dir = target.substring(0, slash + 1);
+        String base = target.substring(slash + 1);
+        if (base.length() > 100) {
+            base = base.substring(0, 100);
+        }
+        return dir + "." + base + ".ssh-fleet-" + randomHex() + suffix;
+    }
+
+    static String randomHex() {
+        byte[] b = new byte[8];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    static String parent(String abs) {
+        int slash = abs.lastIndexOf('/');
+        return slash <= 0 ? "/" : abs.substring(0, slash);
+    }
+
+    static String name(String abs) {
+        return abs.substring(abs.lastIndexOf('/') + 1);
+    }
+
+    /** Creates {@code dir} and its missing parents with {@code perms}; existing ones are left alone. */
+    void mkdirs(String dir, int perms) {
+        if (dir.equals("/") || stat(dir).isPresent()) {
+            Optional<Attributes> a = stat(dir);
+            if (a.isPresent() && !a.get().isDirectory()) {
+                throw new FleetException(Kind.BAD_ARGUMENT, dir + " on " + machine.name() + " exists and is not a "
+                        + "directory");
+            }
+            return;
+        }
+        mkdirs(parent(dir), perms);
+        try {
+            sftp.mkdir(dir, perms);
+        } catch (IOException e) {
+            if (stat(dir).map(Attributes::isDirectory).orElse(false)) {
+                return; // created meanwhile by someone else: fine
+            }
+            throw fail(e, "create directory", dir);
+        }
+    }
+
+    /** Renames over an existing file atomically (posix-rename@openssh.com), as rename(2) does. */
+    void renameReplacing(String from, String to) {
+        try {
+            OpenSSHPosixRenameExtension posix = sftp.getExtension(OpenSSHPosixRenameExtension.class);
+            if (posix != null && posix.isSupported()) {
+                posix.posixRename(from, to);
+            } else {
+                // Plain SFTP v3 rename refuses an existing target; without the extension there is no atomic way.
+                if (stat(to).isPresent()) {
+                    sftp.remove(to);
+                }
+                sftp.rename(from, to);
+            }
+        } catch (IOException e) {
+            throw fail(e, "move the staged file into place at", to);
+        }
+    }
+
+    /** fsync@openssh.com when offered: the bytes are on disk before the rename makes them visible. */
+    void fsync(org.apache.sshd.sftp.client.SftpClient.Handle handle) {
+        OpenSSHFsyncExtension fsync = sftp.getExtension(OpenSSHFsyncExtension.class);
+        if (fsync != null && fsync.isSupported()) {
+            try {
+                fsync.fsync(handle);
+            } catch (IOException e) {
+                log.debug("fsync failed on {}: {}", machine.name(), e.toString());
+            }
+        }
+    }
+
+    /** Best effort cleanup of a staging file; never masks the failure that led here. */
+    void removeQuietly(String path) {
+        try {
+            sftp.remove(path);
+        } catch (IOException e) {
+            if (!(e instanceof SftpException se && se.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE)) {
+                log.warn("could not remove staging file {} on {}: {}", path, machine.name(), e.toString());
+            }
+        }
+    }
+
+    /** The error for a failed SFTP step, in words for the agent: what failed, why, what to try. */
+    FleetException fail(IOException e, String action, String path) {
+        String where = " " + path + " on " + machine.name();
+        if (e instanceof FleetSftpClient.StalledException) {
+            return new FleetException(Kind.TIMEOUT, "could not " + action + where + ": " + e.getMessage()
+                    + ". The host may be overloaded or the disk hung; check it with exec.", e);
+        }
+        if (e instanceof SftpException se) {
+            switch (se.getStatus()) {
+                case SftpConstants.SSH_FX_NO_SUCH_FILE, SftpConstants.SSH_FX_NO_SUCH_PATH:
+                    return new FleetException(Kind.NOT_FOUND, "could not " + action + where + ": no such file or "
+                            + "directory. Check the path (exec 'ls -la " + parent(path) + "').", e);
+                case SftpConstants.SSH_FX_PERMISSION_DENIED:
+                    return new FleetException(Kind.PERMISSION, "could not " + action + where + ": permission denied "
+                            + "for " + machine.username() + ". Pass sudo: true to do it as root.", e);
+                case SftpConstants.SSH_FX_FILE_ALREADY_EXISTS:
+                    return new FleetException(Kind.CONFLICT, "could not " + action + where + ": it already exists.", e);
+                case SftpConstants.SSH_FX_FAILURE:
+                    return new FleetException(Kind.IO, "could not " + action + where + ": the server reported a "
+                            + "failure (" + se.getMessage() + "). Common causes: disk full or quota exceeded (check "
+                            + "exec 'df -h " + parent(path) + "'), a directory where a file was expected, or a "
+                            + "read-only file system.", e);
+                default:
+                    return new FleetException(Kind.IO, "could not " + action + where + ": " + se.getMessage(), e);
+            }
+        }
+        return new FleetException(Kind.CONNECTION_LOST, "could not " + action + where + ": " + e.getMessage()
+                + ". The connection may have dropped; retry, and check the result before repeating a write.", e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            sftp.close();
+        } catch (IOException | RuntimeException e) {
+            log.debug("closing sftp on {}: {}", machine.name(), e.toString());
+        } finally {
+            lease.close();
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.github.sshfleet.files;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
+import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
+
+import io.github.sshfleet.Deadline;
+import io.github.sshfleet.FleetException;
+import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.ssh.CommandResult;
+import io.github.sshfleet.ssh.CommandRunner;
+import io.github.sshfleet.ssh.ConnectionPool;
+import io.github.sshfleet.ssh.Shell;
+
+/**
+ * run_script: the body goes to the host over SFTP, byte for byte, so quotes, $, backticks and heredocs need no
+ * escaping; the host then runs a short command, {@code bash /tmp/ssh-fleet-runner-<random>}. Three private files:
+ * the runner (0700, a small launcher), the body ({@code .sh}, 0600) and, when env is given, the env file
+ * ({@code .env}, 0600) that the launcher sources and deletes before the body starts, so secrets never appear in any
+ * argv or command string. The launcher removes all three when the script exits (trap), unless keep_script.
+ */
+public final class ScriptRunner {
+
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final Pattern SESSION = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** Exit code the tmux launch uses when a session of that name already exists. */
+    private static final int SESSION_EXISTS = 75;
+
+    /** A script started in tmux: where it runs and how to watch it. */
+    public record Launched(String session, String runner, String logPath, boolean asRoot) {}
+
+    private final ConnectionPool pool;
+    private final CommandRunner runner;
+    private final Duration connectTimeout;
+
+    public ScriptRunner(ConnectionPool pool, CommandRunner runner, Duration connectTimeout) {
+        this.pool = pool;
+        this.runner = runner;
+        this.connectTimeout = connectTimeout;
+    }
+
+    /** Validates what run_script was given before anything reaches the host. */
+    public static void check(Map<String, String> env, String tmuxSession) {
+        env.forEach((k, v) -> {
+            if (!ENV_NAME.matcher(k).matches()) {
+                throw FleetException.badArgument("env name '" + k + "' is not a valid shell variable name "
+                        + "(letters, digits, underscore; not starting with a digit).");
+            }
+            if (v.indexOf('\0') >= 0) {
+                throw FleetException.badArgument("env value of " + k + " contains a NUL byte.");
+            }
+        });
+        if (tmuxSession != null && !SESSION.matcher(tmuxSession).matches()) {
+            throw FleetException.badArgument("tmux_session must be 1-64 letters, digits, '-' or '_', got '"
+                    + tmuxSession + "'.");
+        }
+    }
+
+    /** Runs the script to completion (or timeout), like exec. Env values are masked in the output. */
+    public CommandResult run(Machine m, String script, Map<String, String> env, boolean sudo, Duration timeout,
+                             String logPath, boolean keep, int outputCap) {
+        Staged s = stage(m, script, env, logPath, keep);
+        CommandResult r = runner.run(m, "bash " + Shell.quote(s.runner), timeout, sudo, outputCap);
+        if (!keep && (r.timedOut() || r.failure() != null)) {
+            cleanUp(m, s); // a KILLed launcher never ran its trap
+        }
+        return mask(r, env);
+    }
+
+    /** Starts the script detached in a new tmux session (root's tmux server with sudo) and returns at once. */
+    public Launched launch(Machine m, String script, Map<String, String> env, boolean sudo, String session,
+                           String logPath, boolean keep, Duration timeout) {
+        Staged s = stage(m, script, env, logPath, keep);
+        String command = "command -v tmux >/dev/null 2>&1 || { echo 'tmux is not installed' >&2; exit 127; }\n"
+                + "tmux has-session -t " + Shell.quote("=" + session) + " 2>/dev/null && exit " + SESSION_EXISTS + "\n"
+                + "exec tmux new-session -d -s " + Shell.quote(session) + " " + Shell.quote("bash "
+                + Shell.quote(s.runner));
+        CommandResult r = runner.run(m, command, timeout, sudo, 8192);
+        if (!r.ok()) {
+            cleanUp(m, s);
+            if (r.failure() != null) {
+                throw r.failure();
+            }
+            Integer exit = r.exitCode();
+            if (exit != null && exit == SESSION_EXISTS) {
+                throw new FleetException(Kind.CONFLICT, "a tmux session named '" + session + "' already exists on "
+                        + m.name() + (sudo ? " (root's tmux)" : "") + "; choose another tmux_session, or inspect it "
+                        + "with tmux_capture.");
+            }
+            if (exit != null && exit == 127) {
+                throw new FleetException(Kind.NOT_FOUND, "tmux is not installed on " + m.name() + "; install it, or "
+                        + "run the script without tmux_session.");
+            }
+            throw new FleetException(Kind.IO, "starting tmux on " + m.name() + " failed (exit " + exit + "): "
+                    + r.stderr().strip());
+        }
+        return new Launched(session, s.runner, s.log, sudo);
+    }
+
+    private record Staged(String runner, String log) {
+        List<String> files() {
+            return List.of(runner, runner + ".sh", runner + ".env");
+        }
+    }
+
+    private Staged stage(Machine m, String script, Map<String, String> env, String logPath, boolean keep) {
+        try (RemoteFs fs = RemoteFs.open(pool, m, Deadline.after(connectTimeout.plusSeconds(1)), connectTimeout
+                .plusSeconds(20))) {
+            String log = logPath == null || logPath.isBlank() ? "" : fs.resolve(logPath);
+            String base = "/tmp/ssh-fleet-runner-" + RemoteFs.randomHex();
+            Staged staged = new Staged(base, log.isEmpty() ? null : log);
+            boolean done = false;
+            try {
+                put(fs, base + ".sh", 0600, script.endsWith("\n") ? script : script + "\n");
+                if (!env.isEmpty()) {
+                    StringBuilder e = new StringBuilder();
+                    env.forEach((k, v) -> e.append(k).append('=').append(Shell.quote(v)).append('\n'));
+                    put(fs, base + ".env", 0600, e.toString());
+                }
+                put(fs, base, 0700, launcher(base, log, keep));
+                done = true;
+                return staged;
+            } finally {
+                if (!done) {
+                    staged.files().forEach(fs::removeQuietly);
+                }
+            }
+        }
+    }
+
+    private static void put(RemoteFs fs, String path, int perms, String text) {
+        try (CloseableHandle h = fs.sftp().create(path, perms, true, false);
+             OutputStream out = new SftpOutputStreamAsync(fs.sftp(), RemoteWriter.WRITE_CHUNK, path, h, false)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw fs.fail(e, "stage the script in", path);
+        }
+    }
+
+    /**
+     * The runner: source and delete the env file, run the body (teeing to the log with a final EXIT line when
+     * asked), and remove itself on the way out, also when stopped by a signal.
+     */
+    static String launcher(String base, String log, boolean keep) {
+        return "# ssh-fleet runner: runs " + base + ".sh" + (keep ? "" : ", then removes itself") + "\n"
+                + "r=" + Shell.quote(base) + "\n"
+                + "log=" + Shell.quote(log) + "\n"
+                + (keep ? "" : "trap 'rm -f -- \"$r\" \"$r.sh\" \"$r.env\"' EXIT\n"
+                        + "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM\n")
+                + "if [ -f \"$r.env\" ]; then set -a; . \"$r.env\"; set +a; rm -f -- \"$r.env\"; fi\n"
+                + "if [ -n \"$log\" ]; then\n"
+                + "  (umask 077; : >> \"$log\") || exit 1\n"
+                + "  bash \"$r.sh\" 2>&1 | tee -a \"$log\"\n"
+                + "  rc=${PIPESTATUS[0]}\n"
+                + "  printf '[ssh-fleet] EXIT %s\\n' \"$rc\" >> \"$log\"\n"
+                + "else\n"
+                + "  bash \"$r.sh\"\n"
+                + "  rc=$?\n"
+                + "fi\n"
+                + "exit \"$rc\"\n";
+    }
+
+    private void cleanUp(Machine m, Staged s) {
+        try (RemoteFs fs = RemoteFs.open(pool, m, Deadline.after(connectTimeout.plusSeconds(1)), connectTimeout)) {
+            s.files().forEach(fs::removeQuietly);
+        } catch (FleetException e) {
+            // the host is gone; /tmp cleanup happens on its side or never: nothing secret is left (env is 0600)
+        }
+    }
+
+    /** Env values are secrets: whatever the script printed, the agent never sees them. */
+    private static CommandResult mask(CommandResult r, Map<String, String> env) {
+        String out = r.stdout();
+        String err = r.stderr();
+        for (String v : env.values()) {
+            if (v.length() >= 4) {
+                out = out.replace(v, "********");
+                err = err.replace(v, "********");
+            }
+        }
+        return new CommandResult(r.machine(), r.address(), r.exitCode(), r.exitSignal(), out, err, r.stdoutBytes(),
+                r.stderrBytes(), r.stdoutTruncated(), r.stderrTruncated(), r.timedOut(), r.durationMillis(),
+                r.failure());
+    }
+}

@@ -1,0 +1,95 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.files.RemoteReader;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.mcp.Results;
+import io.github.sshfleet.mcp.Schema;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** read_file: a remote file's text (one page of it), or a description when it is binary. */
+public final class ReadFileTool implements ToolHandler {
+
+    static final int DEFAULT_MAX = 1024 * 1024;
+    static final int HARD_MAX = 2 * 1024 * 1024;
+
+    private final FleetServices fleet;
+    private final RemoteReader reader;
+
+    public ReadFileTool(FleetServices fleet) {
+        this.fleet = fleet;
+        this.reader = new RemoteReader(fleet.pool(), fleet.runner(), fleet.config().connectTimeout());
+    }
+
+    @Override
+    public Spec spec() {
+        return new Spec("read_file", "Read remote file",
+                "Read a text file on one machine over SFTP and return its content. At most max_bytes (default 1 MiB, "
+                        + "hard cap 2 MiB) per call: when the file is longer the result says so with the total size "
+                        + "and the offset to pass next. A binary file is not dumped: you get its size, type and "
+                        + "sha256, and should use download instead. Permission denied? Pass sudo: true to read it as "
+                        + "root. `~` is the login user's home.",
+                Schema.object()
+                        .string("host", "Machine name or IP (one machine).", true)
+                        .string("remote_path", "File to read, e.g. /etc/os-release or ~/app.conf.", true)
+                        .integer("max_bytes", "Most bytes to return (default 1048576, at most 2097152).", 1, HARD_MAX,
+                                DEFAULT_MAX)
+                        .longInteger("offset", "Byte offset to start at, for paging through a large file.", 0,
+                                Long.MAX_VALUE / 2, 0L)
+                        .bool("sudo", "Read as root (sudo); the password goes to sudo's stdin, never argv.", false)
+                        .integer("timeout", "Seconds before giving up (default 30).", 1, 3600, 30)
+                        .build(),
+                true, false, true);
+    }
+
+    @Override
+    public CallToolResult call(Args args, Progress progress) {
+        Machine m = fleet.machines().one(args.nonBlank("host"));
+        String path = args.nonBlank("remote_path");
+        int max = args.integer("max_bytes", DEFAULT_MAX, 1, HARD_MAX);
+        long offset = args.longInteger("offset", 0, 0, Long.MAX_VALUE / 2);
+        boolean sudo = args.bool("sudo", false);
+        Duration timeout = args.seconds("timeout", Duration.ofSeconds(30), 3600);
+        RemoteReader.Page p = reader.read(m, path, offset, max, sudo, timeout);
+
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("host", m.name());
+        s.put("path", p.path());
+        s.put("size", p.size());
+        s.put("offset", p.offset());
+        s.put("bytes", p.data().length);
+        s.put("truncated", p.truncated());
+        if (p.truncated()) {
+            s.put("next_offset", p.nextOffset());
+        }
+        s.put("binary", !p.text());
+        if (!p.text()) {
+            s.put("type", p.type());
+            s.put("sha256", p.sha256());
+            String text = p.path() + " on " + m.name() + " is binary (" + p.type() + ", " + Sizes.human(p.size())
+                    + (p.sha256() != null ? ", sha256 " + p.sha256() : "") + "); its bytes are not shown. Fetch it "
+                    + "with download(host, remote_path, local_path), or inspect it with exec (e.g. 'file', 'xxd "
+                    + "| head').";
+            return Results.of(text, s, false);
+        }
+        StringBuilder text = new StringBuilder(p.textContent());
+        if (p.truncated()) {
+            long size = Math.max(p.size(), p.nextOffset());
+            text.append(text.isEmpty() || text.charAt(text.length() - 1) == '\n' ? "" : "\n")
+                    .append("[ssh-fleet: truncated; showed bytes ").append(p.offset()).append("-")
+                    .append(p.nextOffset()).append(" of ").append(size).append(". Call read_file again with offset=")
+                    .append(p.nextOffset()).append(" for more.]");
+        } else if (p.data().length == 0) {
+            text.append(offset > 0 ? "[ssh-fleet: nothing at offset " + offset + "; the file has " + p.size()
+                    + " bytes]" : "[ssh-fleet: the file is empty]");
+        }
+        return Results.of(text.toString(), s, false);
+    }
+}

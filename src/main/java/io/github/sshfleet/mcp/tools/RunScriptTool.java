@@ -1,0 +1,92 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.files.ScriptRunner;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.mcp.Results;
+import io.github.sshfleet.mcp.Schema;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.ssh.CommandResult;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** run_script: a script body staged over SFTP and run with a short command, in the foreground or in tmux. */
+public final class RunScriptTool implements ToolHandler {
+
+    private final FleetServices fleet;
+    private final ScriptRunner scripts;
+
+    public RunScriptTool(FleetServices fleet) {
+        this.fleet = fleet;
+        this.scripts = new ScriptRunner(fleet.pool(), fleet.runner(), fleet.config().connectTimeout());
+    }
+
+    @Override
+    public Spec spec() {
+        return new Spec("run_script", "Run script",
+                "Run a bash script on one machine. The body is uploaded over SFTP to a private runner file "
+                        + "(/tmp/ssh-fleet-runner-<random>) and run with `bash <runner>`, so quotes, $VARS, "
+                        + "backticks and heredocs need no escaping. Root by default (sudo: true). `env` values are "
+                        + "treated as secrets: exported to the script from a private file, never on a command line, "
+                        + "masked in the output. Without tmux_session it behaves like exec (exit code, stdout/stderr "
+                        + "bounded, killed on timeout). With tmux_session it starts detached in a new tmux session "
+                        + "and returns at once; add log_path to tee all output to a file ending with a line "
+                        + "'[ssh-fleet] EXIT <code>'. The runner files are removed when the script exits unless "
+                        + "keep_script: true.",
+                Schema.object()
+                        .string("host", "Machine name or IP (one machine).", true)
+                        .string("script", "The script body (bash).", true)
+                        .bool("sudo", "Run as root (default true).", true)
+                        .integer("timeout", "Seconds before the script is killed (default 60; not used with "
+                                + "tmux_session).", 1, ExecTool.MAX_TIMEOUT_SECONDS, 60)
+                        .string("tmux_session", "Start detached in a new tmux session with this name and return "
+                                + "at once.", false)
+                        .string("log_path", "Append all output to this remote file, ending with '[ssh-fleet] EXIT "
+                                + "<code>'.", false)
+                        .stringMap("env", "Environment variables for the script (secrets welcome: never in argv, "
+                                + "masked in output).")
+                        .bool("keep_script", "Keep the runner file after the script exits (for debugging).", false)
+                        .build(),
+                false, true, false);
+    }
+
+    @Override
+    public CallToolResult call(Args args, Progress progress) {
+        Machine m = fleet.machines().one(args.nonBlank("host"));
+        String script = args.nonBlank("script");
+        boolean sudo = args.bool("sudo", true);
+        Duration timeout = args.seconds("timeout", Duration.ofSeconds(60), ExecTool.MAX_TIMEOUT_SECONDS);
+        String session = args.optional("tmux_session");
+        String log = args.optional("log_path");
+        Map<String, String> env = args.stringMap("env");
+        boolean keep = args.bool("keep_script", false);
+        ScriptRunner.check(env, session);
+
+        if (session != null) {
+            ScriptRunner.Launched l = scripts.launch(m, script, env, sudo, session, log, keep, Duration.ofSeconds(20));
+            String text = "Started in tmux session '" + l.session() + "' on " + m.name()
+                    + (l.asRoot() ? " (root's tmux server)" : "") + "; the call returns now, the script keeps "
+                    + "running.\nWatch it: tmux_capture(host=\"" + m.name() + "\", target=\"" + l.session() + "\")"
+                    + (l.logPath() != null ? ", or exec 'tail -n 50 " + l.logPath() + "' (the log ends with "
+                    + "'[ssh-fleet] EXIT <code>' when the script finishes)" : "")
+                    + ".\nThe tmux session closes when the script ends"
+                    + (keep ? "; the runner stays at " + l.runner() : "; the runner files are removed then") + ".";
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("host", m.name());
+            s.put("tmux_session", l.session());
+            s.put("log_path", l.logPath());
+            s.put("runner", l.runner());
+            s.put("as_root", l.asRoot());
+            return Results.of(text, s, false);
+        }
+        int cap = fleet.config().maxOutputBytes();
+        CommandResult r = scripts.run(m, script, env, sudo, timeout, log, keep, cap);
+        return CommandReport.report(List.of(r));
+    }
+}

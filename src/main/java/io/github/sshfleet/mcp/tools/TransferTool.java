@@ -1,0 +1,151 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.files.LocalPaths;
+import io.github.sshfleet.files.Modes;
+import io.github.sshfleet.files.TransferProgress;
+import io.github.sshfleet.files.Transfers;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.mcp.Results;
+import io.github.sshfleet.mcp.Schema;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** upload and download: files and directories streamed between this machine and one host. */
+public final class TransferTool implements ToolHandler {
+
+    /** A transfer fails when the server sends no SFTP reply for this long (the transfer itself may take hours). */
+    static final Duration STALL = Duration.ofSeconds(60);
+
+    private final FleetServices fleet;
+    private final Transfers transfers;
+    private final boolean upload;
+
+    private TransferTool(FleetServices fleet, boolean upload) {
+        this.fleet = fleet;
+        this.upload = upload;
+        LocalPaths local = new LocalPaths(fleet.machines().home(), fleet.config().localRoot(),
+                Path.of("").toAbsolutePath());
+        this.transfers = new Transfers(fleet.pool(), fleet.runner(), local, fleet.config().connectTimeout(), STALL);
+    }
+
+    public static TransferTool upload(FleetServices fleet) {
+        return new TransferTool(fleet, true);
+    }
+
+    public static TransferTool download(FleetServices fleet) {
+        return new TransferTool(fleet, false);
+    }
+
+    private String localBase() {
+        return fleet.config().localRoot().map(r -> "local_root (" + r + ")")
+                .orElse("the server's working directory (" + Path.of("").toAbsolutePath() + ")");
+    }
+
+    @Override
+    public Spec spec() {
+        String common = " Streamed over SFTP (the bytes never pass through this conversation), any size, binary-safe, "
+                + "directories recursively (symlinks inside are skipped and listed). Returns byte counts and the "
+                + "sha256 of a single file. Local paths: `~` is the server user's home; relative paths resolve "
+                + "against " + localBase() + ". Remote `~` is the login user's home.";
+        if (upload) {
+            return new Spec("upload", "Upload to machine",
+                    "Upload a local file or directory to one machine. The file lands atomically (staged next to the "
+                            + "target, then renamed). If remote_path is an existing directory (or ends in '/'), the "
+                            + "file goes inside it. Replaces an existing file unless overwrite: false (the result "
+                            + "says whether it replaced one). New files get the local file's mode unless `mode` is "
+                            + "given; an existing file keeps its mode. sudo: true writes as root." + common,
+                    Schema.object()
+                            .string("host", "Machine name or IP (one machine).", true)
+                            .string("local_path", "Local file or directory, e.g. ./fix.sh.", true)
+                            .string("remote_path", "Remote target path or directory, e.g. /tmp/fix.sh.", true)
+                            .string("mode", "Octal mode for the uploaded file(s), e.g. \"0755\".", false)
+                            .bool("sudo", "Write as root.", false)
+                            .bool("overwrite", "Replace an existing remote file (default true).", true)
+                            .bool("make_dirs", "Create missing remote parent directories.", false)
+                            .build(),
+                    false, true, true);
+        }
+        return new Spec("download", "Download from machine",
+                "Download a remote file or directory from one machine to a local path. Refuses to replace an "
+                        + "existing local file unless overwrite: true. If local_path is an existing directory the "
+                        + "file goes inside it; missing local parent directories are created. Files land "
+                        + "atomically and keep the remote mode minus group/other write." + common,
+                Schema.object()
+                        .string("host", "Machine name or IP (one machine).", true)
+                        .string("remote_path", "Remote file or directory, e.g. /var/log/syslog.", true)
+                        .string("local_path", "Local target path or directory, e.g. ./logs/.", true)
+                        .bool("overwrite", "Replace existing local files.", false)
+                        .build(),
+                false, false, true);
+    }
+
+    @Override
+    public CallToolResult call(Args args, Progress progress) {
+        Machine m = fleet.machines().one(args.nonBlank("host"));
+        String remote = args.nonBlank("remote_path");
+        String local = args.nonBlank("local_path");
+        TransferProgress p = (done, total, file) -> progress.report(done, total < 0 ? null : (double) total,
+                (upload ? "uploading " : "downloading ") + file + ": " + Sizes.human(done)
+                        + (total >= 0 ? " of " + Sizes.human(total) : ""));
+        long start = System.nanoTime();
+        Transfers.Transferred t;
+        if (upload) {
+            String mode = args.optional("mode") == null ? null : Modes.checkMode(args.string("mode"), "mode");
+            t = transfers.upload(m, local, remote, mode, args.bool("sudo", false), args.bool("overwrite", true),
+                    args.bool("make_dirs", false), p);
+        } else {
+            t = transfers.download(m, remote, local, args.bool("overwrite", false), p);
+        }
+        long millis = Math.max(1, (System.nanoTime() - start) / 1_000_000);
+        return report(m, t, millis);
+    }
+
+    private CallToolResult report(Machine m, Transfers.Transferred t, long millis) {
+        String rate = Sizes.human(t.bytes() * 1000 / millis) + "/s";
+        StringBuilder text = new StringBuilder(upload ? "Uploaded " : "Downloaded ");
+        if (t.directory()) {
+            text.append("directory: ").append(t.files()).append(" files, ").append(Sizes.human(t.bytes()));
+        } else {
+            text.append(Sizes.human(t.bytes())).append(" (").append(t.bytes()).append(" bytes)");
+        }
+        text.append(upload ? " from " + t.localPath() + " to " + m.name() + ":" + t.remotePath()
+                : " from " + m.name() + ":" + t.remotePath() + " to " + t.localPath());
+        text.append(" in ").append(millis).append(" ms (").append(rate).append(")");
+        text.append(t.asRoot() ? " as root" : "").append(".\n");
+        if (t.sha256() != null) {
+            text.append("sha256: ").append(t.sha256()).append('\n');
+        }
+        if (t.mode() != null && !t.directory()) {
+            text.append("mode: ").append(t.mode()).append('\n');
+        }
+        text.append(t.directory() ? t.replaced() + " existing file(s) replaced." : t.replaced() > 0
+                ? "Replaced an existing file." : "New file (nothing was replaced).");
+        if (!t.skipped().isEmpty()) {
+            text.append("\nSkipped ").append(t.skipped().size()).append(":");
+            t.skipped().stream().limit(50).forEach(s -> text.append("\n  ").append(s));
+            if (t.skipped().size() > 50) {
+                text.append("\n  [... ").append(t.skipped().size() - 50).append(" more]");
+            }
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("host", m.name());
+        s.put("local_path", t.localPath());
+        s.put("remote_path", t.remotePath());
+        s.put("directory", t.directory());
+        s.put("files", t.files());
+        s.put("bytes", t.bytes());
+        s.put("sha256", t.sha256());
+        s.put("replaced", t.replaced());
+        s.put("skipped", t.skipped().stream().limit(50).toList());
+        s.put("duration_ms", millis);
+        return Results.of(text.toString(), s, false);
+    }
+}

@@ -1,0 +1,85 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.files.Modes;
+import io.github.sshfleet.files.RemoteWriter;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.mcp.Results;
+import io.github.sshfleet.mcp.Schema;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** write_file: text content put in place atomically (staged, then renamed), optionally as root with owner/mode. */
+public final class WriteFileTool implements ToolHandler {
+
+    private final FleetServices fleet;
+    private final RemoteWriter writer;
+
+    public WriteFileTool(FleetServices fleet) {
+        this.fleet = fleet;
+        this.writer = new RemoteWriter(fleet.pool(), fleet.runner(), fleet.config().connectTimeout());
+    }
+
+    @Override
+    public Spec spec() {
+        return new Spec("write_file", "Write remote file",
+                "Write text content to a file on one machine via SFTP staging: the content goes to a private temp "
+                        + "file (0600) and is then renamed over the target, so readers never see a half-written file. "
+                        + "An existing file keeps its mode and owner unless mode/owner are given; a new file gets mode "
+                        + "0644. sudo: true writes as root (needed for owner, e.g. \"root:root\", and for root-owned "
+                        + "places like /etc). append: true adds to the end in place instead. Content over 4 MiB is "
+                        + "refused: use upload for big or binary files.",
+                Schema.object()
+                        .string("host", "Machine name or IP (one machine).", true)
+                        .string("remote_path", "Target file, e.g. /etc/example.conf or ~/notes.txt.", true)
+                        .string("content", "The text to write (UTF-8).", true)
+                        .bool("sudo", "Write as root.", false)
+                        .string("mode", "Octal mode such as \"0640\". Default: keep an existing file's mode; 0644 for "
+                                + "a new file.", false)
+                        .string("owner", "user or user:group, e.g. \"root:root\" (requires sudo). Default: keep "
+                                + "the existing owner.", false)
+                        .integer("timeout", "Seconds before giving up (default 60).", 1, 3600, 60)
+                        .bool("append", "Append to the file instead of replacing it (created if missing).", false)
+                        .bool("make_dirs", "Create missing parent directories.", false)
+                        .build(),
+                false, true, false);
+    }
+
+    @Override
+    public CallToolResult call(Args args, Progress progress) {
+        Machine m = fleet.machines().one(args.nonBlank("host"));
+        String path = args.nonBlank("remote_path");
+        String content = args.string("content");
+        String mode = args.optional("mode") == null ? null : Modes.checkMode(args.string("mode"), "mode");
+        String owner = args.optional("owner") == null ? null : Modes.checkOwner(args.string("owner"));
+        boolean sudo = args.bool("sudo", false);
+        Duration timeout = args.seconds("timeout", Duration.ofSeconds(60), 3600);
+        RemoteWriter.Options o = new RemoteWriter.Options(mode, "0644", owner, sudo, args.bool("append", false),
+                args.bool("make_dirs", false), true);
+        RemoteWriter.Written w = writer.write(m, path, content.getBytes(StandardCharsets.UTF_8), o, timeout);
+
+        String text = (w.appended() ? "Appended " : "Wrote ") + w.bytes() + " bytes to " + w.path() + " on "
+                + m.name() + (w.asRoot() ? " as root" : "") + " ("
+                + (w.appended() ? (w.existed() ? "existing file" : "new file")
+                        : (w.existed() ? "replaced the existing file" : "new file"))
+                + "; mode " + w.mode() + ", owner " + w.owner() + "; sha256 " + w.sha256() + ").";
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("host", m.name());
+        s.put("path", w.path());
+        s.put("bytes", w.bytes());
+        s.put("existed", w.existed());
+        s.put("appended", w.appended());
+        s.put("mode", w.mode());
+        s.put("owner", w.owner());
+        s.put("sha256", w.sha256());
+        s.put("as_root", w.asRoot());
+        return Results.of(text, s, false);
+    }
+}
