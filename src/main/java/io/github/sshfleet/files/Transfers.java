@@ -42,7 +42,7 @@ import io.github.sshfleet.ssh.ConnectionPool;
 public final class Transfers {
 
     /** SFTP read size for downloads; MINA shrinks it if the server answers with less. */
-    private static final int READ_CHUNK = 64 * 1024;
+    private static final int READ_CHUNK = 252 * 1024;
 
     /** The outcome, for the tool to report. {@code sha256} is set when exactly one file moved. */
     public record Transferred(String localPath, String remotePath, boolean directory, int files, long bytes,
@@ -98,7 +98,8 @@ public final class Transfers {
     private RemoteWriter.Written uploadFile(RemoteFs fs, Path local, String target, String mode, boolean sudo,
                                             boolean overwrite, boolean makeDirs, java.util.function.LongConsumer bytes) {
         String newMode = mode != null ? mode : Modes.format(localMode(local));
-        RemoteWriter.Options o = new RemoteWriter.Options(mode, newMode, null, sudo, false, makeDirs, overwrite);
+        RemoteWriter.Options o = new RemoteWriter.Options(mode, newMode, null, sudo, false, makeDirs, overwrite,
+                false);
         // The root step copies the staged file once more on the host: allow for that on big files.
         Duration rootTimeout = Duration.ofSeconds(60 + size(local) / (20L << 20));
         try (InputStream in = Files.newInputStream(local)) {

@@ -1,9 +1,14 @@
 package io.github.sshfleet.ssh;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.SftpModuleProperties;
@@ -19,10 +24,26 @@ public final class SshClients {
 
     private SshClients() {}
 
+    /**
+     * AES-GCM first: the JDK runs it on AES-NI/CLMUL, while MINA's chacha20-poly1305 (its default first choice) is
+     * plain Java and caps SFTP at about a third of OpenSSH's speed. The other ciphers stay, in MINA's order.
+     */
+    static List<NamedFactory<Cipher>> preferredCiphers(List<NamedFactory<Cipher>> defaults) {
+        List<NamedFactory<Cipher>> ordered = new ArrayList<>();
+        for (BuiltinCiphers c : List.of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm)) {
+            if (c.isSupported()) {
+                ordered.add(c);
+            }
+        }
+        defaults.stream().filter(f -> !ordered.contains(f)).forEach(ordered::add);
+        return ordered;
+    }
+
     public static SshClient create(FleetConfig config) {
         SshClient client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(new HostKeyVerifier(config.knownHosts(), config.hostKeyPolicy()));
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        client.setCipherFactories(preferredCiphers(client.getCipherFactories()));
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         // Want-reply heartbeats: a peer that vanished without a FIN is noticed after a few missed replies.
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, config.keepaliveInterval());
@@ -34,6 +55,8 @@ public final class SshClients {
         CoreModuleProperties.AUTH_TIMEOUT.set(client, config.connectTimeout());
         CoreModuleProperties.CHANNEL_OPEN_TIMEOUT.set(client, config.connectTimeout());
         SftpModuleProperties.SFTP_CHANNEL_OPEN_TIMEOUT.set(client, config.connectTimeout());
+        // An 8 MiB channel window (MINA: 2 MiB) keeps ~32 pipelined 252 KiB SFTP reads in flight on downloads.
+        CoreModuleProperties.WINDOW_SIZE.set(client, 8L << 20);
         client.start();
         return client;
     }

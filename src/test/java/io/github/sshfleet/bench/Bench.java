@@ -25,10 +25,18 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int mib = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
+        boolean filesOnly = args.length > 2 && args[2].equals("files");
         SshdFleet sshd = SshdFleet.get();
         Path dir = Files.createTempDirectory("ssh-fleet-bench-");
         Path config = sshd.writeConfig(dir.resolve("cfg"), sshd.standardHosts(), "");
 
+        if (filesOnly) {
+            McpSyncClient c = JarServer.client(config, dir);
+            FileBench.run(sshd, dir, c, mib);
+            c.closeGracefully();
+            System.exit(0);
+        }
         long[] ready = new long[5];
         for (int i = 0; i < ready.length; i++) {
             long t0 = System.nanoTime();
@@ -94,6 +102,7 @@ public final class Bench {
             fan[i] = System.nanoTime() - s;
         }
         report("exec 'true' fanned out to all " + sshd.hosts() + " hosts", fan);
+        FileBench.run(sshd, dir, client, mib);
         client.closeGracefully();
 
         long[] mux = openSshControlMaster(sshd, dir, 200);

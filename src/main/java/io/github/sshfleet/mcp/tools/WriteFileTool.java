@@ -62,7 +62,7 @@ public final class WriteFileTool implements ToolHandler {
         boolean sudo = args.bool("sudo", false);
         Duration timeout = args.seconds("timeout", Duration.ofSeconds(60), 3600);
         RemoteWriter.Options o = new RemoteWriter.Options(mode, "0644", owner, sudo, args.bool("append", false),
-                args.bool("make_dirs", false), true);
+                args.bool("make_dirs", false), true, true);
         RemoteWriter.Written w = writer.write(m, path, content.getBytes(StandardCharsets.UTF_8), o, timeout);
 
         String text = (w.appended() ? "Appended " : "Wrote ") + w.bytes() + " bytes to " + w.path() + " on "
