@@ -62,7 +62,8 @@ class ServerE2ETest {
     void toolsListOffersTheFleetCoreToolsWithStrictSchemasAndHints() {
         List<McpSchema.Tool> tools = client.listTools().tools();
         Set<String> names = tools.stream().map(McpSchema.Tool::name).collect(Collectors.toSet());
-        assertTrue(names.containsAll(Set.of("exec", "sudo_exec", "list_machines", "add_host", "reload_machines")),
+        assertTrue(names.containsAll(Set.of("exec", "sudo_exec", "list_machines", "add_host", "reload_machines",
+                "read_file", "write_file", "upload", "download", "run_script")),
                 names.toString());
         for (McpSchema.Tool t : tools) {
             assertEquals(Boolean.FALSE, t.inputSchema().get("additionalProperties"), t.name() + " schema must be strict");

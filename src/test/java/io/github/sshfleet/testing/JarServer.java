@@ -46,19 +46,32 @@ public final class JarServer {
     }
 
     public static McpSyncClient client(Path config, Path home) {
+        return client(config, home, p -> { });
+    }
+
+    /** A client whose progress notifications go to {@code progress}. */
+    public static McpSyncClient client(Path config, Path home,
+                                       java.util.function.Consumer<McpSchema.ProgressNotification> progress) {
         List<String> cmd = command();
         ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size()))
                 .env(env(config, home)).build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(line -> { }); // the server's log; not needed here
         McpSyncClient client = McpClient.sync(new SerializedClientTransport(transport)).requestTimeout(Duration.ofSeconds(90))
-                .initializationTimeout(Duration.ofSeconds(30)).build();
+                .initializationTimeout(Duration.ofSeconds(30)).progressConsumer(progress).build();
         client.initialize();
         return client;
     }
 
     public static McpSchema.CallToolResult call(McpSyncClient client, String tool, Map<String, Object> args) {
         return client.callTool(new McpSchema.CallToolRequest(tool, args));
+    }
+
+    /** A call that asks for progress notifications with {@code token}. */
+    public static McpSchema.CallToolResult callWithProgress(McpSyncClient client, String tool, Map<String, Object> args,
+                                                            String token) {
+        return client.callTool(McpSchema.CallToolRequest.builder().name(tool).arguments(args).progressToken(token)
+                .build());
     }
 
     public static String text(McpSchema.CallToolResult r) {
