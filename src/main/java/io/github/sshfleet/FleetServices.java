@@ -1,18 +1,32 @@
 package io.github.sshfleet;
 
+import java.nio.file.Path;
+
 import io.github.sshfleet.config.FleetConfig;
 import io.github.sshfleet.fleet.Fanout;
 import io.github.sshfleet.fleet.MachineStore;
+import io.github.sshfleet.shell.ShellSessions;
 import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.ConnectionPool;
 
-/** What tools are built from. Main creates it once and closes it on shutdown (runner first, then the pool). */
+/**
+ * What tools are built from. Made once by {@link #create} (Main, and the tests the same way) and closed on shutdown:
+ * shells first (they hold pool leases), then the runner, then the pool.
+ */
 public record FleetServices(FleetConfig config, MachineStore machines, ConnectionPool pool, CommandRunner runner,
-                            Fanout fanout)
+                            Fanout fanout, ShellSessions shells)
         implements AutoCloseable {
+
+    public static FleetServices create(FleetConfig config, MachineStore machines, Path home) {
+        ConnectionPool pool = new ConnectionPool(config);
+        machines.onInvalidated(pool::invalidate);
+        return new FleetServices(config, machines, pool, new CommandRunner(pool, config),
+                new Fanout(config.maxParallelHosts()), new ShellSessions(pool, config, home));
+    }
 
     @Override
     public void close() {
+        shells.close();
         fanout.close();
         runner.close();
         pool.close();

@@ -18,13 +18,10 @@ import io.github.sshfleet.config.ConfigLoader;
 import io.github.sshfleet.config.ConfigProblem;
 import io.github.sshfleet.config.FleetConfig;
 import io.github.sshfleet.config.HostKeyPolicy;
-import io.github.sshfleet.fleet.Fanout;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.fleet.MachineStore;
 import io.github.sshfleet.mcp.StdioTransport;
 import io.github.sshfleet.mcp.ToolServer;
-import io.github.sshfleet.ssh.CommandRunner;
-import io.github.sshfleet.ssh.ConnectionPool;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpSyncServer;
@@ -97,10 +94,7 @@ public final class Main {
         }
         MachineStore machines = new MachineStore(config, home);
         machines.loadHostsFile().forEach(p -> log.warn("hosts: {}", p));
-        ConnectionPool pool = new ConnectionPool(config);
-        machines.onInvalidated(pool::invalidate);
-        FleetServices fleet = new FleetServices(config, machines, pool, new CommandRunner(pool, config),
-                new Fanout(config.maxParallelHosts()));
+        FleetServices fleet = FleetServices.create(config, machines, home);
 
         McpJsonMapper json = McpJsonDefaults.getMapper();
         StdioTransport transport = new StdioTransport(json, System.in, protocolOut);

@@ -37,7 +37,7 @@ public final class ConfigLoader {
     }
 
     /** Keys later capabilities own: accepted quietly here so enabling them does not warn. */
-    private static final Set<String> RESERVED_KEYS = Set.of("guide_output_dir", "shell_idle_timeout",
+    private static final Set<String> RESERVED_KEYS = Set.of("guide_output_dir",
             "async_after", "tools", "ssh_config", "use_ssh_config", "allow_adhoc_hosts");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
@@ -106,6 +106,7 @@ public final class ConfigLoader {
         int maxChannels = d.maxChannelsPerHost();
         int maxParallel = d.maxParallelHosts();
         Optional<Path> localRoot = d.localRoot();
+        Duration shellIdle = d.shellIdleTimeout();
 
         for (NodeTuple tuple : root.getValue()) {
             String where = file + ":" + (tuple.getKeyNode().getStartMark().getLine() + 1);
@@ -145,6 +146,7 @@ public final class ConfigLoader {
                 // Below OpenSSH's default MaxSessions (10), so a burst queues here instead of failing there.
                 case "max_channels_per_host" -> maxChannels = integer(where, key, v, 1, 64, maxChannels);
                 case "max_parallel_hosts" -> maxParallel = integer(where, key, v, 1, 256, maxParallel);
+                case "shell_idle_timeout" -> shellIdle = duration(where, key, v, shellIdle);
                 case "local_root" -> {
                     // Kept even when missing: dropping it would silently lift the confinement it asks for.
                     localRoot = v.isEmpty() ? Optional.empty()
@@ -163,7 +165,7 @@ public final class ConfigLoader {
         }
         FleetConfig config = new FleetConfig(Optional.of(file), authFile, statusUrl, ownersUrl, defaultPort,
                 knownHosts, policy, connect, command, idle, keepalive, metadata, maxOutput, maxChannels, maxParallel,
-                localRoot);
+                localRoot, shellIdle);
         return new Loaded(config, List.copyOf(problems));
     }
 
@@ -171,7 +173,7 @@ public final class ConfigLoader {
         return new FleetConfig(Optional.of(file), d.authFile(), d.statusUrl(), d.ownersUrl(), d.defaultPort(),
                 d.knownHosts(), d.hostKeyPolicy(), d.connectTimeout(), d.commandTimeout(), d.idleTimeout(),
                 d.keepaliveInterval(), d.metadataTimeout(), d.maxOutputBytes(), d.maxChannelsPerHost(),
-                d.maxParallelHosts(), d.localRoot());
+                d.maxParallelHosts(), d.localRoot(), d.shellIdleTimeout());
     }
 
     private boolean nonEmpty(String where, String key, String v) {

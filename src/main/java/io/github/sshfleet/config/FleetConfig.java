@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param ownersUrl       http(s) URL or local path of owners JSON keyed by IP, or null
  * @param maxOutputBytes  per stream, per host: what the model is shown of stdout and of stderr
  * @param localRoot       when set, the local side of upload/download must be inside this directory
+ * @param shellIdleTimeout persistent shells unused this long are closed
  */
 public record FleetConfig(
         Optional<Path> source,
@@ -31,7 +32,8 @@ public record FleetConfig(
         int maxOutputBytes,
         int maxChannelsPerHost,
         int maxParallelHosts,
-        Optional<Path> localRoot) {
+        Optional<Path> localRoot,
+        Duration shellIdleTimeout) {
 
     /** The defaults, relative to a home directory (tests pass their own). */
     public static FleetConfig defaults(Path home) {
@@ -39,6 +41,6 @@ public record FleetConfig(
         return new FleetConfig(Optional.empty(), dir.resolve("hosts.tsv"), null, null, 22,
                 dir.resolve("known_hosts"), HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(15), Duration.ofSeconds(5),
-                64 * 1024, 8, 32, Optional.empty());
+                64 * 1024, 8, 32, Optional.empty(), Duration.ofMinutes(30));
     }
 }

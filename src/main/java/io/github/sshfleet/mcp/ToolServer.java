@@ -8,6 +8,10 @@ import io.github.sshfleet.mcp.tools.ExecTool;
 import io.github.sshfleet.mcp.tools.ListMachinesTool;
 import io.github.sshfleet.mcp.tools.ReadFileTool;
 import io.github.sshfleet.mcp.tools.RunScriptTool;
+import io.github.sshfleet.mcp.tools.ShellCloseTool;
+import io.github.sshfleet.mcp.tools.ShellListTool;
+import io.github.sshfleet.mcp.tools.ShellOpenTool;
+import io.github.sshfleet.mcp.tools.ShellRunTool;
 import io.github.sshfleet.mcp.tools.TransferTool;
 import io.github.sshfleet.mcp.tools.WriteFileTool;
 import io.github.sshfleet.mcp.tools.ReloadMachinesTool;
@@ -37,7 +41,11 @@ public final class ToolServer {
                 new WriteFileTool(fleet),
                 TransferTool.upload(fleet),
                 TransferTool.download(fleet),
-                new RunScriptTool(fleet));
+                new RunScriptTool(fleet),
+                new ShellOpenTool(fleet),
+                new ShellRunTool(fleet),
+                new ShellCloseTool(fleet),
+                new ShellListTool(fleet));
     }
 
     public static McpSyncServer start(FleetServices fleet, StdioTransport transport, McpJsonMapper json, String version) {

@@ -178,7 +178,7 @@ public final class CommandRunner implements AutoCloseable {
     }
 
     /** Never show the machine's password, whatever the command printed. Very short ones would mangle output. */
-    static String scrub(String text, String secret) {
+    public static String scrub(String text, String secret) {
         if (secret == null || secret.length() < 4 || !text.contains(secret)) {
             return text;
         }

@@ -1,0 +1,36 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.util.Map;
+
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.mcp.Results;
+import io.github.sshfleet.mcp.Schema;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** shell_close: ends a persistent shell. */
+public final class ShellCloseTool implements ToolHandler {
+
+    private final FleetServices fleet;
+
+    public ShellCloseTool(FleetServices fleet) {
+        this.fleet = fleet;
+    }
+
+    @Override
+    public Spec spec() {
+        return new Spec("shell_close", "Close persistent shell",
+                "Close a shell opened with shell_open (anything still running in it is ended).",
+                Schema.object().string("session_id", "The id from shell_open.", true).build(),
+                false, true, true);
+    }
+
+    @Override
+    public CallToolResult call(Args args, Progress progress) {
+        String id = args.nonBlank("session_id");
+        fleet.shells().close(id);
+        return Results.of("Closed " + id + ".", Map.of("session_id", id, "closed", true), false);
+    }
+}

@@ -1,0 +1,69 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.mcp.Results;
+import io.github.sshfleet.mcp.Schema;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.shell.ShellResult;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** shell_run: one command in an open shell; real exit code, clean output. */
+public final class ShellRunTool implements ToolHandler {
+
+    private final FleetServices fleet;
+
+    public ShellRunTool(FleetServices fleet) {
+        this.fleet = fleet;
+    }
+
+    @Override
+    public Spec spec() {
+        return new Spec("shell_run", "Run in persistent shell",
+                "Run one command in a shell opened with shell_open and return its output (stdout and stderr "
+                        + "together, as in a terminal, without echo or prompts), its exit code and the cwd afterwards. "
+                        + "cd, export and functions persist; multi-line commands run as typed (no subshell). Output "
+                        + "is capped (head and tail kept). On timeout the command is interrupted with Ctrl-C and the "
+                        + "partial output returned; the shell stays usable. Commands in one shell run one at a time. "
+                        + "stdin is the terminal: a command waiting for input runs until the timeout.",
+                Schema.object()
+                        .string("session_id", "The id from shell_open, e.g. shell-web-1-1.", true)
+                        .string("command", "Command line(s) to run.", true)
+                        .integer("timeout", "Seconds before Ctrl-C (default 60).", 1, ExecTool.MAX_TIMEOUT_SECONDS, 60)
+                        .build(),
+                false, true, false);
+    }
+
+    @Override
+    public CallToolResult call(Args args, Progress progress) {
+        String id = args.nonBlank("session_id");
+        String command = args.nonBlank("command");
+        Duration timeout = args.seconds("timeout", Duration.ofSeconds(60), ExecTool.MAX_TIMEOUT_SECONDS);
+        ShellResult r = fleet.shells().run(id, command, timeout, fleet.config().maxOutputBytes());
+        String status = r.timedOut() ? "TIMED OUT after " + r.durationMillis() + " ms (" + r.note() + ")"
+                : "exit_code: " + r.exitCode() + ", " + r.durationMillis() + " ms";
+        StringBuilder text = new StringBuilder(status).append(" [").append(r.sessionId()).append(", cwd ")
+                .append(r.cwd()).append("]\n");
+        if (r.truncated()) {
+            text.append("--- output (").append(r.outputBytes()).append(" bytes, middle omitted) ---\n");
+        }
+        text.append(r.output().isEmpty() ? "(no output)" : r.output());
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("session_id", r.sessionId());
+        s.put("host", r.machine());
+        s.put("exit_code", r.exitCode());
+        s.put("output", r.output());
+        s.put("output_bytes", r.outputBytes());
+        s.put("truncated", r.truncated());
+        s.put("timed_out", r.timedOut());
+        s.put("cwd", r.cwd());
+        s.put("duration_ms", r.durationMillis());
+        return Results.of(text.toString().stripTrailing(), s, r.timedOut() || r.exitCode() == null
+                || r.exitCode() != 0);
+    }
+}

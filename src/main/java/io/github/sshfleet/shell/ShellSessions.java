@@ -1,0 +1,152 @@
+package io.github.sshfleet.shell;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.sshfleet.Deadline;
+import io.github.sshfleet.FleetException;
+import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.config.FleetConfig;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.ssh.ConnectionPool;
+
+/**
+ * The open shells, by id ("shell-web-1-1": machine name and a per-machine counter). Shells idle longer than
+ * shell_idle_timeout are closed by {@link #reap(long)}; a shell whose connection died is removed the first time
+ * anyone touches it, with the reason.
+ */
+public final class ShellSessions implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ShellSessions.class);
+
+    private final ConnectionPool pool;
+    private final FleetConfig config;
+    private final Path transcriptDir;
+    private final Map<String, ShellSession> shells = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService reaper;
+
+    public ShellSessions(ConnectionPool pool, FleetConfig config, Path home) {
+        this.pool = pool;
+        this.config = config;
+        this.transcriptDir = home.resolve(".ssh-fleet").resolve("transcripts");
+        this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ssh-fleet-shell-reaper");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1, Math.min(60, config.shellIdleTimeout().toSeconds() / 4));
+        reaper.scheduleWithFixedDelay(() -> {
+            try {
+                reap(System.nanoTime());
+            } catch (RuntimeException e) {
+                log.warn("shell reaper", e);
+            }
+        }, every, every, TimeUnit.SECONDS);
+    }
+
+    public ShellSession open(Machine m, boolean root) {
+        String id = "shell-" + m.name() + "-" + counters.computeIfAbsent(m.name(), k -> new AtomicInteger())
+                .incrementAndGet();
+        ShellSession s = ShellSession.open(id, m, root, pool, Deadline.after(config.connectTimeout().plusSeconds(5)),
+                transcriptDir);
+        shells.put(id, s);
+        return s;
+    }
+
+    public ShellResult run(String id, String command, Duration timeout, int cap) {
+        ShellSession s = get(id);
+        try {
+            ShellResult r = s.run(command, timeout, cap);
+            if (!s.alive()) {
+                shells.remove(id);
+            }
+            return r;
+        } catch (FleetException e) {
+            if (!s.alive()) {
+                shells.remove(id);
+                s.close(s.deathReason());
+            }
+            throw e;
+        }
+    }
+
+    /** The live shell with this id; a clear error naming the live ones otherwise. */
+    public ShellSession get(String id) {
+        ShellSession s = shells.get(id);
+        if (s == null) {
+            throw new FleetException(Kind.NOT_FOUND, "no shell '" + id + "'. Open shells: " + (shells.isEmpty()
+                    ? "none" : String.join(", ", shells.keySet().stream().sorted().toList()))
+                    + ". Open one with shell_open(host).");
+        }
+        if (!s.alive()) {
+            shells.remove(id);
+            String why = s.deathReason();
+            s.close(why);
+            throw new FleetException(Kind.CONNECTION_LOST, id + " on " + s.machine().name() + " is closed (" + why
+                    + "). Open a new one with shell_open.");
+        }
+        return s;
+    }
+
+    public void close(String id) {
+        ShellSession s = shells.remove(id);
+        if (s == null) {
+            throw new FleetException(Kind.NOT_FOUND, "no shell '" + id + "' (already closed?). Open shells: "
+                    + (shells.isEmpty() ? "none" : String.join(", ", shells.keySet().stream().sorted().toList())));
+        }
+        s.close("closed by shell_close");
+    }
+
+    /** Live shells, oldest first; dead ones are dropped on the way. */
+    public List<ShellSession> list() {
+        List<ShellSession> live = new ArrayList<>();
+        for (ShellSession s : new ArrayList<>(shells.values())) {
+            if (s.alive()) {
+                live.add(s);
+            } else {
+                shells.remove(s.id());
+                s.close(s.deathReason());
+            }
+        }
+        live.sort(Comparator.comparing(ShellSession::opened));
+        return live;
+    }
+
+    /** Closes shells idle for shell_idle_timeout and dead ones; returns how many. Time passed in for tests. */
+    public int reap(long nowNanos) {
+        int n = 0;
+        long limit = config.shellIdleTimeout().toNanos();
+        for (ShellSession s : new ArrayList<>(shells.values())) {
+            boolean idle = nowNanos - s.lastUsedNanos() >= limit;
+            if (idle || !s.alive()) {
+                shells.remove(s.id());
+                s.close(idle ? "idle for " + config.shellIdleTimeout().toMinutes() + " min (shell_idle_timeout)"
+                        : s.deathReason());
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        reaper.shutdownNow();
+        for (ShellSession s : new ArrayList<>(shells.values())) {
+            s.close("ssh-fleet is shutting down");
+        }
+        shells.clear();
+    }
+}
