@@ -88,6 +88,25 @@ public final class Args {
         return n;
     }
 
+    public double decimal(String name, double fallback, double min, double max) {
+        Object v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        double d;
+        if (v instanceof Number num) {
+            d = num.doubleValue();
+        } else if (v instanceof String s && s.strip().matches("-?\\d{1,9}(\\.\\d{1,9})?")) {
+            d = Double.parseDouble(s.strip());
+        } else {
+            throw bad(name, "must be a number from " + min + " to " + max + ", got " + describe(v));
+        }
+        if (!(d >= min && d <= max)) {
+            throw bad(name, "must be from " + min + " to " + max + ", got " + d);
+        }
+        return d;
+    }
+
     /** An object whose values are all strings; empty when absent. */
     public Map<String, String> stringMap(String name) {
         Object v = values.get(name);

@@ -43,6 +43,17 @@ public final class Schema {
         return add(name, p, false);
     }
 
+    /** A number that may have a fraction (seconds like 0.5). */
+    public Schema number(String name, String description, double min, double max, Double fallback) {
+        Map<String, Object> p = prop("number", description);
+        p.put("minimum", min);
+        p.put("maximum", max);
+        if (fallback != null) {
+            p.put("default", fallback);
+        }
+        return add(name, p, false);
+    }
+
     /** A string with a fixed set of values. */
     public Schema choice(String name, String description, List<String> values, String fallback) {
         Map<String, Object> p = prop("string", description);

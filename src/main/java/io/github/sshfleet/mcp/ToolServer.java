@@ -12,6 +12,13 @@ import io.github.sshfleet.mcp.tools.ShellCloseTool;
 import io.github.sshfleet.mcp.tools.ShellListTool;
 import io.github.sshfleet.mcp.tools.ShellOpenTool;
 import io.github.sshfleet.mcp.tools.ShellRunTool;
+import io.github.sshfleet.mcp.tools.TmuxCaptureTool;
+import io.github.sshfleet.mcp.tools.TmuxKillTool;
+import io.github.sshfleet.mcp.tools.TmuxListTool;
+import io.github.sshfleet.mcp.tools.TmuxNewTool;
+import io.github.sshfleet.mcp.tools.TmuxPasteTool;
+import io.github.sshfleet.mcp.tools.TmuxSendKeysTool;
+import io.github.sshfleet.mcp.tools.TmuxWaitTool;
 import io.github.sshfleet.mcp.tools.TransferTool;
 import io.github.sshfleet.mcp.tools.WriteFileTool;
 import io.github.sshfleet.mcp.tools.ReloadMachinesTool;
@@ -26,7 +33,8 @@ public final class ToolServer {
     static final String INSTRUCTIONS = "ssh-fleet manages many machines over SSH from one server. Start with "
             + "list_machines; pass a machine name (or a list, a glob like 'web-*', or 'all') as `host`. exec and "
             + "sudo_exec run commands in parallel over pooled connections; read_file/write_file/upload/download move files over "
-            + "SFTP; run_script runs a script body without quoting trouble. Errors say what to do next.";
+            + "SFTP; run_script runs a script body without quoting trouble; shell_open/shell_run keep a (root) shell across calls; "
+            + "tmux_* drive durable terminals. Errors say what to do next.";
 
     private ToolServer() {}
 
@@ -45,7 +53,14 @@ public final class ToolServer {
                 new ShellOpenTool(fleet),
                 new ShellRunTool(fleet),
                 new ShellCloseTool(fleet),
-                new ShellListTool(fleet));
+                new ShellListTool(fleet),
+                new TmuxNewTool(fleet),
+                new TmuxListTool(fleet),
+                new TmuxCaptureTool(fleet),
+                new TmuxWaitTool(fleet),
+                new TmuxPasteTool(fleet),
+                new TmuxSendKeysTool(fleet),
+                new TmuxKillTool(fleet));
     }
 
     public static McpSyncServer start(FleetServices fleet, StdioTransport transport, McpJsonMapper json, String version) {

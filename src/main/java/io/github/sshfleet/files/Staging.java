@@ -1,0 +1,52 @@
+package io.github.sshfleet.files;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+
+import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
+import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
+
+import io.github.sshfleet.Deadline;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.ssh.ConnectionPool;
+
+/**
+ * Puts bytes in a private file on a host (0600, created in the same SFTP request, O_EXCL) so that a later command
+ * can read them from there instead of from its command line: for text pasted into tmux, scripts, secrets.
+ */
+public final class Staging {
+
+    private final ConnectionPool pool;
+    private final Duration connectTimeout;
+
+    public Staging(ConnectionPool pool, Duration connectTimeout) {
+        this.pool = pool;
+        this.connectTimeout = connectTimeout;
+    }
+
+    /** Writes {@code content} to a new /tmp/ssh-fleet-{@code kind}-random file and returns its path. */
+    public String stage(Machine m, String kind, byte[] content) {
+        String path = "/tmp/ssh-fleet-" + kind + "-" + RemoteFs.randomHex();
+        try (RemoteFs fs = RemoteFs.open(pool, m, Deadline.after(connectTimeout.plusSeconds(1)),
+                connectTimeout.plusSeconds(20))) {
+            try (CloseableHandle h = fs.sftp().create(path, 0600, true, false);
+                 OutputStream out = new SftpOutputStreamAsync(fs.sftp(), RemoteWriter.WRITE_CHUNK, path, h, false)) {
+                out.write(content);
+            } catch (IOException e) {
+                fs.removeQuietly(path);
+                throw fs.fail(e, "stage a file at", path);
+            }
+        }
+        return path;
+    }
+
+    /** Best effort removal (the command that used the file normally removed it already). */
+    public void remove(Machine m, String path) {
+        try (RemoteFs fs = RemoteFs.open(pool, m, Deadline.after(connectTimeout.plusSeconds(1)), connectTimeout)) {
+            fs.removeQuietly(path);
+        } catch (RuntimeException e) {
+            // the host is unreachable: nothing more we can do; the file is 0600
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.util.Map;
+
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.mcp.Results;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.tmux.Tmux;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** tmux_capture: what a pane shows (and its recent history). */
+public final class TmuxCaptureTool implements ToolHandler {
+
+    private final FleetServices fleet;
+    private final Tmux tmux;
+
+    public TmuxCaptureTool(FleetServices fleet) {
+        this.fleet = fleet;
+        this.tmux = TmuxTools.tmux(fleet);
+    }
+
+    @Override
+    public Spec spec() {
+        return new Spec("tmux_capture", "Capture tmux pane",
+                "Return the last `lines` lines of a tmux pane (screen plus scrollback), wrapped lines joined.",
+                TmuxTools.common(TmuxTools.hostSchema()
+                        .string("target", "Session name, session:window.pane (e.g. work:0.0) or pane id (%3).", true)
+                        .integer("lines", "How many lines (default 200).", 1, 5000, 200), 20).build(),
+                true, false, true);
+    }
+
+    @Override
+    public CallToolResult call(Args args, Progress progress) {
+        Machine m = TmuxTools.machine(fleet, args);
+        String target = args.nonBlank("target");
+        String pane = tmux.capture(m, TmuxTools.sudo(args), target, args.integer("lines", 200, 1, 5000),
+                fleet.config().maxOutputBytes(), TmuxTools.timeout(args, 20));
+        return Results.of(pane.isEmpty() ? "(the pane is empty)" : pane, Map.of("host", m.name(), "target", target,
+                "pane", pane), false);
+    }
+}

@@ -1,0 +1,45 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.util.Map;
+
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.mcp.Results;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.tmux.Tmux;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** tmux_send_keys: control keys (C-c, Enter, Up...) into a pane; text goes through tmux_paste. */
+public final class TmuxSendKeysTool implements ToolHandler {
+
+    private final FleetServices fleet;
+    private final Tmux tmux;
+
+    public TmuxSendKeysTool(FleetServices fleet) {
+        this.fleet = fleet;
+        this.tmux = TmuxTools.tmux(fleet);
+    }
+
+    @Override
+    public Spec spec() {
+        return new Spec("tmux_send_keys", "Send keys to tmux pane",
+                "Send key tokens to a tmux pane, whitespace-separated: C-c, C-d, Enter, Escape, Tab, Up, Down, "
+                        + "PageUp, F5, M-x... Text is refused here: use tmux_paste for it.",
+                TmuxTools.common(TmuxTools.hostSchema()
+                        .string("target", "Session name, session:window.pane or pane id.", true)
+                        .string("keys", "Key tokens, e.g. \"C-c\" or \"Up Enter\".", true), 20).build(),
+                false, true, false);
+    }
+
+    @Override
+    public CallToolResult call(Args args, Progress progress) {
+        Machine m = TmuxTools.machine(fleet, args);
+        String target = args.nonBlank("target");
+        String keys = args.nonBlank("keys");
+        tmux.sendKeys(m, TmuxTools.sudo(args), target, keys, TmuxTools.timeout(args, 20));
+        return Results.of("Sent " + keys.strip() + " to " + target + " on " + m.name() + ".",
+                Map.of("host", m.name(), "target", target, "keys", keys.strip()), false);
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.time.Duration;
+
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.files.Staging;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Schema;
+import io.github.sshfleet.tmux.Tmux;
+
+/** What the seven tmux tools share: the Tmux service, and the host / sudo / timeout arguments. */
+final class TmuxTools {
+
+    private TmuxTools() {}
+
+    static Tmux tmux(FleetServices fleet) {
+        return new Tmux(fleet.runner(), new Staging(fleet.pool(), fleet.config().connectTimeout()));
+    }
+
+    /** host, then the tool's own arguments are added by the caller, then sudo and timeout. */
+    static Schema hostSchema() {
+        return Schema.object().string("host", "Machine name or IP (one machine).", true);
+    }
+
+    static Schema common(Schema s, int defaultTimeout) {
+        return s.bool("sudo", "Use root's tmux server (default true, as in the reference); false: the login "
+                        + "user's.", true)
+                .integer("timeout", "Seconds for the tmux command (default " + defaultTimeout + ").", 1, 600,
+                        defaultTimeout);
+    }
+
+    static Machine machine(FleetServices fleet, Args args) {
+        return fleet.machines().one(args.nonBlank("host"));
+    }
+
+    static boolean sudo(Args args) {
+        return args.bool("sudo", true);
+    }
+
+    static Duration timeout(Args args, int fallback) {
+        return args.seconds("timeout", Duration.ofSeconds(fallback), 600);
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import io.github.sshfleet.FleetException;
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.mcp.Results;
+import io.github.sshfleet.mcp.Schema;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.tmux.Tmux;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** tmux_wait: poll a pane until text (or a regex) shows up. */
+public final class TmuxWaitTool implements ToolHandler {
+
+    private final FleetServices fleet;
+    private final Tmux tmux;
+
+    public TmuxWaitTool(FleetServices fleet) {
+        this.fleet = fleet;
+        this.tmux = TmuxTools.tmux(fleet);
+    }
+
+    @Override
+    public Spec spec() {
+        Schema s = TmuxTools.hostSchema()
+                .string("target", "Session name, session:window.pane or pane id.", true)
+                .string("pattern", "Text to wait for (a regular expression when regex is true).", true)
+                .bool("regex", "Treat pattern as a regular expression (Java syntax).", false)
+                .bool("sudo", "Use root's tmux server (default true); false: the login user's.", true)
+                .integer("timeout", "Seconds to wait (default 60).", 1, 3600, 60)
+                .number("interval", "Seconds between polls (default 1.0, at least 0.1).", 0.1, 60, 1.0)
+                .integer("lines", "Pane lines searched and returned (default 200).", 1, 5000, 200);
+        return new Spec("tmux_wait", "Wait for text in tmux pane",
+                "Poll a tmux pane until `pattern` appears in one of its last `lines` lines, or `timeout` passes. "
+                        + "Returns MATCHED with the matching line, or TIMEOUT, plus the pane tail either way.",
+                s.build(), true, false, true);
+    }
+
+    @Override
+    public CallToolResult call(Args args, Progress progress) {
+        Machine m = TmuxTools.machine(fleet, args);
+        String target = args.nonBlank("target");
+        String raw = args.string("pattern");
+        if (raw.isEmpty()) {
+            throw FleetException.badArgument("tmux_wait: pattern is empty.");
+        }
+        Pattern pattern;
+        try {
+            pattern = args.bool("regex", false) ? Pattern.compile(raw) : Pattern.compile(Pattern.quote(raw));
+        } catch (PatternSyntaxException e) {
+            throw FleetException.badArgument("tmux_wait: pattern is not a valid regular expression: "
+                    + e.getDescription() + " near index " + e.getIndex() + ". Pass regex: false to match it as text.");
+        }
+        long intervalMs = Math.round(args.decimal("interval", 1.0, 0.1, 60) * 1000);
+        int lines = args.integer("lines", 200, 1, 5000);
+        Duration timeout = args.seconds("timeout", Duration.ofSeconds(60), 3600);
+        Tmux.Waited w = tmux.waitFor(m, TmuxTools.sudo(args), target, pattern, timeout, Duration.ofMillis(intervalMs),
+                lines, fleet.config().maxOutputBytes());
+        String head = w.matched() ? "MATCHED after " + w.millis() + " ms: " + w.line()
+                : "TIMEOUT after " + w.millis() + " ms (" + w.polls() + " polls): '" + raw + "' did not appear";
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("matched", w.matched());
+        s.put("line", w.line());
+        s.put("pane", w.pane());
+        s.put("elapsed_ms", w.millis());
+        return Results.of(head + "\n--- pane ---\n" + w.pane(), s, false);
+    }
+}
