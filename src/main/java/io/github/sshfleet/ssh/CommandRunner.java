@@ -56,7 +56,15 @@ public final class CommandRunner implements AutoCloseable {
      * {@code outputCap} bytes of each stream. Never throws for expected failures: they come back in the result.
      */
     public CommandResult run(Machine m, String command, Duration timeout, boolean sudo, int outputCap) {
-        return run(m, command, timeout, sudo, new BoundedOutput(outputCap), outputCap);
+        return run(m, command, timeout, sudo, true, new BoundedOutput(outputCap), outputCap);
+    }
+
+    /**
+     * Like {@link #run(Machine, String, Duration, boolean, int)} but without a login shell: for ssh-fleet's own
+     * plumbing (tmux, polling), where a slow profile (pyenv, nvm, conda init) would be paid on every call.
+     */
+    public CommandResult runPlain(Machine m, String command, Duration timeout, boolean sudo, int outputCap) {
+        return run(m, command, timeout, sudo, false, new BoundedOutput(outputCap), outputCap);
     }
 
     /**
@@ -65,26 +73,26 @@ public final class CommandRunner implements AutoCloseable {
      */
     public CommandResult runTo(Machine m, String command, Duration timeout, boolean sudo, OutputStream stdout,
                                int stderrCap) {
-        return run(m, command, timeout, sudo, stdout, stderrCap);
+        return run(m, command, timeout, sudo, true, stdout, stderrCap);
     }
 
-    private CommandResult run(Machine m, String command, Duration timeout, boolean sudo, OutputStream out,
-                              int stderrCap) {
+    private CommandResult run(Machine m, String command, Duration timeout, boolean sudo, boolean login,
+                              OutputStream out, int stderrCap) {
         long start = System.nanoTime();
         try {
-            return runOrThrow(m, command, timeout, sudo, out, stderrCap, start);
+            return runOrThrow(m, command, timeout, sudo, login, out, stderrCap, start);
         } catch (FleetException e) {
             return CommandResult.failed(m.name(), m.address(), elapsed(start), e);
         }
     }
 
-    private CommandResult runOrThrow(Machine m, String command, Duration timeout, boolean sudo, OutputStream out,
-                                     int stderrCap, long start) {
+    private CommandResult runOrThrow(Machine m, String command, Duration timeout, boolean sudo, boolean login,
+                                     OutputStream out, int stderrCap, long start) {
         Deadline connectDeadline = Deadline.after(config.connectTimeout().plusSeconds(1));
         BoundedOutput err = new BoundedOutput(stderrCap);
         ChannelExec[] channelRef = new ChannelExec[1];
         Sudo sudoFilter = sudo ? new Sudo(m.password(), m.name(), err, helpers, () -> abort(channelRef[0])) : null;
-        String remote = sudo ? sudoFilter.wrap(command) : Shell.login(command);
+        String remote = sudo ? sudoFilter.wrap(command, login) : login ? Shell.login(command) : command;
 
         ConnectionPool.Opened<ChannelExec> opened = pool.openChannel(m, connectDeadline, (session, deadline) -> {
             ChannelExec channel = session.createExecChannel(remote);

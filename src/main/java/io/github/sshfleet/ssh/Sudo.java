@@ -57,13 +57,19 @@ final class Sudo extends OutputStream {
 
     /** The text sshd runs: sudo with our prompt, then a root login shell that announces itself and runs command. */
     String wrap(String command) {
+        return wrap(command, true);
+    }
+
+    /** {@code login}: a root login shell (PATH and profile as root would have); else plain {@code sh -c}. */
+    String wrap(String command, boolean login) {
         // sudo relays a signal to its own child only, so a timeout's TERM would stop this shell and orphan the
         // command's children. Instead the command runs as a child of this shell, which on a signal stops the whole
         // process group: TERM, then KILL a second later for whatever ignored it. KILL itself cannot be relayed by
         // sudo at all, which is why the escalation lives here, on the root side.
         String inner = "printf '%s\\n' " + Shell.quote(readyLine) + " >&2\n"
-                + "if command -v bash >/dev/null 2>&1; then s=bash; else s=sh; fi\n"
-                + "\"$s\" -l -c \"$1\" </dev/null &\n"
+                + (login ? "if command -v bash >/dev/null 2>&1; then s='bash -l'; else s='sh -l'; fi\n"
+                        : "s=sh\n")
+                + "$s -c \"$1\" </dev/null &\n"
                 + "trap 'trap \"\" HUP INT TERM; kill -TERM 0 2>/dev/null; sleep 1; kill -KILL 0 2>/dev/null' HUP INT TERM\n"
                 + "wait \"$!\"";
         return "exec sudo -S -p " + Shell.quote(prompt) + " -- sh -c " + Shell.quote(inner) + " sh "

@@ -201,7 +201,7 @@ public final class Tmux {
     }
 
     private CommandResult runCapped(Machine m, boolean sudo, String command, Duration timeout, int cap) {
-        CommandResult r = runner.run(m, command, timeout, sudo, cap);
+        CommandResult r = runner.runPlain(m, command, timeout, sudo, cap); // tmux needs no login profile
         if (r.failure() != null) {
             throw r.failure();
         }

@@ -26,14 +26,18 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int mib = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
-        boolean filesOnly = args.length > 2 && args[2].equals("files");
+        String only = args.length > 2 ? args[2] : "all";
         SshdFleet sshd = SshdFleet.get();
         Path dir = Files.createTempDirectory("ssh-fleet-bench-");
         Path config = sshd.writeConfig(dir.resolve("cfg"), sshd.standardHosts(), "");
 
-        if (filesOnly) {
+        if (only.equals("files") || only.equals("shells")) {
             McpSyncClient c = JarServer.client(config, dir);
-            FileBench.run(sshd, dir, c, mib);
+            if (only.equals("files")) {
+                FileBench.run(sshd, dir, c, mib);
+            } else {
+                ShellBench.run(c, n);
+            }
             c.closeGracefully();
             System.exit(0);
         }
@@ -103,6 +107,7 @@ public final class Bench {
         }
         report("exec 'true' fanned out to all " + sshd.hosts() + " hosts", fan);
         FileBench.run(sshd, dir, client, mib);
+        ShellBench.run(client, n);
         client.closeGracefully();
 
         long[] mux = openSshControlMaster(sshd, dir, 200);
