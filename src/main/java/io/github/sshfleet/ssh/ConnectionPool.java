@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.slf4j.Logger;
@@ -40,8 +39,11 @@ public final class ConnectionPool implements AutoCloseable {
     /** A snapshot of one machine's pooled connection, for list_machines. */
     public record Status(boolean connected, int inUse, long idleMillis) {}
 
-    private final SshClient client;
-    private final Connector connector;
+    /**
+     * Built on a background thread: MINA and BouncyCastle set-up takes a good part of a second, and the MCP
+     * handshake (initialize, tools/list) needs neither. The first connect waits for it if it is not ready yet.
+     */
+    private final CompletableFuture<Connector> connector;
     private final FleetConfig config;
     private final long idleNanos;
     private final Map<Machine.ConnectionKey, Entry> entries = new ConcurrentHashMap<>();
@@ -51,8 +53,12 @@ public final class ConnectionPool implements AutoCloseable {
 
     public ConnectionPool(FleetConfig config) {
         this.config = config;
-        this.client = SshClients.create(config);
-        this.connector = new Connector(client, config);
+        this.connector = CompletableFuture.supplyAsync(() -> new Connector(SshClients.create(config), config),
+                r -> {
+                    Thread t = new Thread(r, "ssh-fleet-client-setup");
+                    t.setDaemon(true);
+                    t.start();
+                });
         this.idleNanos = config.idleTimeout().toNanos();
         this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ssh-fleet-pool-reaper");
@@ -254,7 +260,7 @@ public final class ConnectionPool implements AutoCloseable {
         entries.clear();
         all.forEach(Entry::closeSession);
         try {
-            client.stop();
+            connector.join().client().stop();
         } catch (RuntimeException e) {
             log.debug("client stop", e);
         }
@@ -284,7 +290,7 @@ public final class ConnectionPool implements AutoCloseable {
             if (mine) {
                 try {
                     connectsOpened.incrementAndGet();
-                    f.complete(connector.connect(machine, deadline));
+                    f.complete(connector.join().connect(machine, deadline));
                 } catch (Throwable t) {
                     f.completeExceptionally(t);
                 }

@@ -35,6 +35,10 @@ final class Connector {
     private final SshClient client;
     private final FleetConfig config;
 
+    SshClient client() {
+        return client;
+    }
+
     Connector(SshClient client, FleetConfig config) {
         this.client = client;
         this.config = config;
