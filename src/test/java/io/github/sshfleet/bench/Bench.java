@@ -64,6 +64,7 @@ public final class Bench {
 
         long pid = serverPid();
         long rssBefore = rssKb(pid);
+        long heapBefore = heapAfterGcKb(pid);
         long[] seq = new long[n];
         for (int i = 0; i < n; i++) {
             long s = System.nanoTime();
@@ -71,8 +72,15 @@ public final class Bench {
             seq[i] = System.nanoTime() - s;
         }
         long rssAfter = rssKb(pid);
+        long heapAfter = heapAfterGcKb(pid);
+        for (int i = 0; i < n; i++) {
+            exec(client, "fleet-2", "true");
+        }
+        long heapAfter2 = heapAfterGcKb(pid);
         report("exec 'true', sequential (" + n + " calls)", seq);
         System.out.printf("%-58s %8d KB -> %d KB%n", "server RSS before/after those " + n + " execs", rssBefore, rssAfter);
+        System.out.printf("%-58s %8d KB -> %d KB -> %d KB%n", "heap in use after full GC: before, +" + n + ", +" + (2 * n)
+                + " execs", heapBefore, heapAfter, heapAfter2);
 
         ExecutorService ex = Executors.newFixedThreadPool(8);
         List<Future<long[]>> parts = new ArrayList<>();
@@ -168,6 +176,18 @@ public final class Bench {
             }
         }
         return -1;
+    }
+
+    /** Heap in use right after a full GC (jcmd): what is really retained, unlike RSS, which only grows. */
+    static long heapAfterGcKb(long pid) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        run(List.of(jcmd.toString(), String.valueOf(pid), "GC.run"));
+        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "GC.heap_info").redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor(30, TimeUnit.SECONDS);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     static void report(String what, long[] nanos) {
