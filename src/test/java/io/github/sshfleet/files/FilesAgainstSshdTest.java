@@ -292,6 +292,33 @@ class FilesAgainstSshdTest {
         }
     }
 
+    @Test
+    void fullDiskIsAClearErrorAndLeavesTheOldFileAndNoStagingBehind() throws Exception {
+        Path dir = Path.of("/tmp/" + unique("full"));
+        Files.createDirectories(dir);
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256k,mode=1777", "tmpfs", dir.toString())
+                .redirectErrorStream(true).start();
+        String said = new String(mount.getInputStream().readAllBytes());
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0,
+                "needs root with mount rights for a small tmpfs: " + said);
+        try {
+            String target = dir + "/app.conf";
+            call(write, "host", "fleet-2", "remote_path", target, "content", "old=1\n");
+            String big = "x".repeat(300 * 1024);
+            FleetException e = fails(write, "host", "fleet-2", "remote_path", target, "content", big);
+            assertTrue(e.getMessage().contains("disk full"), e.getMessage());
+            FleetException asRoot = fails(write, "host", "fleet-1", "remote_path", target, "content", big,
+                    "sudo", true);
+            assertTrue(asRoot.getMessage().contains("disk full"), asRoot.getMessage());
+            assertEquals("app.conf", root("ls -A " + dir), "only the original file is there");
+            assertEquals("old=1", root("cat " + target));
+            assertEquals("", root("ls /tmp | grep ssh-fleet-stage || true"));
+        } finally {
+            new ProcessBuilder("umount", dir.toString()).start().waitFor();
+            Files.deleteIfExists(dir);
+        }
+    }
+
     static final class Sha {
         static String of(byte[] b) throws Exception {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));

@@ -192,6 +192,33 @@ class ShellAgainstSshdTest {
     }
 
     @Test
+    void aSessionCarryingAShellIsNeverClosedAsIdle() {
+        ShellSession s = open("fleet-3", false);
+        try {
+            fleet.pool().cleanup(System.nanoTime() + Duration.ofHours(1).toNanos());
+            assertEquals("alive", run(s, "echo alive").output().strip());
+        } finally {
+            shells.close(s.id());
+        }
+    }
+
+    @Test
+    void aDroppedConnectionIsReportedAndTheShellRemoved() throws Exception {
+        ShellSession s = open("nosudo", false);
+        assertEquals(0, run(s, "true").exitCode());
+        sshd.dropSessionsOf(SshdFleet.NOSUDO_USER);
+        FleetException e = assertThrows(FleetException.class, () -> {
+            for (int i = 0; i < 50; i++) { // the drop lands asynchronously
+                run(s, "true");
+                Thread.sleep(100);
+            }
+        });
+        assertEquals(FleetException.Kind.CONNECTION_LOST, e.kind());
+        assertTrue(e.getMessage().contains("shell_open"), e.getMessage());
+        assertFalse(shells.list().stream().anyMatch(x -> x.id().equals(s.id())));
+    }
+
+    @Test
     void idleShellsAreReaped() {
         ShellSession s = open("fleet-3", false);
         assertEquals(0, shells.reap(System.nanoTime()));
