@@ -51,22 +51,7 @@ public final class Args {
     }
 
     public int integer(String name, int fallback, int min, int max) {
-        Object v = values.get(name);
-        if (v == null) {
-            return fallback;
-        }
-        long n;
-        if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
-            n = num.longValue();
-        } else if (v instanceof String s && s.strip().matches("-?\\d{1,10}")) {
-            n = Long.parseLong(s.strip()); // some clients send numbers as strings
-        } else {
-            throw bad(name, "must be an integer from " + min + " to " + max + ", got " + describe(v));
-        }
-        if (n < min || n > max) {
-            throw bad(name, "must be from " + min + " to " + max + ", got " + n);
-        }
-        return (int) n;
+        return (int) longInteger(name, fallback, min, max);
     }
 
     public long longInteger(String name, long fallback, long min, long max) {

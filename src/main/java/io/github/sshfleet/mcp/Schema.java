@@ -23,13 +23,7 @@ public final class Schema {
     }
 
     public Schema integer(String name, String description, int min, int max, Integer fallback) {
-        Map<String, Object> p = prop("integer", description);
-        p.put("minimum", min);
-        p.put("maximum", max);
-        if (fallback != null) {
-            p.put("default", fallback);
-        }
-        return add(name, p, false);
+        return longInteger(name, description, min, max, fallback == null ? null : fallback.longValue());
     }
 
     /** An integer that may exceed 32 bits (file offsets). */
