@@ -50,6 +50,7 @@ public final class Main {
 
     public static void main(String[] argv) {
         OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
+        System.setProperty("java.awt.headless", "true"); // screenshots are drawn off-screen; never open a display
         PrintStream console = System.out;
         configureLogging(System.getenv("SSH_FLEET_LOG"));
         String mode = argv.length == 0 ? "" : argv[0];

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param maxOutputBytes  per stream, per host: what the model is shown of stdout and of stderr
  * @param localRoot       when set, the local side of upload/download must be inside this directory
  * @param shellIdleTimeout persistent shells unused this long are closed
+ * @param guideDir        where render_* tools write their images (created 0700)
  */
 public record FleetConfig(
         Optional<Path> source,
@@ -33,7 +34,8 @@ public record FleetConfig(
         int maxChannelsPerHost,
         int maxParallelHosts,
         Optional<Path> localRoot,
-        Duration shellIdleTimeout) {
+        Duration shellIdleTimeout,
+        Path guideDir) {
 
     /** The defaults, relative to a home directory (tests pass their own). */
     public static FleetConfig defaults(Path home) {
@@ -41,6 +43,6 @@ public record FleetConfig(
         return new FleetConfig(Optional.empty(), dir.resolve("hosts.tsv"), null, null, 22,
                 dir.resolve("known_hosts"), HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(15), Duration.ofSeconds(5),
-                64 * 1024, 8, 32, Optional.empty(), Duration.ofMinutes(30));
+                64 * 1024, 8, 32, Optional.empty(), Duration.ofMinutes(30), dir.resolve("guides"));
     }
 }

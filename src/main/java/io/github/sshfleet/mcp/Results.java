@@ -18,6 +18,14 @@ public final class Results {
         return CallToolResult.builder().addTextContent(text).structuredContent(structured).isError(isError).build();
     }
 
+    /** Text plus an image the agent can look at (PNG, base64 as MCP wants it). */
+    public static CallToolResult withImage(String text, Map<String, Object> structured, byte[] png) {
+        return CallToolResult.builder().addTextContent(text)
+                .addContent(new io.modelcontextprotocol.spec.McpSchema.ImageContent(null,
+                        java.util.Base64.getEncoder().encodeToString(png), "image/png"))
+                .structuredContent(structured).isError(false).build();
+    }
+
     public static CallToolResult error(FleetException e) {
         return CallToolResult.builder().addTextContent("Error: " + e.getMessage())
                 .structuredContent(Map.of("error", e.kind().name().toLowerCase(), "message", e.getMessage()))

@@ -7,6 +7,8 @@ import io.github.sshfleet.mcp.tools.AddHostTool;
 import io.github.sshfleet.mcp.tools.ExecTool;
 import io.github.sshfleet.mcp.tools.ListMachinesTool;
 import io.github.sshfleet.mcp.tools.ReadFileTool;
+import io.github.sshfleet.mcp.tools.RenderCommandTool;
+import io.github.sshfleet.mcp.tools.RenderOutputTool;
 import io.github.sshfleet.mcp.tools.RunScriptTool;
 import io.github.sshfleet.mcp.tools.ShellCloseTool;
 import io.github.sshfleet.mcp.tools.ShellListTool;
@@ -34,7 +36,7 @@ public final class ToolServer {
             + "list_machines; pass a machine name (or a list, a glob like 'web-*', or 'all') as `host`. exec and "
             + "sudo_exec run commands in parallel over pooled connections; read_file/write_file/upload/download move files over "
             + "SFTP; run_script runs a script body without quoting trouble; shell_open/shell_run keep a (root) shell across calls; "
-            + "tmux_* drive durable terminals. Errors say what to do next.";
+            + "tmux_* drive durable terminals; render_* turn output into PNG/GIF screenshots for guides. Errors say what to do next.";
 
     private ToolServer() {}
 
@@ -60,7 +62,11 @@ public final class ToolServer {
                 new TmuxWaitTool(fleet),
                 new TmuxPasteTool(fleet),
                 new TmuxSendKeysTool(fleet),
-                new TmuxKillTool(fleet));
+                new TmuxKillTool(fleet),
+                RenderCommandTool.png(fleet),
+                RenderOutputTool.png(fleet),
+                RenderCommandTool.gif(fleet),
+                RenderOutputTool.gif(fleet));
     }
 
     public static McpSyncServer start(FleetServices fleet, StdioTransport transport, McpJsonMapper json, String version) {

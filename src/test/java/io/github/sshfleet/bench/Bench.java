@@ -31,12 +31,12 @@ public final class Bench {
         Path dir = Files.createTempDirectory("ssh-fleet-bench-");
         Path config = sshd.writeConfig(dir.resolve("cfg"), sshd.standardHosts(), "");
 
-        if (only.equals("files") || only.equals("shells")) {
+        if (only.equals("files") || only.equals("shells") || only.equals("render")) {
             McpSyncClient c = JarServer.client(config, dir);
-            if (only.equals("files")) {
-                FileBench.run(sshd, dir, c, mib);
-            } else {
-                ShellBench.run(c, n);
+            switch (only) {
+                case "files" -> FileBench.run(sshd, dir, c, mib);
+                case "shells" -> ShellBench.run(c, n);
+                default -> RenderBench.run(c);
             }
             c.closeGracefully();
             System.exit(0);
@@ -116,6 +116,7 @@ public final class Bench {
         report("exec 'true' fanned out to all " + sshd.hosts() + " hosts", fan);
         FileBench.run(sshd, dir, client, mib);
         ShellBench.run(client, n);
+        RenderBench.run(client);
         client.closeGracefully();
 
         long[] mux = openSshControlMaster(sshd, dir, 200);

@@ -1,0 +1,84 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.time.Duration;
+
+import io.github.sshfleet.FleetException;
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.mcp.Schema;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.render.Renderer;
+import io.github.sshfleet.ssh.CommandResult;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** render_command (PNG/SVG) and render_gif: run a command on a machine (exec or sudo_exec), draw what it printed. */
+public final class RenderCommandTool implements ToolHandler {
+
+    /** Output kept per stream for drawing; far more than max_output_lines can show. */
+    private static final int CAPTURE_BYTES = 512 * 1024;
+
+    private final FleetServices fleet;
+    private final Renderer renderer;
+    private final boolean gif;
+
+    private RenderCommandTool(FleetServices fleet, boolean gif) {
+        this.fleet = fleet;
+        this.renderer = new Renderer(fleet.config().guideDir());
+        this.gif = gif;
+    }
+
+    public static RenderCommandTool png(FleetServices fleet) {
+        return new RenderCommandTool(fleet, false);
+    }
+
+    public static RenderCommandTool gif(FleetServices fleet) {
+        return new RenderCommandTool(fleet, true);
+    }
+
+    @Override
+    public Spec spec() {
+        Schema s = Schema.object()
+                .string("host", "Machine name or IP (one machine).", true)
+                .string("command", "Command to run and show.", true)
+                .bool("sudo", "Run as root (sudo_exec) and show 'sudo ' on the prompt (default true).", true)
+                .integer("timeout", "Seconds before the command is killed (default 60).", 1, 3600, 60)
+                .string("prompt_cwd", "Directory shown on the prompt (default '~').", false);
+        return new Spec(gif ? "render_gif" : "render_command", gif ? "Run command and render GIF"
+                        : "Run command and render screenshot",
+                "Run a command on one machine (as root by default) and draw it as a terminal "
+                        + (gif ? "GIF: prompt, typed command, output appearing batch_lines at a time. "
+                        : "screenshot (PNG 1200 px wide, Catppuccin Mocha, real user@host on the prompt). ")
+                        + "stdout and stderr are kept apart (also with sudo), so stderr lines are drawn in red, after "
+                        + "stdout. Writes the file to guide_output_dir; returns path, exit code and line count"
+                        + (gif ? ", frames and size." : ", and the PNG itself as an image."),
+                RenderTools.common(s, gif).build(), false, true, false);
+    }
+
+    @Override
+    public CallToolResult call(Args args, Progress progress) {
+        Machine m = fleet.machines().one(args.nonBlank("host"));
+        String command = args.nonBlank("command");
+        boolean sudo = args.bool("sudo", true);
+        Duration timeout = args.seconds("timeout", Duration.ofSeconds(60), 3600);
+        Renderer.Format format = gif ? Renderer.Format.GIF : RenderTools.format(args);
+        CommandResult c = fleet.runner().run(m, command, timeout, sudo, CAPTURE_BYTES);
+        if (c.failure() != null) {
+            throw c.failure();
+        }
+        if (c.timedOut()) {
+            throw new FleetException(FleetException.Kind.TIMEOUT, "the command ran past " + timeout.toSeconds()
+                    + " s on " + m.name() + " and was stopped; nothing was rendered. Raise timeout, or render a "
+                    + "quicker command.");
+        }
+        int exit = c.exitCode() == null ? -1 : c.exitCode();
+        Renderer.Request r = new Renderer.Request(command, c.stdout(), c.stderr(), exit, m.username(), m.name(),
+                args.string("prompt_cwd", "~"), sudo, args.optional("title"), args.optional("output_name"),
+                args.integer("max_output_lines", gif ? 50 : 200, 1, 2000));
+        Renderer.Rendered done = gif ? renderer.renderGif(r, RenderTools.animation(args)) : renderer.render(r, format);
+        return RenderTools.result(done, exit, c.stdoutTruncated() || c.stderrTruncated()
+                ? "\n(the output was larger than " + CAPTURE_BYTES / 1024 + " KiB per stream; its middle was cut "
+                + "before drawing)" : "");
+    }
+}

@@ -1,0 +1,75 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Results;
+import io.github.sshfleet.mcp.Schema;
+import io.github.sshfleet.render.Renderer;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** What the four render tools share: their common arguments, the animation arguments, and the result. */
+final class RenderTools {
+
+    /** The PNG itself goes back to the agent when it is at most this big (base64 grows it by a third). */
+    static final int IMAGE_CAP = 1024 * 1024;
+
+    private RenderTools() {}
+
+    static Schema common(Schema s, boolean gif) {
+        s.string("title", "Window title (default 'user@host: cwd').", false)
+                .string("output_name", "File name in guide_output_dir (default: slug of the command + time).", false)
+                .integer("max_output_lines", "Output lines drawn; more are cut with a visible note (default "
+                        + (gif ? 50 : 200) + ").", 1, 2000, gif ? 50 : 200);
+        if (gif) {
+            s.integer("line_delay_ms", "Delay between output steps (default 200).", 10, 60_000, 200)
+                    .integer("hold_ms", "How long the last frame stays (default 3000).", 0, 60_000, 3000)
+                    .integer("prompt_hold_ms", "How long the empty prompt shows first (default 500).", 0, 60_000, 500)
+                    .integer("batch_lines", "Output lines revealed per step (default 1).", 1, 1000, 1);
+        } else {
+            s.choice("format", "png (default; the PNG is also returned as an image) or svg (keeps the vector "
+                    + "file).", List.of("png", "svg"), "png");
+        }
+        return s;
+    }
+
+    static Renderer.Animation animation(Args a) {
+        return new Renderer.Animation(a.integer("line_delay_ms", 200, 10, 60_000), a.integer("hold_ms", 3000, 0, 60_000),
+                a.integer("prompt_hold_ms", 500, 0, 60_000), a.integer("batch_lines", 1, 1, 1000));
+    }
+
+    static Renderer.Format format(Args a) {
+        String f = a.string("format", "png").strip().toLowerCase(java.util.Locale.ROOT);
+        return switch (f) {
+            case "png" -> Renderer.Format.PNG;
+            case "svg" -> Renderer.Format.SVG;
+            default -> throw io.github.sshfleet.FleetException.badArgument("format must be png or svg, got '" + f
+                    + "'.");
+        };
+    }
+
+    static CallToolResult result(Renderer.Rendered r, int exitCode, String extra) {
+        String lines = r.outputLines() + " line" + (r.outputLines() == 1 ? "" : "s") + " of output"
+                + (r.truncated() ? ", truncated in the image" : "");
+        String text = "Rendered: " + r.path() + "  [exit_code: " + exitCode + ", " + lines + "]\n"
+                + r.format().name().toLowerCase() + " " + r.width() + "x" + r.height() + ", " + Sizes.human(r.bytes())
+                + (r.format() == Renderer.Format.GIF ? ", " + r.frames() + " frames" : "") + extra;
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("path", r.path().toString());
+        s.put("format", r.format().name().toLowerCase());
+        s.put("exit_code", exitCode);
+        s.put("output_lines", r.outputLines());
+        s.put("truncated", r.truncated());
+        s.put("width", r.width());
+        s.put("height", r.height());
+        s.put("bytes", r.bytes());
+        s.put("frames", r.frames());
+        if (r.png() != null && r.png().length <= IMAGE_CAP) {
+            return Results.withImage(text, s, r.png());
+        }
+        return Results.of(text + (r.png() != null ? "\n(image too large to return inline; open the file)" : ""), s,
+                false);
+    }
+}
