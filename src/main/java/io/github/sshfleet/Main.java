@@ -39,6 +39,8 @@ public final class Main {
               java -jar ssh-fleet.jar                 run the MCP server on stdin/stdout
               java -jar ssh-fleet.jar --check-config  load config and hosts file, print machines and problems
                                                       (exit 1 if there are errors)
+              java -jar ssh-fleet.jar --cds           write a class-data archive that halves start-up time
+                                                      (then start with -XX:SharedArchiveFile=<printed path>)
               java -jar ssh-fleet.jar --version       print the version
               java -jar ssh-fleet.jar --help          this text
 
@@ -54,7 +56,7 @@ public final class Main {
         PrintStream console = System.out;
         configureLogging(System.getenv("SSH_FLEET_LOG"));
         String mode = argv.length == 0 ? "" : argv[0];
-        if (argv.length > 1 || !Set.of("", "--help", "-h", "--version", "--check-config").contains(mode)) {
+        if (argv.length > 1 || !Set.of("", "--help", "-h", "--version", "--check-config", "--cds").contains(mode)) {
             System.err.printf(USAGE, version());
             System.exit(2);
         }
@@ -68,6 +70,7 @@ public final class Main {
                 return;
             }
             case "--check-config" -> System.exit(checkConfig(console));
+            case "--cds" -> System.exit(StartupArchive.write(console, home(), version()));
             default -> {
                 System.setOut(System.err); // from here on, a stray print cannot corrupt the protocol
                 serve(protocolOut);

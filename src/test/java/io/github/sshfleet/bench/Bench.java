@@ -50,6 +50,23 @@ public final class Bench {
             c.closeGracefully();
         }
         report("start until tools/list answered (java -jar, 5 runs)", ready);
+        List<String> cds = new ArrayList<>(JarServer.command("--cds"));
+        ProcessBuilder pb = new ProcessBuilder(cds).redirectErrorStream(true);
+        pb.environment().put("HOME", dir.toString());
+        Process archiving = pb.start();
+        archiving.getInputStream().readAllBytes();
+        Path jsa = dir.resolve(".ssh-fleet").resolve("ssh-fleet-" + System.getProperty("sshfleet.version", "0.1.0")
+                + ".jsa");
+        if (archiving.waitFor() == 0 && Files.isRegularFile(jsa)) {
+            for (int i = 0; i < ready.length; i++) {
+                long t0 = System.nanoTime();
+                McpSyncClient c = JarServer.client(config, dir, p -> { }, List.of("-XX:SharedArchiveFile=" + jsa));
+                c.listTools();
+                ready[i] = System.nanoTime() - t0;
+                c.closeGracefully();
+            }
+            report("  the same with the --cds class-data archive", ready);
+        }
 
         McpSyncClient client = JarServer.client(config, dir);
         long t0 = System.nanoTime();

@@ -52,7 +52,15 @@ public final class JarServer {
     /** A client whose progress notifications go to {@code progress}. */
     public static McpSyncClient client(Path config, Path home,
                                        java.util.function.Consumer<McpSchema.ProgressNotification> progress) {
-        List<String> cmd = command();
+        return client(config, home, progress, List.of());
+    }
+
+    /** With extra JVM options before -jar (the benchmark's class-data archive). */
+    public static McpSyncClient client(Path config, Path home,
+                                       java.util.function.Consumer<McpSchema.ProgressNotification> progress,
+                                       List<String> jvmOptions) {
+        List<String> cmd = new ArrayList<>(command());
+        cmd.addAll(1, jvmOptions);
         ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size()))
                 .env(env(config, home)).build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
