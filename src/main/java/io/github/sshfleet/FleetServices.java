@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import io.github.sshfleet.config.FleetConfig;
 import io.github.sshfleet.fleet.Fanout;
 import io.github.sshfleet.fleet.MachineStore;
+import io.github.sshfleet.jobs.BackgroundCommands;
 import io.github.sshfleet.shell.ShellSessions;
 import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.ConnectionPool;
@@ -14,19 +15,21 @@ import io.github.sshfleet.ssh.ConnectionPool;
  * shells first (they hold pool leases), then the runner, then the pool.
  */
 public record FleetServices(FleetConfig config, MachineStore machines, ConnectionPool pool, CommandRunner runner,
-                            Fanout fanout, ShellSessions shells)
+                            Fanout fanout, ShellSessions shells, BackgroundCommands background)
         implements AutoCloseable {
 
     public static FleetServices create(FleetConfig config, MachineStore machines, Path home) {
         ConnectionPool pool = new ConnectionPool(config);
         machines.onInvalidated(pool::invalidate);
         return new FleetServices(config, machines, pool, new CommandRunner(pool, config),
-                new Fanout(config.maxParallelHosts()), new ShellSessions(pool, config, home));
+                new Fanout(config.maxParallelHosts()), new ShellSessions(pool, config, home),
+                new BackgroundCommands());
     }
 
     @Override
     public void close() {
         shells.close();
+        background.close();
         fanout.close();
         runner.close();
         pool.close();

@@ -37,7 +37,7 @@ public final class ConfigLoader {
     }
 
     /** Keys later capabilities own: accepted quietly here so enabling them does not warn. */
-    private static final Set<String> RESERVED_KEYS = Set.of("async_after", "tools", "ssh_config", "use_ssh_config", "allow_adhoc_hosts");
+    private static final Set<String> RESERVED_KEYS = Set.of("tools", "ssh_config", "use_ssh_config", "allow_adhoc_hosts");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
@@ -107,6 +107,7 @@ public final class ConfigLoader {
         Optional<Path> localRoot = d.localRoot();
         Duration shellIdle = d.shellIdleTimeout();
         Path guideDir = d.guideDir();
+        Duration asyncAfter = d.asyncAfter();
 
         for (NodeTuple tuple : root.getValue()) {
             String where = file + ":" + (tuple.getKeyNode().getStartMark().getLine() + 1);
@@ -147,6 +148,7 @@ public final class ConfigLoader {
                 case "max_channels_per_host" -> maxChannels = integer(where, key, v, 1, 64, maxChannels);
                 case "max_parallel_hosts" -> maxParallel = integer(where, key, v, 1, 256, maxParallel);
                 case "shell_idle_timeout" -> shellIdle = duration(where, key, v, shellIdle);
+                case "async_after" -> asyncAfter = duration(where, key, v, asyncAfter);
                 case "guide_output_dir" -> guideDir = nonEmpty(where, key, v) ? relativeTo(file, expand(v, home))
                         : guideDir;
                 case "local_root" -> {
@@ -167,7 +169,7 @@ public final class ConfigLoader {
         }
         FleetConfig config = new FleetConfig(Optional.of(file), authFile, statusUrl, ownersUrl, defaultPort,
                 knownHosts, policy, connect, command, idle, keepalive, metadata, maxOutput, maxChannels, maxParallel,
-                localRoot, shellIdle, guideDir);
+                localRoot, shellIdle, guideDir, asyncAfter);
         return new Loaded(config, List.copyOf(problems));
     }
 
@@ -175,7 +177,7 @@ public final class ConfigLoader {
         return new FleetConfig(Optional.of(file), d.authFile(), d.statusUrl(), d.ownersUrl(), d.defaultPort(),
                 d.knownHosts(), d.hostKeyPolicy(), d.connectTimeout(), d.commandTimeout(), d.idleTimeout(),
                 d.keepaliveInterval(), d.metadataTimeout(), d.maxOutputBytes(), d.maxChannelsPerHost(),
-                d.maxParallelHosts(), d.localRoot(), d.shellIdleTimeout(), d.guideDir());
+                d.maxParallelHosts(), d.localRoot(), d.shellIdleTimeout(), d.guideDir(), d.asyncAfter());
     }
 
     private boolean nonEmpty(String where, String key, String v) {

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param localRoot       when set, the local side of upload/download must be inside this directory
  * @param shellIdleTimeout persistent shells unused this long are closed
  * @param guideDir        where render_* tools write their images (created 0700)
+ * @param asyncAfter      exec still running after this becomes a background command (an id) instead of blocking
  */
 public record FleetConfig(
         Optional<Path> source,
@@ -35,7 +36,8 @@ public record FleetConfig(
         int maxParallelHosts,
         Optional<Path> localRoot,
         Duration shellIdleTimeout,
-        Path guideDir) {
+        Path guideDir,
+        Duration asyncAfter) {
 
     /** The defaults, relative to a home directory (tests pass their own). */
     public static FleetConfig defaults(Path home) {
@@ -43,6 +45,7 @@ public record FleetConfig(
         return new FleetConfig(Optional.empty(), dir.resolve("hosts.tsv"), null, null, 22,
                 dir.resolve("known_hosts"), HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(15), Duration.ofSeconds(5),
-                64 * 1024, 8, 32, Optional.empty(), Duration.ofMinutes(30), dir.resolve("guides"));
+                64 * 1024, 8, 32, Optional.empty(), Duration.ofMinutes(30), dir.resolve("guides"),
+                Duration.ofSeconds(30));
     }
 }

@@ -188,6 +188,6 @@ public final class ScriptRunner {
         }
         return new CommandResult(r.machine(), r.address(), r.exitCode(), r.exitSignal(), out, err, r.stdoutBytes(),
                 r.stderrBytes(), r.stdoutTruncated(), r.stderrTruncated(), r.timedOut(), r.durationMillis(),
-                r.failure());
+                r.failure(), r.backgroundId());
     }
 }

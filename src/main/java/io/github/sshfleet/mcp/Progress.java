@@ -18,21 +18,33 @@ public final class Progress {
     private static final Logger log = LoggerFactory.getLogger(Progress.class);
     private static final long MIN_INTERVAL_NANOS = 500_000_000L;
 
-    public static final Progress NONE = new Progress(null, null);
+    public static final Progress NONE = new Progress(null, null, Cancellations.NONE);
 
     private final McpSyncServerExchange exchange;
     private final Object token;
+    private final Cancellations.Cancellation cancellation;
     private double last = -1;
     private long lastSentNanos;
 
-    private Progress(McpSyncServerExchange exchange, Object token) {
+    private Progress(McpSyncServerExchange exchange, Object token, Cancellations.Cancellation cancellation) {
         this.exchange = exchange;
         this.token = token;
+        this.cancellation = cancellation;
     }
 
-    static Progress of(McpSyncServerExchange exchange, Map<String, Object> meta) {
+    static Progress of(McpSyncServerExchange exchange, Map<String, Object> meta,
+                       Cancellations.Cancellation cancellation) {
         Object token = meta == null ? null : meta.get("progressToken");
-        return exchange == null || token == null ? NONE : new Progress(exchange, token);
+        return new Progress(exchange == null ? null : exchange, exchange == null ? null : token, cancellation);
+    }
+
+    /** Runs {@code action} if the client cancels this call (notifications/cancelled); at once if it already has. */
+    public void onCancel(Runnable action) {
+        cancellation.onCancel(action);
+    }
+
+    public boolean cancelled() {
+        return cancellation.cancelled();
     }
 
     public boolean enabled() {

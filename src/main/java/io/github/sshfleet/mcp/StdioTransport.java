@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +39,7 @@ public final class StdioTransport implements McpServerTransportProvider {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch inputEnded = new CountDownLatch(1);
     private volatile McpServerSession session;
+    private final Cancellations cancellations = new Cancellations();
 
     public StdioTransport(McpJsonMapper json, InputStream in, OutputStream out) {
         this.json = json;
@@ -51,6 +53,11 @@ public final class StdioTransport implements McpServerTransportProvider {
         Thread reader = new Thread(this::readLoop, "ssh-fleet-stdin");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** Where cancellations of in-flight tool calls are routed. */
+    public Cancellations cancellations() {
+        return cancellations;
     }
 
     /** Blocks until stdin reaches EOF (the client went away) or the timeout passes; true if it ended. */
@@ -74,9 +81,17 @@ public final class StdioTransport implements McpServerTransportProvider {
                     writeParseError();
                     continue;
                 }
+                if (message instanceof McpSchema.JSONRPCNotification n
+                        && "notifications/cancelled".equals(n.method())) {
+                    Map<?, ?> p = n.params() instanceof Map<?, ?> m ? m : Map.of();
+                    cancellations.cancel(p.get("requestId"), p.get("reason") == null ? null : p.get("reason").toString());
+                    continue; // handled here: the SDK has no handler for it
+                }
+                message = tagToolCall(message);
+                McpSchema.JSONRPCMessage toHandle = message;
                 try {
-                    session.handle(message).subscribe(null, e -> log.warn("handling {} failed: {}",
-                            describe(message), e.toString()));
+                    session.handle(toHandle).subscribe(null, e -> log.warn("handling {} failed: {}",
+                            describe(toHandle), e.toString()));
                 } catch (RuntimeException e) { // one bad message must never stop the reader
                     log.warn("handling {} failed: {}", describe(message), e.toString());
                 }
@@ -89,6 +104,21 @@ public final class StdioTransport implements McpServerTransportProvider {
             closing.set(true);
             inputEnded.countDown();
         }
+    }
+
+    /** Puts a tools/call's JSON-RPC id into its _meta, so the handler can be found when the client cancels it. */
+    @SuppressWarnings("unchecked")
+    private static McpSchema.JSONRPCMessage tagToolCall(McpSchema.JSONRPCMessage m) {
+        if (!(m instanceof McpSchema.JSONRPCRequest r) || !McpSchema.METHOD_TOOLS_CALL.equals(r.method())
+                || !(r.params() instanceof Map<?, ?> params)) {
+            return m;
+        }
+        Map<String, Object> p = new java.util.LinkedHashMap<>((Map<String, Object>) params);
+        Map<String, Object> meta = p.get("_meta") instanceof Map<?, ?> old
+                ? new java.util.LinkedHashMap<>((Map<String, Object>) old) : new java.util.LinkedHashMap<>();
+        meta.put(Cancellations.REQUEST_ID, r.id());
+        p.put("_meta", meta);
+        return new McpSchema.JSONRPCRequest(r.jsonrpc(), r.method(), r.id(), p);
     }
 
     private static String describe(McpSchema.JSONRPCMessage m) {

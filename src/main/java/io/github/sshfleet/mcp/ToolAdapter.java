@@ -20,7 +20,7 @@ public final class ToolAdapter {
 
     private ToolAdapter() {}
 
-    public static SyncToolSpecification adapt(ToolHandler handler) {
+    public static SyncToolSpecification adapt(ToolHandler handler, Cancellations cancellations) {
         ToolHandler.Spec spec = handler.spec();
         McpSchema.Tool tool = McpSchema.Tool.builder()
                 .name(spec.name())
@@ -31,16 +31,18 @@ public final class ToolAdapter {
                         true, null))
                 .build();
         return SyncToolSpecification.builder().tool(tool)
-                .callHandler((exchange, request) -> call(handler, spec.name(), exchange, request))
+                .callHandler((exchange, request) -> call(handler, spec.name(), exchange, request, cancellations))
                 .build();
     }
 
     static CallToolResult call(ToolHandler handler, String name, io.modelcontextprotocol.server.McpSyncServerExchange exchange,
-                               McpSchema.CallToolRequest request) {
+                               McpSchema.CallToolRequest request, Cancellations cancellations) {
         long start = System.nanoTime();
+        Object requestId = request.meta() == null ? null : request.meta().get(Cancellations.REQUEST_ID);
+        Cancellations.Cancellation cancellation = cancellations.register(requestId);
         try {
             CallToolResult result = handler.call(new Args(name, request.arguments()),
-                    Progress.of(exchange, request.meta()));
+                    Progress.of(exchange, request.meta(), cancellation));
             log.debug("{} done in {} ms", name, (System.nanoTime() - start) / 1_000_000);
             return result;
         } catch (FleetException e) {
@@ -53,6 +55,8 @@ public final class ToolAdapter {
                             + (e.getMessage() != null ? ": " + e.getMessage() : "") + "). The server is still running; "
                             + "the details are in its log (stderr). Retrying the same call will likely fail the same way.")
                     .isError(true).build();
+        } finally {
+            cancellations.done(requestId);
         }
     }
 }

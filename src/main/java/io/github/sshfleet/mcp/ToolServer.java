@@ -4,7 +4,11 @@ import java.util.List;
 
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.mcp.tools.AddHostTool;
+import io.github.sshfleet.mcp.tools.CommandListsTool;
 import io.github.sshfleet.mcp.tools.ExecTool;
+import io.github.sshfleet.mcp.tools.ExecuteCommandAsyncTool;
+import io.github.sshfleet.mcp.tools.GetCommandStatusTool;
+import io.github.sshfleet.mcp.tools.InterruptCommandTool;
 import io.github.sshfleet.mcp.tools.ListMachinesTool;
 import io.github.sshfleet.mcp.tools.ReadFileTool;
 import io.github.sshfleet.mcp.tools.RenderCommandTool;
@@ -44,6 +48,11 @@ public final class ToolServer {
         return List.of(
                 ExecTool.exec(fleet),
                 ExecTool.sudoExec(fleet),
+                new ExecuteCommandAsyncTool(fleet),
+                new GetCommandStatusTool(fleet),
+                new InterruptCommandTool(fleet),
+                CommandListsTool.running(fleet),
+                CommandListsTool.history(fleet),
                 new ListMachinesTool(fleet),
                 new AddHostTool(fleet),
                 new ReloadMachinesTool(fleet),
@@ -75,7 +84,7 @@ public final class ToolServer {
                 .instructions(INSTRUCTIONS)
                 .jsonMapper(json)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
-                .tools(tools(fleet).stream().map(ToolAdapter::adapt).toList())
+                .tools(tools(fleet).stream().map(t -> ToolAdapter.adapt(t, transport.cancellations())).toList())
                 .build();
     }
 }

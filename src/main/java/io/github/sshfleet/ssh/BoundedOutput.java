@@ -60,6 +60,46 @@ public final class BoundedOutput extends OutputStream {
         return total > head.length + tail.length;
     }
 
+    /**
+     * The text written after byte {@code offset} (an absolute position in the stream), as far as it was kept; an
+     * omission marker stands for bytes that were dropped in between. Returns the text and the new offset.
+     */
+    public synchronized Since since(long offset) {
+        long from = Math.max(0, Math.min(offset, total));
+        int tailLen = (int) Math.min(tailWritten, tail.length);
+        long tailStart = total - tailLen; // absolute position of the first kept tail byte
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        String gap = "";
+        if (from < headLen) {
+            b.write(head, (int) from, headLen - (int) from);
+            from = headLen;
+        }
+        if (from < tailStart) {
+            gap = "\n[... " + (tailStart - from) + " bytes omitted ...]\n";
+            from = tailStart;
+        }
+        byte[] tailBytes = new byte[tailLen];
+        int start = (int) ((tailWritten - tailLen) % tail.length);
+        int first = Math.min(tailLen, tail.length - start);
+        System.arraycopy(tail, start, tailBytes, 0, first);
+        System.arraycopy(tail, 0, tailBytes, first, tailLen - first);
+        int skip = (int) (from - tailStart);
+        String before = decode(b.toByteArray());
+        String after = skip < tailLen ? decode(java.util.Arrays.copyOfRange(tailBytes, skip, tailLen)) : "";
+        return new Since(before + gap + after, total);
+    }
+
+    /** New text since an offset, and the offset to pass next time. */
+    public record Since(String text, long nextOffset) {}
+
+    /** The last non-empty line written so far (for progress messages), at most 200 characters. */
+    public synchronized String lastLine() {
+        String t = since(Math.max(0, total - 4096)).text();
+        String[] lines = t.strip().split("\n");
+        String last = lines.length == 0 ? "" : lines[lines.length - 1].strip();
+        return last.length() > 200 ? last.substring(0, 200) + "..." : last;
+    }
+
     /** The kept text: head, an explicit omission marker when anything was dropped, tail. Invalid UTF-8 is replaced. */
     public synchronized String text() {
         int tailLen = (int) Math.min(tailWritten, tail.length);

@@ -3,15 +3,13 @@ package io.github.sshfleet.ssh;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.sshd.client.channel.ChannelExec;
-import org.apache.sshd.client.channel.ClientChannelEvent;
-import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.slf4j.Logger;
@@ -19,7 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import io.github.sshfleet.Deadline;
 import io.github.sshfleet.FleetException;
-import io.github.sshfleet.FleetException.Kind;
 import io.github.sshfleet.config.FleetConfig;
 import io.github.sshfleet.fleet.Machine;
 
@@ -32,13 +29,11 @@ public final class CommandRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CommandRunner.class);
 
-    /** After TERM, how long a command gets to exit before KILL; after KILL, before we stop waiting. */
-    private static final Duration TERM_GRACE = Duration.ofMillis(1500);
-    private static final Duration KILL_GRACE = Duration.ofMillis(1000);
 
     private final ConnectionPool pool;
     private final FleetConfig config;
     private final ExecutorService helpers;
+    private final ScheduledExecutorService timers;
 
     public CommandRunner(ConnectionPool pool, FleetConfig config) {
         this.pool = pool;
@@ -46,6 +41,11 @@ public final class CommandRunner implements AutoCloseable {
         AtomicInteger n = new AtomicInteger();
         this.helpers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "ssh-fleet-io-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ssh-fleet-timeouts");
             t.setDaemon(true);
             return t;
         });
@@ -80,14 +80,28 @@ public final class CommandRunner implements AutoCloseable {
                               OutputStream out, int stderrCap) {
         long start = System.nanoTime();
         try {
-            return runOrThrow(m, command, timeout, sudo, login, out, stderrCap, start);
+            RunningCommand rc = start(m, command, timeout, sudo, login, out, stderrCap);
+            // The hard timeout ends it; this wait only guards against a channel that never closes after KILL.
+            if (!rc.await(timeout.plus(RunningCommand.TERM_GRACE).plus(RunningCommand.KILL_GRACE).plusSeconds(5))) {
+                rc.abandon();
+            }
+            return rc.result();
         } catch (FleetException e) {
             return CommandResult.failed(m.name(), m.address(), elapsed(start), e);
         }
     }
 
-    private CommandResult runOrThrow(Machine m, String command, Duration timeout, boolean sudo, boolean login,
-                                     OutputStream out, int stderrCap, long start) {
+    /**
+     * Starts {@code command} and returns at once; it keeps running on its own channel (and pool lease) until it ends,
+     * is interrupted, or {@code hardTimeout} passes (null: no limit). Throws for failures before it started
+     * (unreachable, auth, host key, no channel).
+     */
+    public RunningCommand start(Machine m, String command, Duration hardTimeout, boolean sudo, int outputCap) {
+        return start(m, command, hardTimeout, sudo, true, new BoundedOutput(outputCap), outputCap);
+    }
+
+    private RunningCommand start(Machine m, String command, Duration hardTimeout, boolean sudo, boolean login,
+                                 OutputStream out, int stderrCap) {
         Deadline connectDeadline = Deadline.after(config.connectTimeout().plusSeconds(1));
         BoundedOutput err = new BoundedOutput(stderrCap);
         ChannelExec[] channelRef = new ChannelExec[1];
@@ -110,59 +124,17 @@ public final class CommandRunner implements AutoCloseable {
             }
         });
         ChannelExec channel = opened.channel();
-        try {
-            if (sudo) {
-                sudoFilter.attach(channel.getInvertedIn());
-            } else {
-                closeQuietly(channel.getInvertedIn()); // stdin is empty: a command reading it sees EOF at once
-            }
-            return await(m, channel, channel.getClientSession(), timeout, out, err, sudoFilter, start);
-        } finally {
-            channel.close(true);
-            opened.lease().close();
+        RunningCommand rc = new RunningCommand(m, command, sudo, out, err, sudoFilter, channel, opened.lease());
+        rc.watch();
+        if (sudo) {
+            sudoFilter.attach(channel.getInvertedIn());
+        } else {
+            closeQuietly(channel.getInvertedIn()); // stdin is empty: a command reading it sees EOF at once
         }
-    }
-
-    private CommandResult await(Machine m, ChannelExec channel, ClientSession session, Duration timeout,
-                                OutputStream out, BoundedOutput err, Sudo sudo, long start) {
-        Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
-        boolean timedOut = events.contains(ClientChannelEvent.TIMEOUT);
-        if (timedOut) {
-            stop(channel);
+        if (hardTimeout != null) {
+            timers.schedule(() -> helpers.execute(rc::timeout), hardTimeout.toMillis(), TimeUnit.MILLISECONDS);
         }
-        Integer exit = channel.getExitStatus();
-        String signal = channel.getExitSignal();
-        FleetException failure = null;
-        if (sudo != null && sudo.failure() != null) {
-            failure = new FleetException(Kind.SUDO, sudo.failure());
-        } else if (sudo != null && !sudo.ready() && !timedOut) {
-            String said = sudo.preambleText();
-            failure = new FleetException(Kind.SUDO, "sudo failed on " + m.name() + (exit != null ? " (exit " + exit + ")" : "")
-                    + (said.isEmpty() ? "" : ": " + said)
-                    + ". Check that " + m.username() + " may use sudo there (sudo -l) and that sudo is installed.");
-        } else if (!timedOut && exit == null && signal == null) {
-            failure = new FleetException(Kind.CONNECTION_LOST, "the connection to " + m.name() + " dropped while the "
-                    + "command was running" + (session.isOpen() ? "" : " (session closed)")
-                    + "; it may or may not have completed. Output received so far is included; check the machine's "
-                    + "state before re-running anything that is not idempotent.");
-        }
-        String secret = m.password();
-        BoundedOutput text = out instanceof BoundedOutput b ? b : new BoundedOutput(1);
-        return new CommandResult(m.name(), m.address(), exit, signal, scrub(text.text(), secret),
-                scrub(err.text(), secret), text.totalBytes(), err.totalBytes(), text.truncated(), err.truncated(),
-                timedOut, elapsed(start), failure);
-    }
-
-    /**
-     * Stops a command that ran past its deadline. Without a PTY, closing the channel does not stop it; OpenSSH's
-     * "signal" request kills the session's whole process group (sudo relays it to the root side).
-     */
-    private void stop(ChannelExec channel) {
-        signal(channel, "TERM");
-        if (channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), TERM_GRACE).contains(ClientChannelEvent.TIMEOUT)) {
-            signal(channel, "KILL");
-            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), KILL_GRACE);
-        }
+        return rc;
     }
 
     private void abort(ChannelExec channel) {
@@ -207,6 +179,7 @@ public final class CommandRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        timers.shutdownNow();
         helpers.shutdownNow();
     }
 }

@@ -27,7 +27,7 @@ final class CommandReport {
 
     static CallToolResult report(List<CommandResult> results) {
         StringBuilder text = new StringBuilder();
-        long ok = results.stream().filter(CommandResult::ok).count();
+        long ok = results.stream().filter(r -> r.ok() || r.backgroundId() != null).count();
         if (results.size() > 1) {
             text.append(results.size()).append(" hosts: ").append(ok).append(" ok, ").append(results.size() - ok)
                     .append(" failed\n\n");
@@ -75,6 +75,11 @@ final class CommandReport {
 
     private static String status(CommandResult r) {
         String time = r.durationMillis() + " ms";
+        if (r.backgroundId() != null) {
+            return "STILL RUNNING after " + time + " as background command " + r.backgroundId() + " (get_command_status"
+                    + "(command_id=\"" + r.backgroundId() + "\") for new output and the exit code; interrupt_command to "
+                    + "stop it); output so far below";
+        }
         if (r.timedOut()) {
             return "TIMED OUT after " + time + " (the command was stopped; output so far below)";
         }
@@ -109,6 +114,10 @@ final class CommandReport {
         m.put("stderr_truncated", r.stderrTruncated());
         m.put("timed_out", r.timedOut());
         m.put("duration_ms", r.durationMillis());
+        if (r.backgroundId() != null) {
+            m.put("running", true);
+            m.put("command_id", r.backgroundId());
+        }
         if (r.failure() != null) {
             m.put("error", r.failure().kind().name().toLowerCase());
             m.put("message", r.failure().getMessage());

@@ -1,0 +1,53 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.jobs.BackgroundCommands;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.mcp.Results;
+import io.github.sshfleet.mcp.Schema;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.ssh.CommandResult;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** interrupt_command: SIGINT, then TERM, then KILL, and say which one worked. */
+public final class InterruptCommandTool implements ToolHandler {
+
+    private final FleetServices fleet;
+
+    public InterruptCommandTool(FleetServices fleet) {
+        this.fleet = fleet;
+    }
+
+    @Override
+    public Spec spec() {
+        return new Spec("interrupt_command", "Interrupt background command",
+                "Stop a background command: SIGINT (like Ctrl-C), then SIGTERM and SIGKILL after 2 s each if it "
+                        + "keeps running. Reports what stopped it, or that it had already ended (with its exit code).",
+                Schema.object().string("command_id", "The id, e.g. cmd-3.", true).build(), false, true, true);
+    }
+
+    @Override
+    public CallToolResult call(Args args, Progress progress) {
+        BackgroundCommands.Entry e = fleet.background().get(args.nonBlank("command_id"));
+        boolean wasRunning = !e.command().finished();
+        String how = e.command().interrupt("interrupt_command");
+        CommandResult r = e.command().snapshot();
+        String text = wasRunning
+                ? e.id() + " on " + e.command().machine().name() + ": " + how + " (state now " + e.state()
+                        + (r.exitCode() != null ? ", exit_code " + r.exitCode() : "")
+                        + (r.exitSignal() != null ? ", signal " + r.exitSignal() : "") + ")."
+                : e.id() + " had already ended (" + e.state() + (r.exitCode() != null ? ", exit_code " + r.exitCode()
+                        : "") + "); nothing to interrupt.";
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("command_id", e.id());
+        s.put("was_running", wasRunning);
+        s.put("state", e.state());
+        s.put("exit_code", r.exitCode());
+        s.put("how", how);
+        return Results.of(text, s, false);
+    }
+}

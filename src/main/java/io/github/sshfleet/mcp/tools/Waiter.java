@@ -1,0 +1,80 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.sshfleet.Deadline;
+import io.github.sshfleet.FleetException;
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.ssh.CommandResult;
+import io.github.sshfleet.ssh.RunningCommand;
+
+/**
+ * How a tool call waits for its commands: in half-second slices, sending progress (bytes so far, the last line, or
+ * how many hosts are done) so the client's idle timer never fires, until they end or the async_after deadline passes
+ * and they are handed to the background registry. A client cancellation interrupts them.
+ */
+final class Waiter {
+
+    private static final Duration SLICE = Duration.ofMillis(500);
+
+    private final FleetServices fleet;
+    private final Progress progress;
+    private final Deadline asyncDeadline;
+    private final int hosts;
+    private final long startNanos = System.nanoTime();
+    private final AtomicInteger done = new AtomicInteger();
+
+    Waiter(FleetServices fleet, Progress progress, Deadline asyncDeadline, int hosts) {
+        this.fleet = fleet;
+        this.progress = progress;
+        this.asyncDeadline = asyncDeadline;
+        this.hosts = hosts;
+    }
+
+    CommandResult runOn(Machine m, String command, Duration hardTimeout, boolean sudo, int cap) {
+        RunningCommand rc;
+        long t0 = System.nanoTime();
+        try {
+            rc = fleet.runner().start(m, command, hardTimeout, sudo, cap);
+        } catch (FleetException e) {
+            report(m.name() + ": " + e.kind().name().toLowerCase());
+            return CommandResult.failed(m.name(), m.address(), (System.nanoTime() - t0) / 1_000_000, e);
+        }
+        progress.onCancel(() -> rc.interrupt("the client cancelled the request"));
+        return await(rc);
+    }
+
+    /** Waits for a started command; hands it to the background when async_after passes. */
+    CommandResult await(RunningCommand rc) {
+        while (!rc.await(SLICE)) {
+            if (asyncDeadline.expired()) {
+                String id = fleet.background().track(rc).id();
+                report(rc.machine().name() + " still running as " + id);
+                return rc.snapshot().inBackground(id);
+            }
+            if (hosts == 1) {
+                long bytes = rc.stdout().totalBytes() + rc.stderr().totalBytes();
+                String last = rc.stdout().lastLine();
+                report("running " + rc.elapsedMillis() / 1000 + " s, " + bytes + " bytes of output"
+                        + (last.isEmpty() ? "" : "; last line: " + last));
+            } else {
+                report(done.get() + "/" + hosts + " hosts done");
+            }
+        }
+        CommandResult r = rc.result();
+        int n = done.incrementAndGet();
+        if (hosts > 1) {
+            report(n + "/" + hosts + " hosts done; " + rc.machine().name() + " "
+                    + (r.exitCode() != null ? "exit " + r.exitCode() : "ended"));
+        }
+        return r;
+    }
+
+    /** Progress must only grow: elapsed milliseconds do, and double as a heartbeat while output is silent. */
+    private void report(String message) {
+        progress.report((System.nanoTime() - startNanos) / 1_000_000.0, null, message);
+    }
+}

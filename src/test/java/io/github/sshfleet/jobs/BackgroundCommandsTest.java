@@ -1,0 +1,170 @@
+package io.github.sshfleet.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.sshfleet.FleetException;
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.mcp.tools.CommandListsTool;
+import io.github.sshfleet.mcp.tools.ExecTool;
+import io.github.sshfleet.mcp.tools.ExecuteCommandAsyncTool;
+import io.github.sshfleet.mcp.tools.GetCommandStatusTool;
+import io.github.sshfleet.mcp.tools.InterruptCommandTool;
+import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.SshdFleet;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+
+/** Long-running work against real sshd: exec turning into a background command, status, interrupt, history. */
+class BackgroundCommandsTest {
+
+    static FleetServices fleet;
+    static ToolHandler exec;
+    static ToolHandler async;
+    static ToolHandler status;
+    static ToolHandler interrupt;
+    static ToolHandler running;
+    static ToolHandler history;
+    @TempDir
+    static Path home;
+
+    @BeforeAll
+    static void start() throws Exception {
+        SshdFleet sshd = SshdFleet.get();
+        fleet = Fleets.open(sshd.writeConfig(home.resolve("cfg"), sshd.standardHosts(), ""), home);
+        exec = ExecTool.exec(fleet);
+        async = new ExecuteCommandAsyncTool(fleet);
+        status = new GetCommandStatusTool(fleet);
+        interrupt = new InterruptCommandTool(fleet);
+        running = CommandListsTool.running(fleet);
+        history = CommandListsTool.history(fleet);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    static CallToolResult call(ToolHandler t, Object... kv) {
+        Map<String, Object> a = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            a.put((String) kv[i], kv[i + 1]);
+        }
+        return t.call(new Args(t.spec().name(), a), Progress.NONE);
+    }
+
+    static Map<?, ?> s(CallToolResult r) {
+        return (Map<?, ?>) r.structuredContent();
+    }
+
+    static String text(CallToolResult r) {
+        return ((TextContent) r.content().get(0)).text();
+    }
+
+    /** Waits without reading output (a status call would consume it), then asks once. */
+    static Map<?, ?> waitFor(String id, String state) throws InterruptedException {
+        for (int i = 0; i < 150 && !state.equals(fleet.background().get(id).state()); i++) {
+            Thread.sleep(100);
+        }
+        return s(call(status, "command_id", id));
+    }
+
+    @Test
+    void execTurnsIntoABackgroundCommandAndFinishes() throws Exception {
+        CallToolResult r = call(exec, "host", "fleet-2", "command", "echo started; sleep 3; echo done",
+                "async_after", 1);
+        assertFalse(r.isError(), text(r));
+        Map<?, ?> host = (Map<?, ?>) ((List<?>) s(r).get("results")).get(0);
+        String id = (String) host.get("command_id");
+        assertTrue(text(r).contains("STILL RUNNING") && text(r).contains(id), text(r));
+        assertEquals("started\n", host.get("stdout"));
+        assertEquals("running", s(call(status, "command_id", id)).get("state"));
+        assertTrue(text(call(running)).contains(id));
+        Map<?, ?> end = waitFor(id, "exited");
+        assertEquals("exited", end.get("state"));
+        assertEquals(0, end.get("exit_code"));
+        assertEquals("done\n", end.get("stdout"), "only what is new since the last read");
+        assertEquals("started\ndone\n", s(call(status, "command_id", id, "since", 0)).get("stdout"));
+        CallToolResult again = call(interrupt, "command_id", id);
+        assertTrue(text(again).contains("already ended") && text(again).contains("exit_code 0"), text(again));
+    }
+
+    @Test
+    void fiftyMegabytesStayBounded() throws Exception {
+        String id = (String) s(call(async, "host", "fleet-3", "command", "yes | head -c 50000000")).get("command_id");
+        Map<?, ?> end = waitFor(id, "exited");
+        assertEquals(0, end.get("exit_code"));
+        assertEquals(50_000_000L, ((Number) end.get("stdout_bytes")).longValue());
+        assertTrue(((String) end.get("stdout")).length() < 200_000, "the agent sees a bounded head and tail");
+        assertTrue(((String) end.get("stdout")).contains("bytes omitted"));
+    }
+
+    @Test
+    void interruptReallyStopsItOnTheHost() throws Exception {
+        String marker = "sleep 309." + (System.nanoTime() % 100000);
+        String id = (String) s(call(async, "host", "fleet-1", "command", marker + "; echo never", "sudo", true))
+                .get("command_id");
+        Thread.sleep(500);
+        assertFalse(SshdFleet.processes(marker).isEmpty(), "it is running");
+        CallToolResult r = call(interrupt, "command_id", id);
+        assertTrue(text(r).contains("stopped after SIG"), text(r));
+        assertEquals("interrupted", s(r).get("state"));
+        List<String> left = SshdFleet.processes(marker);
+        for (int i = 0; i < 30 && !left.isEmpty(); i++) {
+            Thread.sleep(100);
+            left = SshdFleet.processes(marker);
+        }
+        assertEquals(List.of(), left);
+    }
+
+    @Test
+    void historyIsNewestFirstAndUnknownIdsListTheLiveOnes() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add((String) s(call(async, "host", "fleet-2", "command", "echo " + i)).get("command_id"));
+            waitFor(ids.get(i), "exited");
+        }
+        List<Object> order = ((List<?>) s(call(history, "limit", 100)).get("commands")).stream()
+                .map(row -> ((Map<?, ?>) row).get("command_id")).filter(ids::contains).map(x -> (Object) x).toList();
+        assertEquals(List.of(ids.get(2), ids.get(1), ids.get(0)), order, "newest first");
+        FleetException e = assertThrows(FleetException.class, () -> call(status, "command_id", "cmd-999999"));
+        assertTrue(e.getMessage().contains("Running:"), e.getMessage());
+    }
+
+    @Test
+    void twentyBackgroundCommandsDoNotBlockNewCalls() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add((String) s(call(async, "host", "fleet-" + (i % 3 + 1), "command", "sleep 30")).get("command_id"));
+        }
+        try {
+            long t0 = System.nanoTime();
+            CallToolResult quick = call(exec, "host", "all", "command", "echo still-answering");
+            assertFalse(quick.isError(), text(quick));
+            assertTrue((System.nanoTime() - t0) / 1_000_000 < 20_000, "a new call is not starved");
+            assertEquals(20, ((List<?>) s(call(running)).get("commands")).size());
+        } finally {
+            for (String id : ids) {
+                fleet.background().get(id).command().signal("TERM");
+            }
+        }
+    }
+}
