@@ -64,15 +64,35 @@ public final class ScriptRunner {
         }
     }
 
-    /** Runs the script to completion (or timeout), like exec. Env values are masked in the output. */
-    public CommandResult run(Machine m, String script, Map<String, String> env, boolean sudo, Duration timeout,
-                             String logPath, boolean keep, int outputCap) {
+    /**
+     * Starts the script and returns at once; the caller waits (like exec: exit code, bounded output, killed at
+     * {@code hardTimeout}) or hands it to the background.
+     * Env values are registered as secrets, so no output view shows them; the runner files are checked for once it
+     * ends badly (a KILLed launcher never ran its trap).
+     */
+    public io.github.sshfleet.ssh.RunningCommand start(Machine m, String script, Map<String, String> env, boolean sudo,
+                                                       Duration hardTimeout, String logPath, boolean keep,
+                                                       int outputCap) {
         Staged s = stage(m, script, env, logPath, keep);
-        CommandResult r = runner.run(m, "bash " + Shell.quote(s.runner), timeout, sudo, outputCap);
-        if (!keep && (r.timedOut() || r.failure() != null)) {
-            cleanUp(m, s); // a KILLed launcher never ran its trap
+        io.github.sshfleet.ssh.RunningCommand rc;
+        try {
+            rc = runner.start(m, "bash " + Shell.quote(s.runner), hardTimeout, sudo, outputCap);
+        } catch (FleetException e) {
+            cleanUp(m, s);
+            throw e;
         }
-        return mask(r, env);
+        env.values().forEach(rc::addSecret);
+        if (!keep) {
+            rc.onFinish(() -> {
+                CommandResult r = rc.result();
+                if (r.timedOut() || r.failure() != null || rc.interruptedBy() != null) {
+                    Thread t = new Thread(() -> cleanUp(m, s), "ssh-fleet-runner-cleanup");
+                    t.setDaemon(true);
+                    t.start();
+                }
+            });
+        }
+        return rc;
     }
 
     /** Starts the script detached in a new tmux session (root's tmux server with sudo) and returns at once. */
@@ -174,20 +194,5 @@ public final class ScriptRunner {
         } catch (FleetException e) {
             // the host is gone; /tmp cleanup happens on its side or never: nothing secret is left (env is 0600)
         }
-    }
-
-    /** Env values are secrets: whatever the script printed, the agent never sees them. */
-    private static CommandResult mask(CommandResult r, Map<String, String> env) {
-        String out = r.stdout();
-        String err = r.stderr();
-        for (String v : env.values()) {
-            if (v.length() >= 4) {
-                out = out.replace(v, "********");
-                err = err.replace(v, "********");
-            }
-        }
-        return new CommandResult(r.machine(), r.address(), r.exitCode(), r.exitSignal(), out, err, r.stdoutBytes(),
-                r.stderrBytes(), r.stdoutTruncated(), r.stderrTruncated(), r.timedOut(), r.durationMillis(),
-                r.failure(), r.backgroundId());
     }
 }

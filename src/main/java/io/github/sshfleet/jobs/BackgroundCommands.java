@@ -51,7 +51,7 @@ public final class BackgroundCommands implements AutoCloseable {
             BoundedOutput.Since err = command.stderr().since(errFrom);
             stdoutRead = out.nextOffset();
             stderrRead = err.nextOffset();
-            return new Delta(out.text(), err.text(), out.nextOffset(), err.nextOffset());
+            return new Delta(command.scrub(out.text()), command.scrub(err.text()), out.nextOffset(), err.nextOffset());
         }
 
         /** running / exited / timed_out / interrupted / killed / failed. */

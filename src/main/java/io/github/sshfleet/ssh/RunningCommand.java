@@ -42,6 +42,7 @@ public final class RunningCommand {
     private volatile String interruptedBy;
     private volatile CommandResult result;
     private final java.util.List<Runnable> onFinish = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<String> secrets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RunningCommand(Machine machine, String command, boolean sudo, OutputStream out, BoundedOutput err, Sudo sudoFilter,
                    ChannelExec channel, ConnectionPool.Lease lease) {
@@ -58,6 +59,24 @@ public final class RunningCommand {
     /** Called once the channel is set up: from now on its closing finishes this command. */
     void watch() {
         channel.addCloseFutureListener(f -> finish());
+    }
+
+    /** Values never to show in output (besides the machine password): run_script's env values. */
+    public void addSecret(String value) {
+        if (value != null && value.length() >= 4) {
+            secrets.add(value);
+        }
+    }
+
+    /** Output text as the agent may see it: the machine password and registered secrets masked. */
+    public String scrub(String text) {
+        String t = CommandRunner.scrub(text, machine.password());
+        for (String s : secrets) {
+            if (t.contains(s)) {
+                t = t.replace(s, "********");
+            }
+        }
+        return t;
     }
 
     /** Runs {@code action} once the command has ended (at once if it already has). */
@@ -221,10 +240,9 @@ public final class RunningCommand {
     }
 
     private CommandResult build(Integer exit, String signal, FleetException failure) {
-        String secret = machine.password();
         BoundedOutput text = stdout();
         return new CommandResult(machine.name(), machine.address(), exit, signal,
-                CommandRunner.scrub(text.text(), secret), CommandRunner.scrub(err.text(), secret), text.totalBytes(),
+                scrub(text.text()), scrub(err.text()), text.totalBytes(),
                 err.totalBytes(), text.truncated(), err.truncated(), timedOut, elapsedMillis0(), failure, null);
     }
 

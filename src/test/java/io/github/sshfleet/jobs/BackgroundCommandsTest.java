@@ -35,6 +35,7 @@ import io.modelcontextprotocol.spec.McpSchema.TextContent;
 class BackgroundCommandsTest {
 
     static FleetServices fleet;
+    static SshdFleet sshdFleet;
     static ToolHandler exec;
     static ToolHandler async;
     static ToolHandler status;
@@ -47,7 +48,9 @@ class BackgroundCommandsTest {
     @BeforeAll
     static void start() throws Exception {
         SshdFleet sshd = SshdFleet.get();
-        fleet = Fleets.open(sshd.writeConfig(home.resolve("cfg"), sshd.standardHosts(), ""), home);
+        fleet = Fleets.open(sshd.writeConfig(home.resolve("cfg"), sshd.standardHosts() + sshd.line("nosudo", 2,
+                SshdFleet.NOSUDO_USER, ":" + sshd.nosudoPassword) + "\n", ""), home);
+        sshdFleet = sshd;
         exec = ExecTool.exec(fleet);
         async = new ExecuteCommandAsyncTool(fleet);
         status = new GetCommandStatusTool(fleet);
@@ -147,6 +150,18 @@ class BackgroundCommandsTest {
         assertEquals(List.of(ids.get(2), ids.get(1), ids.get(0)), order, "newest first");
         FleetException e = assertThrows(FleetException.class, () -> call(status, "command_id", "cmd-999999"));
         assertTrue(e.getMessage().contains("Running:"), e.getMessage());
+    }
+
+    @Test
+    void aConnectionLostUnderABackgroundCommandIsReported() throws Exception {
+        String id = (String) s(call(async, "host", "nosudo", "command", "echo before; sleep 60")).get("command_id");
+        Thread.sleep(500);
+        sshdFleet.dropSessionsOf(SshdFleet.NOSUDO_USER);
+        Map<?, ?> end = waitFor(id, "failed");
+        assertEquals("failed", end.get("state"));
+        String text = text(call(status, "command_id", id, "since", 0));
+        assertTrue(text.contains("connection") && text.contains("dropped"), text);
+        assertTrue(text.contains("before"), "what is known so far is kept: " + text);
     }
 
     @Test

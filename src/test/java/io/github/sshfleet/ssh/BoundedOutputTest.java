@@ -48,4 +48,23 @@ class BoundedOutputTest {
         assertTrue(t.contains("omitted"));
         assertTrue(t.contains("\uFFFD"));
     }
+
+    @Test
+    void sinceReturnsOnlyNewTextAndMarksWhatWasDropped() {
+        BoundedOutput b = new BoundedOutput(20); // 10 bytes of head, 10 of tail
+        b.write("abcdef".getBytes(), 0, 6);
+        BoundedOutput.Since first = b.since(0);
+        org.junit.jupiter.api.Assertions.assertEquals("abcdef", first.text());
+        org.junit.jupiter.api.Assertions.assertEquals(6, first.nextOffset());
+        b.write("ghij".getBytes(), 0, 4);
+        org.junit.jupiter.api.Assertions.assertEquals("ghij", b.since(6).text());
+        byte[] many = "0123456789".repeat(5).getBytes();
+        b.write(many, 0, many.length); // 60 bytes in all: 10 head, 40 dropped, 10 tail
+        BoundedOutput.Since later = b.since(10);
+        org.junit.jupiter.api.Assertions.assertEquals("\n[... 40 bytes omitted ...]\n0123456789", later.text());
+        org.junit.jupiter.api.Assertions.assertEquals(60, later.nextOffset());
+        org.junit.jupiter.api.Assertions.assertEquals("", b.since(60).text());
+        org.junit.jupiter.api.Assertions.assertEquals("789", b.since(57).text());
+        org.junit.jupiter.api.Assertions.assertEquals("0123456789", b.lastLine());
+    }
 }

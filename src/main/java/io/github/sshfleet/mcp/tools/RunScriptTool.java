@@ -52,6 +52,9 @@ public final class RunScriptTool implements ToolHandler {
                         .stringMap("env", "Environment variables for the script (secrets welcome: never in argv, "
                                 + "masked in output).")
                         .bool("keep_script", "Keep the runner file after the script exits (for debugging).", false)
+                        .integer("async_after", "Seconds to wait before returning a background command id instead "
+                                + "(default: the timeout, so the script is waited for).", 1, ExecTool.MAX_TIMEOUT_SECONDS,
+                                null)
                         .build(),
                 false, true, false);
     }
@@ -86,7 +89,11 @@ public final class RunScriptTool implements ToolHandler {
             return Results.of(text, s, false);
         }
         int cap = fleet.config().maxOutputBytes();
-        CommandResult r = scripts.run(m, script, env, sudo, timeout, log, keep, cap);
+        Duration asyncAfter = args.seconds("async_after", fleet.config().asyncAfter().compareTo(timeout) > 0
+                ? fleet.config().asyncAfter() : timeout.plusSeconds(5), ExecTool.MAX_TIMEOUT_SECONDS);
+        io.github.sshfleet.ssh.RunningCommand rc = scripts.start(m, script, env, sudo, timeout, log, keep, cap);
+        progress.onCancel(() -> rc.interrupt("the client cancelled the request"));
+        CommandResult r = new Waiter(fleet, progress, io.github.sshfleet.Deadline.after(asyncAfter), 1).await(rc);
         return CommandReport.report(List.of(r));
     }
 }
