@@ -37,7 +37,7 @@ public final class ConfigLoader {
     }
 
     /** Keys later capabilities own: accepted quietly here so enabling them does not warn. */
-    private static final Set<String> RESERVED_KEYS = Set.of("tools", "ssh_config", "use_ssh_config", "allow_adhoc_hosts");
+    private static final Set<String> RESERVED_KEYS = Set.of("ssh_config", "use_ssh_config", "allow_adhoc_hosts");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
@@ -108,6 +108,7 @@ public final class ConfigLoader {
         Duration shellIdle = d.shellIdleTimeout();
         Path guideDir = d.guideDir();
         Duration asyncAfter = d.asyncAfter();
+        java.util.Set<String> disabledTools = d.disabledTools();
 
         for (NodeTuple tuple : root.getValue()) {
             String where = file + ":" + (tuple.getKeyNode().getStartMark().getLine() + 1);
@@ -116,6 +117,10 @@ public final class ConfigLoader {
                 continue;
             }
             String key = keyNode.getValue();
+            if (key.equals("tools")) {
+                disabledTools = toolGroups(where, tuple.getValueNode());
+                continue;
+            }
             if (!(tuple.getValueNode() instanceof ScalarNode valueNode)) {
                 if (!RESERVED_KEYS.contains(key)) {
                     problems.add(ConfigProblem.error(where, key + ": expected a single value"));
@@ -169,7 +174,7 @@ public final class ConfigLoader {
         }
         FleetConfig config = new FleetConfig(Optional.of(file), authFile, statusUrl, ownersUrl, defaultPort,
                 knownHosts, policy, connect, command, idle, keepalive, metadata, maxOutput, maxChannels, maxParallel,
-                localRoot, shellIdle, guideDir, asyncAfter);
+                localRoot, shellIdle, guideDir, asyncAfter, disabledTools);
         return new Loaded(config, List.copyOf(problems));
     }
 
@@ -177,7 +182,45 @@ public final class ConfigLoader {
         return new FleetConfig(Optional.of(file), d.authFile(), d.statusUrl(), d.ownersUrl(), d.defaultPort(),
                 d.knownHosts(), d.hostKeyPolicy(), d.connectTimeout(), d.commandTimeout(), d.idleTimeout(),
                 d.keepaliveInterval(), d.metadataTimeout(), d.maxOutputBytes(), d.maxChannelsPerHost(),
-                d.maxParallelHosts(), d.localRoot(), d.shellIdleTimeout(), d.guideDir(), d.asyncAfter());
+                d.maxParallelHosts(), d.localRoot(), d.shellIdleTimeout(), d.guideDir(), d.asyncAfter(), d.disabledTools());
+    }
+
+    /**
+     * {@code tools:} either a list of the groups to enable ({@code [exec, files]}) or a mapping of group to true/false
+     * ({@code render: false}). Returns the disabled groups; unknown group names are reported with the valid ones.
+     */
+    private java.util.Set<String> toolGroups(String where, org.yaml.snakeyaml.nodes.Node node) {
+        java.util.Set<String> disabled = new java.util.TreeSet<>();
+        java.util.List<String> groups = FleetConfig.TOOL_GROUPS;
+        if (node instanceof org.yaml.snakeyaml.nodes.SequenceNode seq) {
+            java.util.Set<String> enabled = new java.util.HashSet<>();
+            for (org.yaml.snakeyaml.nodes.Node n : seq.getValue()) {
+                String g = n instanceof ScalarNode sc ? sc.getValue().strip() : "";
+                if (groups.contains(g)) {
+                    enabled.add(g);
+                } else {
+                    problems.add(ConfigProblem.error(where, "tools: unknown group '" + g + "' (groups: "
+                            + String.join(", ", groups) + ")"));
+                }
+            }
+            groups.stream().filter(g -> !enabled.contains(g)).forEach(disabled::add);
+        } else if (node instanceof MappingNode map) {
+            for (NodeTuple t : map.getValue()) {
+                String g = t.getKeyNode() instanceof ScalarNode sc ? sc.getValue().strip() : "";
+                String v = t.getValueNode() instanceof ScalarNode sc ? sc.getValue().strip().toLowerCase() : "";
+                if (!groups.contains(g)) {
+                    problems.add(ConfigProblem.error(where, "tools: unknown group '" + g + "' (groups: "
+                            + String.join(", ", groups) + ")"));
+                } else if (v.equals("false") || v.equals("off") || v.equals("no")) {
+                    disabled.add(g);
+                } else if (!(v.equals("true") || v.equals("on") || v.equals("yes"))) {
+                    problems.add(ConfigProblem.error(where, "tools: " + g + " must be true or false, got '" + v + "'"));
+                }
+            }
+        } else {
+            problems.add(ConfigProblem.error(where, "tools: expected a list of groups or a mapping group: true/false"));
+        }
+        return java.util.Set.copyOf(disabled);
     }
 
     private boolean nonEmpty(String where, String key, String v) {

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param shellIdleTimeout persistent shells unused this long are closed
  * @param guideDir        where render_* tools write their images (created 0700)
  * @param asyncAfter      exec still running after this becomes a background command (an id) instead of blocking
+ * @param disabledTools   tool groups switched off in config.yaml (`tools:`), so their schemas cost no context
  */
 public record FleetConfig(
         Optional<Path> source,
@@ -37,7 +38,12 @@ public record FleetConfig(
         Optional<Path> localRoot,
         Duration shellIdleTimeout,
         Path guideDir,
-        Duration asyncAfter) {
+        Duration asyncAfter,
+        java.util.Set<String> disabledTools) {
+
+    /** The tool groups `tools:` may switch off; list_machines, add_host and reload_machines are always on. */
+    public static final java.util.List<String> TOOL_GROUPS = java.util.List.of("exec", "files", "shell", "tmux",
+            "render", "async");
 
     /** The defaults, relative to a home directory (tests pass their own). */
     public static FleetConfig defaults(Path home) {
@@ -46,6 +52,6 @@ public record FleetConfig(
                 dir.resolve("known_hosts"), HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(15), Duration.ofSeconds(5),
                 64 * 1024, 8, 32, Optional.empty(), Duration.ofMinutes(30), dir.resolve("guides"),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), java.util.Set.of());
     }
 }

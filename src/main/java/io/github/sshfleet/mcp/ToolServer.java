@@ -1,6 +1,9 @@
 package io.github.sshfleet.mcp;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.mcp.tools.AddHostTool;
@@ -44,38 +47,34 @@ public final class ToolServer {
 
     private ToolServer() {}
 
+    /** Every tool, by group (see {@link io.github.sshfleet.config.FleetConfig#TOOL_GROUPS}); "core" is always on. */
+    static Map<String, List<ToolHandler>> groups(FleetServices fleet) {
+        Map<String, List<ToolHandler>> g = new LinkedHashMap<>();
+        g.put("core", List.of(new ListMachinesTool(fleet), new AddHostTool(fleet), new ReloadMachinesTool(fleet)));
+        g.put("exec", List.of(ExecTool.exec(fleet), ExecTool.sudoExec(fleet)));
+        g.put("async", List.of(new ExecuteCommandAsyncTool(fleet), new GetCommandStatusTool(fleet),
+                new InterruptCommandTool(fleet), CommandListsTool.running(fleet), CommandListsTool.history(fleet)));
+        g.put("files", List.of(new ReadFileTool(fleet), new WriteFileTool(fleet), TransferTool.upload(fleet),
+                TransferTool.download(fleet), new RunScriptTool(fleet)));
+        g.put("shell", List.of(new ShellOpenTool(fleet), new ShellRunTool(fleet), new ShellCloseTool(fleet),
+                new ShellListTool(fleet)));
+        g.put("tmux", List.of(new TmuxNewTool(fleet), new TmuxListTool(fleet), new TmuxCaptureTool(fleet),
+                new TmuxWaitTool(fleet), new TmuxPasteTool(fleet), new TmuxSendKeysTool(fleet),
+                new TmuxKillTool(fleet)));
+        g.put("render", List.of(RenderCommandTool.png(fleet), RenderOutputTool.png(fleet),
+                RenderCommandTool.gif(fleet), RenderOutputTool.gif(fleet)));
+        return g;
+    }
+
+    /** The tools this server offers: every group not switched off with `tools:` in config.yaml. */
     public static List<ToolHandler> tools(FleetServices fleet) {
-        return List.of(
-                ExecTool.exec(fleet),
-                ExecTool.sudoExec(fleet),
-                new ExecuteCommandAsyncTool(fleet),
-                new GetCommandStatusTool(fleet),
-                new InterruptCommandTool(fleet),
-                CommandListsTool.running(fleet),
-                CommandListsTool.history(fleet),
-                new ListMachinesTool(fleet),
-                new AddHostTool(fleet),
-                new ReloadMachinesTool(fleet),
-                new ReadFileTool(fleet),
-                new WriteFileTool(fleet),
-                TransferTool.upload(fleet),
-                TransferTool.download(fleet),
-                new RunScriptTool(fleet),
-                new ShellOpenTool(fleet),
-                new ShellRunTool(fleet),
-                new ShellCloseTool(fleet),
-                new ShellListTool(fleet),
-                new TmuxNewTool(fleet),
-                new TmuxListTool(fleet),
-                new TmuxCaptureTool(fleet),
-                new TmuxWaitTool(fleet),
-                new TmuxPasteTool(fleet),
-                new TmuxSendKeysTool(fleet),
-                new TmuxKillTool(fleet),
-                RenderCommandTool.png(fleet),
-                RenderOutputTool.png(fleet),
-                RenderCommandTool.gif(fleet),
-                RenderOutputTool.gif(fleet));
+        List<ToolHandler> on = new ArrayList<>();
+        groups(fleet).forEach((group, tools) -> {
+            if (!fleet.config().disabledTools().contains(group)) {
+                on.addAll(tools);
+            }
+        });
+        return on;
     }
 
     public static McpSyncServer start(FleetServices fleet, StdioTransport transport, McpJsonMapper json, String version) {
