@@ -41,6 +41,9 @@ public final class Main {
                                                       (exit 1 if there are errors)
               java -jar ssh-fleet.jar --cds           write a class-data archive that halves start-up time
                                                       (then start with -XX:SharedArchiveFile=<printed path>)
+              java -jar ssh-fleet.jar credentials set|list|delete <machine>
+                                                      keep passwords encrypted in ~/.ssh-fleet/credentials.enc
+                                                      (the server unlocks it with SSH_FLEET_MASTER_PASSWORD)
               java -jar ssh-fleet.jar --version       print the version
               java -jar ssh-fleet.jar --help          this text
 
@@ -56,6 +59,9 @@ public final class Main {
         PrintStream console = System.out;
         configureLogging(System.getenv("SSH_FLEET_LOG"));
         String mode = argv.length == 0 ? "" : argv[0];
+        if (mode.equals("credentials")) {
+            System.exit(CredentialsCommand.run(argv, console, home(), System.getenv()));
+        }
         if (argv.length > 1 || !Set.of("", "--help", "-h", "--version", "--check-config", "--cds").contains(mode)) {
             System.err.printf(USAGE, version());
             System.exit(2);

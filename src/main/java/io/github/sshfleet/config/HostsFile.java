@@ -113,9 +113,7 @@ public final class HostsFile {
         if (key != null && key.isEmpty()) {
             throw new IllegalArgumentException("key= needs a path");
         }
-        if ((password == null || password.isEmpty()) && key == null) {
-            throw new IllegalArgumentException("no password and no key=/path for user '" + user + "'");
-        }
+        // No password and no key: the password may come from the credential store (checked when machines are built).
         return new HostEntry(name, addr.host(), addr.port(), user, password == null || password.isEmpty() ? null : password,
                 key, passphrase, lineNo);
     }

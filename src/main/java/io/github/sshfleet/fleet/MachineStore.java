@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import io.github.sshfleet.FleetException;
 import io.github.sshfleet.config.ConfigProblem;
+import io.github.sshfleet.config.CredentialStore;
 import io.github.sshfleet.config.FleetConfig;
 import io.github.sshfleet.config.HostEntry;
 import io.github.sshfleet.config.HostsFile;
@@ -48,6 +49,7 @@ public final class MachineStore {
 
     private final FleetConfig config;
     private final Path home;
+    private final SecretSource secrets;
     private final List<Consumer<Machine.ConnectionKey>> invalidationListeners = new CopyOnWriteArrayList<>();
 
     private List<Machine> fileMachines = List.of();            // guarded by this
@@ -57,8 +59,14 @@ public final class MachineStore {
     private volatile List<ConfigProblem> problems = List.of();
 
     public MachineStore(FleetConfig config, Path home) {
+        this(config, home, System::getenv);
+    }
+
+    /** {@code env} looks up environment variables (tests pass their own). */
+    public MachineStore(FleetConfig config, Path home, java.util.function.Function<String, String> env) {
         this.config = config;
         this.home = home;
+        this.secrets = new SecretSource(CredentialStore.defaultFile(home), env);
     }
 
     public void onInvalidated(Consumer<Machine.ConnectionKey> listener) {
@@ -94,11 +102,18 @@ public final class MachineStore {
 
     /** Reads the hosts file (at start). Metadata is fetched separately so start-up never waits on the network. */
     public synchronized List<ConfigProblem> loadHostsFile() {
-        HostsFile.Parsed parsed = HostsFile.read(config.authFile(), home);
-        fileMachines = parsed.entries().stream().map(e -> toMachine(e, Machine.Origin.HOSTS_FILE)).toList();
-        problems = parsed.problems();
+        loadHostsFileLocked();
         publish();
-        return parsed.problems();
+        return problems;
+    }
+
+    private void loadHostsFileLocked() {
+        HostsFile.Parsed parsed = HostsFile.read(config.authFile(), home);
+        secrets.reset();
+        fileMachines = parsed.entries().stream().map(e -> toMachine(e, Machine.Origin.HOSTS_FILE)).toList();
+        List<ConfigProblem> all = new ArrayList<>(parsed.problems());
+        secrets.problems().forEach(msg -> all.add(ConfigProblem.warning(config.authFile().toString(), msg)));
+        problems = List.copyOf(all);
     }
 
     /** Fetches status and owners metadata; returns warnings (never throws). */
@@ -209,9 +224,7 @@ public final class MachineStore {
             HostsFile.write(config.authFile(), entry,
                     e -> clashNames.contains(e.name().toLowerCase(Locale.ROOT)), home);
             written = config.authFile();
-            HostsFile.Parsed parsed = HostsFile.read(config.authFile(), home);
-            fileMachines = parsed.entries().stream().map(e -> toMachine(e, Machine.Origin.HOSTS_FILE)).toList();
-            problems = parsed.problems();
+            loadHostsFileLocked();
         } else {
             temporary.put(candidate.name().toLowerCase(Locale.ROOT), candidate);
         }
@@ -240,7 +253,8 @@ public final class MachineStore {
         int port = e.port() == 0 ? config.defaultPort() : e.port();
         String source = origin == Machine.Origin.TEMPORARY ? "temporary"
                 : config.authFile() + (e.line() > 0 ? ":" + e.line() : "");
-        return new Machine(e.name(), e.address(), port, e.username(), e.password(), e.keyFile(), e.passphrase(),
+        String password = secrets.password(e.name(), e.password(), e.keyFile() != null);
+        return new Machine(e.name(), e.address(), port, e.username(), password, e.keyFile(), e.passphrase(),
                 origin, source, Map.of());
     }
 

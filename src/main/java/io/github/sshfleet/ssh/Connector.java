@@ -45,6 +45,12 @@ final class Connector {
     }
 
     ClientSession connect(Machine m, Deadline callDeadline) {
+        if (m.password() == null && m.keyFile() == null) {
+            throw new FleetException(Kind.AUTH_FAILED, m.name() + " has no password and no key: add one with "
+                    + "'java -jar ssh-fleet.jar credentials set " + m.name() + "' and start ssh-fleet with "
+                    + "SSH_FLEET_MASTER_PASSWORD, or put user:password (or env:VAR) or key=/path on its line in "
+                    + m.source() + ", then call reload_machines.");
+        }
         Deadline deadline = callDeadline.cappedAt(config.connectTimeout());
         ClientSession session = null;
         try {

@@ -59,10 +59,19 @@ public final class JarServer {
     public static McpSyncClient client(Path config, Path home,
                                        java.util.function.Consumer<McpSchema.ProgressNotification> progress,
                                        List<String> jvmOptions) {
+        return client(config, home, progress, jvmOptions, Map.of());
+    }
+
+    /** With extra JVM options and extra environment variables. */
+    public static McpSyncClient client(Path config, Path home,
+                                       java.util.function.Consumer<McpSchema.ProgressNotification> progress,
+                                       List<String> jvmOptions, Map<String, String> extraEnv) {
         List<String> cmd = new ArrayList<>(command());
         cmd.addAll(1, jvmOptions);
+        Map<String, String> env = new HashMap<>(env(config, home));
+        env.putAll(extraEnv);
         ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size()))
-                .env(env(config, home)).build();
+                .env(env).build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(line -> { }); // the server's log; not needed here
         McpSyncClient client = McpClient.sync(new SerializedClientTransport(transport)).requestTimeout(Duration.ofSeconds(90))
