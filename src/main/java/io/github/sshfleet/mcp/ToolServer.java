@@ -10,6 +10,7 @@ import io.github.sshfleet.mcp.tools.AddHostTool;
 import io.github.sshfleet.mcp.tools.CommandListsTool;
 import io.github.sshfleet.mcp.tools.ExecTool;
 import io.github.sshfleet.mcp.tools.ExecuteCommandAsyncTool;
+import io.github.sshfleet.mcp.tools.ForwardTools;
 import io.github.sshfleet.mcp.tools.GetCommandStatusTool;
 import io.github.sshfleet.mcp.tools.InterruptCommandTool;
 import io.github.sshfleet.mcp.tools.ListMachinesTool;
@@ -61,6 +62,7 @@ public final class ToolServer {
         g.put("tmux", List.of(new TmuxNewTool(fleet), new TmuxListTool(fleet), new TmuxCaptureTool(fleet),
                 new TmuxWaitTool(fleet), new TmuxPasteTool(fleet), new TmuxSendKeysTool(fleet),
                 new TmuxKillTool(fleet)));
+        g.put("forward", List.of(ForwardTools.start(fleet), ForwardTools.list(fleet), ForwardTools.stop(fleet)));
         g.put("render", List.of(RenderCommandTool.png(fleet), RenderOutputTool.png(fleet),
                 RenderCommandTool.gif(fleet), RenderOutputTool.gif(fleet)));
         return g;

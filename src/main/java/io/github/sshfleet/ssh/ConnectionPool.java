@@ -53,7 +53,8 @@ public final class ConnectionPool implements AutoCloseable {
 
     public ConnectionPool(FleetConfig config) {
         this.config = config;
-        this.connector = CompletableFuture.supplyAsync(() -> new Connector(SshClients.create(config), config),
+        this.connector = CompletableFuture.supplyAsync(() -> new Connector(SshClients.create(config,
+                        a -> forwardTargets.contains(key(a))), config),
                 r -> {
                     Thread t = new Thread(r, "ssh-fleet-client-setup");
                     t.setDaemon(true);
@@ -123,6 +124,21 @@ public final class ConnectionPool implements AutoCloseable {
             entry.channels.release();
             throw e;
         }
+    }
+
+    private final java.util.Set<String> forwardTargets = ConcurrentHashMap.newKeySet();
+
+    /** Lets hosts connect to this local address through remote port forwards (forward_start remote). */
+    public void allowForwardTarget(org.apache.sshd.common.util.net.SshdSocketAddress target) {
+        forwardTargets.add(key(target));
+    }
+
+    public void revokeForwardTarget(org.apache.sshd.common.util.net.SshdSocketAddress target) {
+        forwardTargets.remove(key(target));
+    }
+
+    private static String key(org.apache.sshd.common.util.net.SshdSocketAddress a) {
+        return a.getHostName().toLowerCase(java.util.Locale.ROOT) + ":" + a.getPort();
     }
 
     /** Opens one channel (exec, SFTP, shell...) on a live session; see {@link #openChannel}. */

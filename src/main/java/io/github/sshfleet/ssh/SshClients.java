@@ -40,10 +40,36 @@ public final class SshClients {
     }
 
     public static SshClient create(FleetConfig config) {
+        return create(config, address -> false);
+    }
+
+    /**
+     * {@code forwardTargets}: which local addresses a host may open connections to through a remote port forward
+     * (forwarded-tcpip). MINA refuses all by default; ssh-fleet allows exactly the targets of the forwards it started.
+     * Nothing else (agent, X11, listening) is ever allowed.
+     */
+    public static SshClient create(FleetConfig config,
+                                   java.util.function.Predicate<org.apache.sshd.common.util.net.SshdSocketAddress>
+                                           forwardTargets) {
         SshClient client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(new HostKeyVerifier(config.knownHosts(), config.hostKeyPolicy()));
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setCipherFactories(preferredCiphers(client.getCipherFactories()));
+        client.setForwardingFilter(org.apache.sshd.server.forward.ForwardingFilter.asForwardingFilter(
+                (session, type) -> false, (session, type) -> false,
+                new org.apache.sshd.server.forward.TcpForwardingFilter() {
+                    @Override
+                    public boolean canListen(org.apache.sshd.common.util.net.SshdSocketAddress address,
+                                             org.apache.sshd.common.session.Session session) {
+                        return false;
+                    }
+
+                    @Override
+                    public boolean canConnect(Type type, org.apache.sshd.common.util.net.SshdSocketAddress address,
+                                              org.apache.sshd.common.session.Session session) {
+                        return type == Type.Forwarded && forwardTargets.test(address);
+                    }
+                }));
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         // Want-reply heartbeats: a peer that vanished without a FIN is noticed after a few missed replies.
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, config.keepaliveInterval());

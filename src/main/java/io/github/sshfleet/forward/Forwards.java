@@ -1,0 +1,295 @@
+package io.github.sshfleet.forward;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.sshfleet.Deadline;
+import io.github.sshfleet.FleetException;
+import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.ssh.ConnectionPool;
+
+/**
+ * Port forwards that outlive tool calls, each holding its machine's pooled session (a lease) until stopped.
+ * Local forwards are ours end to end: a listener on this machine (loopback unless asked otherwise) and one
+ * direct-tcpip channel per connection, so bytes are counted both ways. Remote forwards are sshd listening on the host
+ * (tcpip-forward) with MINA relaying each connection to the local target; their connections are not counted.
+ * All are closed on shutdown.
+ */
+public final class Forwards implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Forwards.class);
+
+    /** One forward as forward_list shows it. */
+    public record Info(String id, String host, String direction, String listen, String target, long bytesOut,
+                      long bytesIn, int connections, int active, Instant started, boolean counted) {}
+
+    private final ConnectionPool pool;
+    private final java.time.Duration connectTimeout;
+    private final Map<String, Forward> forwards = new ConcurrentHashMap<>();
+    private final AtomicInteger ids = new AtomicInteger();
+
+    public Forwards(ConnectionPool pool, java.time.Duration connectTimeout) {
+        this.pool = pool;
+        this.connectTimeout = connectTimeout;
+    }
+
+    private abstract static class Forward implements AutoCloseable {
+        final String id;
+        final Machine machine;
+        final ConnectionPool.Lease lease;
+        final Instant started = Instant.now();
+        final AtomicLong bytesOut = new AtomicLong();
+        final AtomicLong bytesIn = new AtomicLong();
+        final AtomicInteger connections = new AtomicInteger();
+        final AtomicInteger active = new AtomicInteger();
+
+        Forward(String id, Machine machine, ConnectionPool.Lease lease) {
+            this.id = id;
+            this.machine = machine;
+            this.lease = lease;
+        }
+
+        abstract Info info();
+
+        @Override
+        public void close() {
+            lease.close();
+        }
+    }
+
+    /** Listens on {@code bind:localPort} here; each connection goes to {@code remoteHost:remotePort} as seen by the host. */
+    public Info startLocal(Machine m, String bind, int localPort, String remoteHost, int remotePort) {
+        ConnectionPool.Lease lease = pool.acquire(m, Deadline.after(connectTimeout.plusSeconds(1)));
+        ServerSocket server;
+        try {
+            server = new ServerSocket();
+            server.bind(new InetSocketAddress(bind, localPort));
+        } catch (IOException e) {
+            lease.close();
+            throw new FleetException(Kind.CONFLICT, "cannot listen on " + bind + ":" + localPort + " here: "
+                    + e.getMessage() + ". Pick another local_port (0 picks a free one).", e);
+        }
+        String id = "fwd-" + ids.incrementAndGet();
+        LocalForward f = new LocalForward(id, m, lease, server, new SshdSocketAddress(remoteHost, remotePort));
+        forwards.put(id, f);
+        f.start();
+        return f.info();
+    }
+
+    /** sshd on the host listens on {@code remoteHost:remotePort}; connections come to {@code localHost:localPort} here. */
+    public Info startRemote(Machine m, String remoteHost, int remotePort, String localHost, int localPort) {
+        ConnectionPool.Lease lease = pool.acquire(m, Deadline.after(connectTimeout.plusSeconds(1)));
+        SshdSocketAddress bound;
+        SshdSocketAddress target = new SshdSocketAddress(localHost, localPort);
+        pool.allowForwardTarget(target);
+        try {
+            bound = lease.session().startRemotePortForwarding(new SshdSocketAddress(remoteHost, remotePort),
+                    new SshdSocketAddress(localHost, localPort));
+        } catch (IOException | RuntimeException e) {
+            pool.revokeForwardTarget(target);
+            lease.close();
+            throw new FleetException(Kind.IO, "the host refused to listen on " + remoteHost + ":" + remotePort + " ("
+                    + e.getMessage() + "). Its sshd may forbid it (AllowTcpForwarding, GatewayPorts) or the port is "
+                    + "taken.", e);
+        }
+        String id = "fwd-" + ids.incrementAndGet();
+        RemoteForward f = new RemoteForward(id, m, lease, bound, new SshdSocketAddress(localHost, localPort));
+        forwards.put(id, f);
+        return f.info();
+    }
+
+    public List<Info> list() {
+        List<Info> l = new ArrayList<>();
+        forwards.values().forEach(f -> l.add(f.info()));
+        l.sort((a, b) -> a.started().compareTo(b.started()));
+        return l;
+    }
+
+    public Info stop(String id) {
+        Forward f = forwards.remove(id);
+        if (f == null) {
+            throw new FleetException(Kind.NOT_FOUND, "no forward '" + id + "'. Active: " + (forwards.isEmpty() ? "none"
+                    : String.join(", ", forwards.keySet().stream().sorted().toList())) + ".");
+        }
+        Info last = f.info();
+        f.close();
+        return last;
+    }
+
+    @Override
+    public void close() {
+        forwards.values().forEach(Forward::close);
+        forwards.clear();
+    }
+
+    private final class LocalForward extends Forward {
+        private final ServerSocket server;
+        private final SshdSocketAddress target;
+        private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        LocalForward(String id, Machine m, ConnectionPool.Lease lease, ServerSocket server, SshdSocketAddress target) {
+            super(id, m, lease);
+            this.server = server;
+            this.target = target;
+        }
+
+        void start() {
+            daemon("ssh-fleet-" + id + "-accept", () -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket s = server.accept();
+                        connections.incrementAndGet();
+                        daemon("ssh-fleet-" + id + "-conn", () -> relay(s));
+                    } catch (IOException e) {
+                        if (!server.isClosed()) {
+                            log.warn("{}: accept failed: {}", id, e.toString());
+                        }
+                    }
+                }
+            });
+        }
+
+        private void relay(Socket s) {
+            sockets.add(s);
+            active.incrementAndGet();
+            ChannelDirectTcpip ch = null;
+            try {
+                ClientSession session = lease.session();
+                ch = session.createDirectTcpipChannel(new SshdSocketAddress(s.getInetAddress().getHostAddress(),
+                        s.getPort()), target);
+                ch.open().verify(connectTimeout.toMillis());
+                ChannelDirectTcpip channel = ch;
+                // Each direction ends on its own (half-close), like a TCP connection: EOF from the client is passed
+                // on to the target, and the target's EOF shuts our socket's output.
+                Thread up = daemon("ssh-fleet-" + id + "-up", () -> {
+                    pump(in(s), channel.getInvertedIn(), bytesOut);
+                    closeQuietly(channel.getInvertedIn());
+                });
+                pump(channel.getInvertedOut(), out(s), bytesIn);
+                s.shutdownOutput();
+                up.join(5000);
+            } catch (IOException | RuntimeException e) {
+                log.info("{}: connection to {} failed: {}", id, target, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                if (ch != null) {
+                    ch.close(false);
+                }
+                closeQuietly(s);
+                sockets.remove(s);
+                active.decrementAndGet();
+            }
+        }
+
+        @Override
+        Info info() {
+            return new Info(id, machine.name(), "local", server.getInetAddress().getHostAddress() + ":"
+                    + server.getLocalPort(), target.getHostName() + ":" + target.getPort() + " (from " + machine.name()
+                    + ")", bytesOut.get(), bytesIn.get(), connections.get(), active.get(), started, true);
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(server);
+            sockets.forEach(Forwards::closeQuietly);
+            super.close();
+        }
+    }
+
+    private final class RemoteForward extends Forward {
+        private final SshdSocketAddress bound;
+        private final SshdSocketAddress target;
+
+        RemoteForward(String id, Machine m, ConnectionPool.Lease lease, SshdSocketAddress bound,
+                      SshdSocketAddress target) {
+            super(id, m, lease);
+            this.bound = bound;
+            this.target = target;
+        }
+
+        @Override
+        Info info() {
+            return new Info(id, machine.name(), "remote", bound.getHostName() + ":" + bound.getPort() + " (on "
+                    + machine.name() + ")", target.getHostName() + ":" + target.getPort() + " (here)", 0, 0, 0, 0,
+                    started, false);
+        }
+
+        @Override
+        public void close() {
+            try {
+                lease.session().stopRemotePortForwarding(bound);
+            } catch (IOException | RuntimeException e) {
+                log.debug("{}: stop remote forwarding: {}", id, e.toString());
+            }
+            if (forwards.values().stream().noneMatch(f -> f instanceof RemoteForward r && r.target.equals(target))) {
+                pool.revokeForwardTarget(target);
+            }
+            super.close();
+        }
+    }
+
+    /** Copies until EOF or an error; closes neither side (the caller half-closes). */
+    private static void pump(InputStream in, OutputStream out, AtomicLong counter) {
+        byte[] buf = new byte[32 * 1024];
+        try {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+                out.flush();
+                counter.addAndGet(n);
+            }
+        } catch (IOException e) {
+            // one side closed: the relay ends
+        }
+    }
+
+    private static InputStream in(Socket s) {
+        try {
+            return s.getInputStream();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static OutputStream out(Socket s) {
+        try {
+            return s.getOutputStream();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+}
