@@ -43,7 +43,7 @@ public record FleetConfig(
 
     /** The tool groups `tools:` may switch off; list_machines, add_host and reload_machines are always on. */
     public static final java.util.List<String> TOOL_GROUPS = java.util.List.of("exec", "files", "shell", "tmux",
-            "render", "async", "forward");
+            "render", "async", "forward", "sync");
 
     /** The defaults, relative to a home directory (tests pass their own). */
     public static FleetConfig defaults(Path home) {

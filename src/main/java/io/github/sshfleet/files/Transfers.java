@@ -42,7 +42,7 @@ import io.github.sshfleet.ssh.ConnectionPool;
 public final class Transfers {
 
     /** SFTP read size for downloads; MINA shrinks it if the server answers with less. */
-    private static final int READ_CHUNK = 252 * 1024;
+    static final int READ_CHUNK = 252 * 1024;
 
     /** The outcome, for the tool to report. {@code sha256} is set when exactly one file moved. */
     public record Transferred(String localPath, String remotePath, boolean directory, int files, long bytes,
@@ -95,7 +95,7 @@ public final class Transfers {
         }
     }
 
-    private RemoteWriter.Written uploadFile(RemoteFs fs, Path local, String target, String mode, boolean sudo,
+    RemoteWriter.Written uploadFile(RemoteFs fs, Path local, String target, String mode, boolean sudo,
                                             boolean overwrite, boolean makeDirs, java.util.function.LongConsumer bytes) {
         String newMode = mode != null ? mode : Modes.format(localMode(local));
         RemoteWriter.Options o = new RemoteWriter.Options(mode, newMode, null, sudo, false, makeDirs, overwrite,
@@ -208,9 +208,9 @@ public final class Transfers {
         }
     }
 
-    private record Landed(long bytes, String sha256, boolean replaced, int perms) {}
+    record Landed(long bytes, String sha256, boolean replaced, int perms) {}
 
-    private Landed downloadFile(RemoteFs fs, String remote, Attributes a, Path target,
+    Landed downloadFile(RemoteFs fs, String remote, Attributes a, Path target,
                                 java.util.function.LongConsumer bytes) {
         Path dir = target.getParent();
         createLocalDirs(dir);

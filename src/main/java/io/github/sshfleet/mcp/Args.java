@@ -92,6 +92,21 @@ public final class Args {
         return d;
     }
 
+    /** A list of strings (a single string is taken as a list of one); empty when absent. */
+    public java.util.List<String> stringList(String name) {
+        Object v = values.get(name);
+        if (v == null) {
+            return java.util.List.of();
+        }
+        if (v instanceof String s) {
+            return java.util.List.of(s);
+        }
+        if (!(v instanceof java.util.List<?> l) || l.stream().anyMatch(x -> !(x instanceof String))) {
+            throw bad(name, "must be a list of strings, got " + describe(v));
+        }
+        return l.stream().map(String.class::cast).toList();
+    }
+
     /** An object whose values are all strings; empty when absent. */
     public Map<String, String> stringMap(String name) {
         Object v = values.get(name);

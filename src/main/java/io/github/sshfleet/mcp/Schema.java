@@ -58,6 +58,13 @@ public final class Schema {
         return add(name, p, false);
     }
 
+    /** A list of strings (e.g. glob patterns). */
+    public Schema stringList(String name, String description) {
+        Map<String, Object> p = prop("array", description);
+        p.put("items", Map.of("type", "string"));
+        return add(name, p, false);
+    }
+
     /** An object of string values (e.g. environment variables). */
     public Schema stringMap(String name, String description) {
         Map<String, Object> p = prop("object", description);

@@ -22,6 +22,7 @@ import io.github.sshfleet.mcp.tools.ShellCloseTool;
 import io.github.sshfleet.mcp.tools.ShellListTool;
 import io.github.sshfleet.mcp.tools.ShellOpenTool;
 import io.github.sshfleet.mcp.tools.ShellRunTool;
+import io.github.sshfleet.mcp.tools.SyncTool;
 import io.github.sshfleet.mcp.tools.TmuxCaptureTool;
 import io.github.sshfleet.mcp.tools.TmuxKillTool;
 import io.github.sshfleet.mcp.tools.TmuxListTool;
@@ -62,6 +63,7 @@ public final class ToolServer {
         g.put("tmux", List.of(new TmuxNewTool(fleet), new TmuxListTool(fleet), new TmuxCaptureTool(fleet),
                 new TmuxWaitTool(fleet), new TmuxPasteTool(fleet), new TmuxSendKeysTool(fleet),
                 new TmuxKillTool(fleet)));
+        g.put("sync", List.of(new SyncTool(fleet)));
         g.put("forward", List.of(ForwardTools.start(fleet), ForwardTools.list(fleet), ForwardTools.stop(fleet)));
         g.put("render", List.of(RenderCommandTool.png(fleet), RenderOutputTool.png(fleet),
                 RenderCommandTool.gif(fleet), RenderOutputTool.gif(fleet)));

@@ -1,0 +1,85 @@
+package io.github.sshfleet.mcp.tools;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.files.LocalPaths;
+import io.github.sshfleet.files.Sync;
+import io.github.sshfleet.files.Transfers;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.mcp.Results;
+import io.github.sshfleet.mcp.Schema;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+/** sync: copy only what changed between a local and a remote directory, one way. */
+public final class SyncTool implements ToolHandler {
+
+    private final FleetServices fleet;
+    private final Sync sync;
+
+    public SyncTool(FleetServices fleet) {
+        this.fleet = fleet;
+        LocalPaths local = new LocalPaths(fleet.machines().home(), fleet.config().localRoot(),
+                Path.of("").toAbsolutePath());
+        Transfers transfers = new Transfers(fleet.pool(), fleet.runner(), local, fleet.config().connectTimeout(),
+                TransferTool.STALL);
+        this.sync = new Sync(fleet.pool(), fleet.runner(), transfers, local, fleet.config().connectTimeout(),
+                TransferTool.STALL);
+    }
+
+    @Override
+    public Spec spec() {
+        return new Spec("sync", "Sync directory",
+                "One-way sync of a directory tree between here and one machine over SFTP (no rsync needed): copies "
+                        + "files that are missing or differ in size or modification time (or sha256 with checksum: "
+                        + "true), optionally deletes files the source lacks, skips `exclude` globs (matched against "
+                        + "the relative path and the name, e.g. '*.log', 'node_modules'). dry_run lists the changes "
+                        + "without making them. Local paths follow upload's rules (local_root).",
+                Schema.object()
+                        .string("host", "Machine name or IP (one machine).", true)
+                        .choice("direction", "upload (here -> machine) or download.", List.of("upload", "download"),
+                                "upload")
+                        .string("source", "Source directory (local for upload, remote for download).", true)
+                        .string("destination", "Destination directory (created if missing).", true)
+                        .bool("delete", "Delete destination files that the source does not have.", false)
+                        .stringList("exclude", "Glob patterns to skip.")
+                        .bool("dry_run", "Only report what would change.", false)
+                        .bool("checksum", "Compare sha256 instead of modification time.", false)
+                        .build(),
+                false, true, true);
+    }
+
+    @Override
+    public CallToolResult call(Args args, Progress progress) {
+        Machine m = fleet.machines().one(args.nonBlank("host"));
+        boolean upload = args.string("direction", "upload").equals("upload");
+        Sync.Report r = sync.run(m, upload, args.nonBlank("source"), args.nonBlank("destination"),
+                args.bool("delete", false), args.stringList("exclude"), args.bool("dry_run", false),
+                args.bool("checksum", false), (done, total, file) -> progress.report(done, (double) total,
+                        "syncing " + file));
+        StringBuilder text = new StringBuilder(r.dryRun() ? "Dry run (nothing changed): would copy " : "Copied ")
+                .append(r.copied()).append(" file(s), ").append(Sizes.human(r.bytes())).append("; ")
+                .append(r.dryRun() ? "would delete " : "deleted ").append(r.deleted()).append("; ")
+                .append(r.unchanged()).append(" unchanged; ").append(r.excluded()).append(" excluded.");
+        r.changes().stream().limit(100).forEach(c -> text.append("\n  ").append(c));
+        if (r.changes().size() > 100) {
+            text.append("\n  [... ").append(r.changes().size() - 100).append(" more]");
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("host", m.name());
+        s.put("dry_run", r.dryRun());
+        s.put("copied", r.copied());
+        s.put("bytes", r.bytes());
+        s.put("deleted", r.deleted());
+        s.put("unchanged", r.unchanged());
+        s.put("excluded", r.excluded());
+        s.put("changes", r.changes().stream().limit(100).toList());
+        return Results.of(text.toString(), s, false);
+    }
+}
