@@ -109,6 +109,7 @@ public final class ConfigLoader {
         Path guideDir = d.guideDir();
         Duration asyncAfter = d.asyncAfter();
         java.util.Set<String> disabledTools = d.disabledTools();
+        String sshAgent = d.sshAgent();
 
         for (NodeTuple tuple : root.getValue()) {
             String where = file + ":" + (tuple.getKeyNode().getStartMark().getLine() + 1);
@@ -154,6 +155,8 @@ public final class ConfigLoader {
                 case "max_parallel_hosts" -> maxParallel = integer(where, key, v, 1, 256, maxParallel);
                 case "shell_idle_timeout" -> shellIdle = duration(where, key, v, shellIdle);
                 case "async_after" -> asyncAfter = duration(where, key, v, asyncAfter);
+                case "ssh_agent" -> sshAgent = v.isEmpty() ? null : v.equalsIgnoreCase("off") ? "off"
+                        : relativeTo(file, expand(v, home)).toString();
                 case "guide_output_dir" -> guideDir = nonEmpty(where, key, v) ? relativeTo(file, expand(v, home))
                         : guideDir;
                 case "local_root" -> {
@@ -174,7 +177,7 @@ public final class ConfigLoader {
         }
         FleetConfig config = new FleetConfig(Optional.of(file), authFile, statusUrl, ownersUrl, defaultPort,
                 knownHosts, policy, connect, command, idle, keepalive, metadata, maxOutput, maxChannels, maxParallel,
-                localRoot, shellIdle, guideDir, asyncAfter, disabledTools);
+                localRoot, shellIdle, guideDir, asyncAfter, disabledTools, sshAgent);
         return new Loaded(config, List.copyOf(problems));
     }
 
@@ -182,7 +185,7 @@ public final class ConfigLoader {
         return new FleetConfig(Optional.of(file), d.authFile(), d.statusUrl(), d.ownersUrl(), d.defaultPort(),
                 d.knownHosts(), d.hostKeyPolicy(), d.connectTimeout(), d.commandTimeout(), d.idleTimeout(),
                 d.keepaliveInterval(), d.metadataTimeout(), d.maxOutputBytes(), d.maxChannelsPerHost(),
-                d.maxParallelHosts(), d.localRoot(), d.shellIdleTimeout(), d.guideDir(), d.asyncAfter(), d.disabledTools());
+                d.maxParallelHosts(), d.localRoot(), d.shellIdleTimeout(), d.guideDir(), d.asyncAfter(), d.disabledTools(), d.sshAgent());
     }
 
     /**

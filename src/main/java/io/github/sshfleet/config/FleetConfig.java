@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param guideDir        where render_* tools write their images (created 0700)
  * @param asyncAfter      exec still running after this becomes a background command (an id) instead of blocking
  * @param disabledTools   tool groups switched off in config.yaml (`tools:`), so their schemas cost no context
+ * @param sshAgent        ssh-agent socket: null = $SSH_AUTH_SOCK when set, "off" = never, else the socket path
  */
 public record FleetConfig(
         Optional<Path> source,
@@ -39,7 +40,8 @@ public record FleetConfig(
         Duration shellIdleTimeout,
         Path guideDir,
         Duration asyncAfter,
-        java.util.Set<String> disabledTools) {
+        java.util.Set<String> disabledTools,
+        String sshAgent) {
 
     /** The tool groups `tools:` may switch off; list_machines, add_host and reload_machines are always on. */
     public static final java.util.List<String> TOOL_GROUPS = java.util.List.of("exec", "files", "shell", "tmux",
@@ -52,6 +54,6 @@ public record FleetConfig(
                 dir.resolve("known_hosts"), HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(15), Duration.ofSeconds(5),
                 64 * 1024, 8, 32, Optional.empty(), Duration.ofMinutes(30), dir.resolve("guides"),
-                Duration.ofSeconds(30), java.util.Set.of());
+                Duration.ofSeconds(30), java.util.Set.of(), null);
     }
 }

@@ -58,7 +58,7 @@ final class SecretSource {
         CredentialStore s = store();
         String v = s == null ? null : s.get(machine);
         if (v == null && !hasKey) {
-            problems.add("machine '" + machine + "' has no password and no key=: add one with 'java -jar "
+            problems.add("machine '" + machine + "' has no password and no key= (fine if ssh-agent holds its key): add one with 'java -jar "
                     + "ssh-fleet.jar credentials set " + machine + "' (and start the server with " + MASTER_ENV
                     + "), or put user:password or key=/path on its hosts line");
         }

@@ -45,10 +45,10 @@ final class Connector {
     }
 
     ClientSession connect(Machine m, Deadline callDeadline) {
-        if (m.password() == null && m.keyFile() == null) {
+        if (m.password() == null && m.keyFile() == null && SshClients.agentSocket(config).isEmpty()) {
             throw new FleetException(Kind.AUTH_FAILED, m.name() + " has no password and no key: add one with "
                     + "'java -jar ssh-fleet.jar credentials set " + m.name() + "' and start ssh-fleet with "
-                    + "SSH_FLEET_MASTER_PASSWORD, or put user:password (or env:VAR) or key=/path on its line in "
+                    + "SSH_FLEET_MASTER_PASSWORD, load a key into ssh-agent (SSH_AUTH_SOCK), or put user:password (or env:VAR) or key=/path on its line in "
                     + m.source() + ", then call reload_machines.");
         }
         Deadline deadline = callDeadline.cappedAt(config.connectTimeout());

@@ -39,6 +39,15 @@ public final class SshClients {
         return ordered;
     }
 
+    /** The ssh-agent socket to use, if any: ssh_agent in config.yaml, else $SSH_AUTH_SOCK; "off" disables it. */
+    static java.util.Optional<java.nio.file.Path> agentSocket(FleetConfig config) {
+        String v = config.sshAgent() != null ? config.sshAgent() : System.getenv("SSH_AUTH_SOCK");
+        if (v == null || v.isBlank() || v.equalsIgnoreCase("off")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(java.nio.file.Path.of(v));
+    }
+
     public static SshClient create(FleetConfig config) {
         return create(config, address -> false);
     }
@@ -71,6 +80,7 @@ public final class SshClients {
                     }
                 }));
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        agentSocket(config).ifPresent(sock -> client.setAgentFactory(UnixAgent.factory(sock)));
         // Want-reply heartbeats: a peer that vanished without a FIN is noticed after a few missed replies.
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, config.keepaliveInterval());
         CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, Duration.ofSeconds(10));

@@ -68,7 +68,8 @@ public final class ForwardTools implements ToolHandler {
             case LIST -> new Spec("forward_list", "List port forwards",
                     "List active port forwards: id, machine, direction, endpoints, connections and bytes moved (local "
                             + "forwards).", Schema.object().build(), true, false, true);
-            case STOP -> new Spec("forward_stop", "Stop port forward", "Stop a port forward by id.",
+            case STOP -> new Spec("forward_stop", "Stop port forward", "Stop a port forward started with "
+                    + "forward_start: its listener closes and its open connections end. Reports the bytes it moved.",
                     Schema.object().string("forward_id", "The id from forward_start, e.g. fwd-2.", true).build(),
                     false, true, true);
         };
