@@ -8,10 +8,17 @@ import java.util.Objects;
  * @param port     0 when the line names none (the config's default_port applies)
  * @param password null for key-only machines
  * @param keyFile  null for password machines; already ~-expanded
+ * @param device   "network" for routers/switches (commands go through an interactive CLI), else null
+ * @param enable   enable-mode password for a network device ("" = the login password), null for none
  * @param line     1-based line number in the file, 0 for machines that never came from a file
  */
 public record HostEntry(String name, String address, int port, String username, String password, String keyFile,
-                        String passphrase, int line) {
+                        String passphrase, String device, String enable, int line) {
+
+    public HostEntry(String name, String address, int port, String username, String password, String keyFile,
+                     String passphrase, int line) {
+        this(name, address, port, username, password, keyFile, passphrase, null, null, line);
+    }
 
     public HostEntry {
         Objects.requireNonNull(name);
@@ -32,6 +39,12 @@ public record HostEntry(String name, String address, int port, String username, 
         if (passphrase != null) {
             sb.append("\tpassphrase=").append(passphrase);
         }
+        if (device != null) {
+            sb.append("\tdevice=").append(device);
+        }
+        if (enable != null) {
+            sb.append(enable.isEmpty() ? "\tenable" : "\tenable=" + enable);
+        }
         return sb.toString();
     }
 
@@ -46,6 +59,7 @@ public record HostEntry(String name, String address, int port, String username, 
     @Override
     public String toString() {
         return "HostEntry[" + name + " " + formatAddress(address, port) + " " + username
-                + (password != null ? " password=***" : "") + (keyFile != null ? " key=" + keyFile : "") + "]";
+                + (password != null ? " password=***" : "") + (keyFile != null ? " key=" + keyFile : "")
+                + (device != null ? " device=" + device : "") + (enable != null ? " enable=***" : "") + "]";
     }
 }

@@ -99,6 +99,8 @@ public final class HostsFile {
         }
         String key = null;
         String passphrase = null;
+        String device = null;
+        String enable = null;
         for (int i = 3; i < f.length; i++) {
             String opt = f[i].strip();
             int eq = opt.indexOf('=');
@@ -107,6 +109,13 @@ public final class HostsFile {
             switch (k) {
                 case "key" -> key = ConfigLoader.expand(v.strip(), home).toString();
                 case "passphrase" -> passphrase = v;
+                case "device" -> {
+                    if (!v.strip().equals("network")) {
+                        throw new IllegalArgumentException("device= must be 'network', got '" + v + "'");
+                    }
+                    device = "network";
+                }
+                case "enable" -> enable = v; // empty: the login password is also the enable password
                 default -> problems.add(ConfigProblem.warning(where, "unknown option '" + k + "' ignored"));
             }
         }
@@ -115,7 +124,7 @@ public final class HostsFile {
         }
         // No password and no key: the password may come from the credential store (checked when machines are built).
         return new HostEntry(name, addr.host(), addr.port(), user, password == null || password.isEmpty() ? null : password,
-                key, passphrase, lineNo);
+                key, passphrase, device, enable, lineNo);
     }
 
     private static java.util.Optional<ConfigProblem> checkMode(Path file) {

@@ -11,7 +11,21 @@ import java.util.Map;
  * @param metadata  status/owner data keyed as in the reference (hostname, version, os_version, machine_state, owner)
  */
 public record Machine(String name, String host, int port, String username, String password, String keyFile,
-                      String passphrase, Origin origin, String source, Map<String, Object> metadata) {
+                      String passphrase, Origin origin, String source, Map<String, Object> metadata,
+                      NetworkDevice device) {
+
+    /** A router or switch: commands go through its interactive CLI; {@code enablePassword} null = no enable. */
+    public record NetworkDevice(String enablePassword) {
+        @Override
+        public String toString() {
+            return "NetworkDevice[enable=" + (enablePassword == null ? "no" : "***") + "]";
+        }
+    }
+
+    public Machine(String name, String host, int port, String username, String password, String keyFile,
+                   String passphrase, Origin origin, String source, Map<String, Object> metadata) {
+        this(name, host, port, username, password, keyFile, passphrase, origin, source, metadata, null);
+    }
 
     /** Where the machine came from: the hosts file (permanent) or add_host(permanent=false) (this process only). */
     public enum Origin { HOSTS_FILE, TEMPORARY }
@@ -35,7 +49,8 @@ public record Machine(String name, String host, int port, String username, Strin
     }
 
     public Machine withMetadata(Map<String, Object> newMetadata) {
-        return new Machine(name, host, port, username, password, keyFile, passphrase, origin, source, newMetadata);
+        return new Machine(name, host, port, username, password, keyFile, passphrase, origin, source, newMetadata,
+                device);
     }
 
     /** Identity of a connection: same key, same authenticated session. Secrets masked in toString. */

@@ -254,8 +254,10 @@ public final class MachineStore {
         String source = origin == Machine.Origin.TEMPORARY ? "temporary"
                 : config.authFile() + (e.line() > 0 ? ":" + e.line() : "");
         String password = secrets.password(e.name(), e.password(), e.keyFile() != null);
+        Machine.NetworkDevice device = e.device() == null ? null : new Machine.NetworkDevice(
+                e.enable() == null ? null : e.enable().isEmpty() ? password : e.enable());
         return new Machine(e.name(), e.address(), port, e.username(), password, e.keyFile(), e.passphrase(),
-                origin, source, Map.of());
+                origin, source, Map.of(), device);
     }
 
     /** Recomputes the snapshot; caller holds the lock. Temporary machines never shadow a hosts-file name. */

@@ -79,6 +79,14 @@ public final class CommandRunner implements AutoCloseable {
     private CommandResult run(Machine m, String command, Duration timeout, boolean sudo, boolean login,
                               OutputStream out, int stderrCap) {
         long start = System.nanoTime();
+        if (m.device() != null) {
+            if (sudo) {
+                return CommandResult.failed(m.name(), m.address(), 0, FleetException.badArgument(m.name() + " is a "
+                        + "network device: there is no sudo. Privileged mode comes from enable= on its hosts line; "
+                        + "use exec."));
+            }
+            return DeviceCli.run(pool, m, command, timeout, stderrCap, config.connectTimeout());
+        }
         try {
             RunningCommand rc = start(m, command, timeout, sudo, login, out, stderrCap);
             // The hard timeout ends it; this wait only guards against a channel that never closes after KILL.
@@ -97,6 +105,10 @@ public final class CommandRunner implements AutoCloseable {
      * (unreachable, auth, host key, no channel).
      */
     public RunningCommand start(Machine m, String command, Duration hardTimeout, boolean sudo, int outputCap) {
+        if (m.device() != null) {
+            throw FleetException.badArgument(m.name() + " is a network device: its CLI runs one command at a time, "
+                    + "so background commands are not available there; use exec.");
+        }
         return start(m, command, hardTimeout, sudo, true, new BoundedOutput(outputCap), outputCap);
     }
 

@@ -37,6 +37,12 @@ final class Waiter {
     CommandResult runOn(Machine m, String command, Duration hardTimeout, boolean sudo, int cap) {
         RunningCommand rc;
         long t0 = System.nanoTime();
+        if (m.device() != null) { // a device CLI runs one command at a time, to its prompt: no background
+            CommandResult r = fleet.runner().run(m, command, hardTimeout != null ? hardTimeout
+                    : Duration.ofSeconds(Math.max(60, asyncDeadline.remainingMillis() / 1000)), sudo, cap);
+            report(m.name() + " done");
+            return r;
+        }
         try {
             rc = fleet.runner().start(m, command, hardTimeout, sudo, cap);
         } catch (FleetException e) {
