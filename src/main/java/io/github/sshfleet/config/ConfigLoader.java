@@ -37,7 +37,7 @@ public final class ConfigLoader {
     }
 
     /** Keys later capabilities own: accepted quietly here so enabling them does not warn. */
-    private static final Set<String> RESERVED_KEYS = Set.of("ssh_config", "use_ssh_config", "allow_adhoc_hosts");
+    private static final Set<String> RESERVED_KEYS = Set.of("allow_adhoc_hosts");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
@@ -110,6 +110,8 @@ public final class ConfigLoader {
         Duration asyncAfter = d.asyncAfter();
         java.util.Set<String> disabledTools = d.disabledTools();
         String sshAgent = d.sshAgent();
+        Boolean useSshConfig = null;
+        Path sshConfigPath = null;
 
         for (NodeTuple tuple : root.getValue()) {
             String where = file + ":" + (tuple.getKeyNode().getStartMark().getLine() + 1);
@@ -155,6 +157,8 @@ public final class ConfigLoader {
                 case "max_parallel_hosts" -> maxParallel = integer(where, key, v, 1, 256, maxParallel);
                 case "shell_idle_timeout" -> shellIdle = duration(where, key, v, shellIdle);
                 case "async_after" -> asyncAfter = duration(where, key, v, asyncAfter);
+                case "use_ssh_config" -> useSshConfig = bool(where, key, v);
+                case "ssh_config" -> sshConfigPath = nonEmpty(where, key, v) ? relativeTo(file, expand(v, home)) : null;
                 case "ssh_agent" -> sshAgent = v.isEmpty() ? null : v.equalsIgnoreCase("off") ? "off"
                         : relativeTo(file, expand(v, home)).toString();
                 case "guide_output_dir" -> guideDir = nonEmpty(where, key, v) ? relativeTo(file, expand(v, home))
@@ -175,9 +179,13 @@ public final class ConfigLoader {
                 }
             }
         }
+        // ssh_config alone means "use it"; use_ssh_config: true alone means ~/.ssh/config; use_ssh_config: false wins.
+        Optional<Path> sshConfig = Boolean.FALSE.equals(useSshConfig) ? Optional.empty()
+                : sshConfigPath != null ? Optional.of(sshConfigPath)
+                : Boolean.TRUE.equals(useSshConfig) ? Optional.of(home.resolve(".ssh").resolve("config")) : Optional.empty();
         FleetConfig config = new FleetConfig(Optional.of(file), authFile, statusUrl, ownersUrl, defaultPort,
                 knownHosts, policy, connect, command, idle, keepalive, metadata, maxOutput, maxChannels, maxParallel,
-                localRoot, shellIdle, guideDir, asyncAfter, disabledTools, sshAgent);
+                localRoot, shellIdle, guideDir, asyncAfter, disabledTools, sshAgent, sshConfig);
         return new Loaded(config, List.copyOf(problems));
     }
 
@@ -185,7 +193,7 @@ public final class ConfigLoader {
         return new FleetConfig(Optional.of(file), d.authFile(), d.statusUrl(), d.ownersUrl(), d.defaultPort(),
                 d.knownHosts(), d.hostKeyPolicy(), d.connectTimeout(), d.commandTimeout(), d.idleTimeout(),
                 d.keepaliveInterval(), d.metadataTimeout(), d.maxOutputBytes(), d.maxChannelsPerHost(),
-                d.maxParallelHosts(), d.localRoot(), d.shellIdleTimeout(), d.guideDir(), d.asyncAfter(), d.disabledTools(), d.sshAgent());
+                d.maxParallelHosts(), d.localRoot(), d.shellIdleTimeout(), d.guideDir(), d.asyncAfter(), d.disabledTools(), d.sshAgent(), d.sshConfig());
     }
 
     /**
@@ -224,6 +232,21 @@ public final class ConfigLoader {
             problems.add(ConfigProblem.error(where, "tools: expected a list of groups or a mapping group: true/false"));
         }
         return java.util.Set.copyOf(disabled);
+    }
+
+    private Boolean bool(String where, String key, String v) {
+        switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on" -> {
+                return true;
+            }
+            case "false", "no", "off" -> {
+                return false;
+            }
+            default -> {
+                problems.add(ConfigProblem.error(where, key + ": expected true or false, got '" + v + "'"));
+                return null;
+            }
+        }
     }
 
     private boolean nonEmpty(String where, String key, String v) {

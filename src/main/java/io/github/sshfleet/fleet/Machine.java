@@ -28,7 +28,7 @@ public record Machine(String name, String host, int port, String username, Strin
     }
 
     /** Where the machine came from: the hosts file (permanent) or add_host(permanent=false) (this process only). */
-    public enum Origin { HOSTS_FILE, TEMPORARY }
+    public enum Origin { HOSTS_FILE, SSH_CONFIG, TEMPORARY }
 
     public Machine {
         metadata = Map.copyOf(metadata);

@@ -50,6 +50,7 @@ public final class MachineStore {
     private final FleetConfig config;
     private final Path home;
     private final SecretSource secrets;
+    private volatile List<Machine> sshConfigMachines = List.of();
     private final List<Consumer<Machine.ConnectionKey>> invalidationListeners = new CopyOnWriteArrayList<>();
 
     private List<Machine> fileMachines = List.of();            // guarded by this
@@ -112,6 +113,19 @@ public final class MachineStore {
         secrets.reset();
         fileMachines = parsed.entries().stream().map(e -> toMachine(e, Machine.Origin.HOSTS_FILE)).toList();
         List<ConfigProblem> all = new ArrayList<>(parsed.problems());
+        sshConfigMachines = List.of();
+        if (config.sshConfig().isPresent()) {
+            Path f = config.sshConfig().get();
+            io.github.sshfleet.config.SshConfigFile.Parsed ssh = io.github.sshfleet.config.SshConfigFile.read(f, home,
+                    System.getProperty("user.name", "root"));
+            all.addAll(ssh.problems());
+            sshConfigMachines = ssh.entries().stream().map(e -> {
+                Machine mm = toMachine(e, Machine.Origin.SSH_CONFIG);
+                return new Machine(mm.name(), mm.host(), mm.port(), mm.username(), mm.password(), mm.keyFile(),
+                        mm.passphrase(), Machine.Origin.SSH_CONFIG, f + ":" + e.line() + " (Host " + e.name() + ")",
+                        Map.of(), null);
+            }).toList();
+        }
         secrets.problems().forEach(msg -> all.add(ConfigProblem.warning(config.authFile().toString(), msg)));
         problems = List.copyOf(all);
     }
@@ -268,6 +282,11 @@ public final class MachineStore {
         for (Machine m : fileMachines) {
             names.add(m.name().toLowerCase(Locale.ROOT));
             all.add(m.withMetadata(Objects.requireNonNullElse(md.get(m.host()), Map.of())));
+        }
+        for (Machine m : sshConfigMachines) { // the hosts file wins a name clash
+            if (names.add(m.name().toLowerCase(Locale.ROOT))) {
+                all.add(m.withMetadata(Objects.requireNonNullElse(md.get(m.host()), Map.of())));
+            }
         }
         for (Machine m : temporary.values()) {
             if (names.add(m.name().toLowerCase(Locale.ROOT))) {

@@ -58,7 +58,8 @@ public final class ListMachinesTool implements ToolHandler {
                     .orElse("not connected");
             text.append("- ").append(m.name()).append("  ").append(m.username()).append('@').append(m.address())
                     .append("  auth=").append(m.authKind())
-                    .append(m.origin() == Machine.Origin.TEMPORARY ? "  temporary" : "")
+                    .append(m.origin() == Machine.Origin.TEMPORARY ? "  temporary"
+                            : m.origin() == Machine.Origin.SSH_CONFIG ? "  from " + m.source() : "")
                     .append("  [").append(pool).append(']');
             m.metadata().forEach((k, v) -> text.append("  ").append(k).append('=').append(v));
             text.append('\n');
@@ -69,7 +70,8 @@ public final class ListMachinesTool implements ToolHandler {
             row.put("port", m.port());
             row.put("user", m.username());
             row.put("auth", m.authKind());
-            row.put("permanent", m.origin() == Machine.Origin.HOSTS_FILE);
+            row.put("permanent", m.origin() != Machine.Origin.TEMPORARY);
+            row.put("origin", m.origin().name().toLowerCase());
             row.put("source", m.source());
             row.put("metadata", m.metadata());
             row.put("connected", st.map(ConnectionPool.Status::connected).orElse(false));
