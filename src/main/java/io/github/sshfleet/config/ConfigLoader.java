@@ -37,7 +37,7 @@ public final class ConfigLoader {
     }
 
     /** Keys later capabilities own: accepted quietly here so enabling them does not warn. */
-    private static final Set<String> RESERVED_KEYS = Set.of("allow_adhoc_hosts");
+    private static final Set<String> RESERVED_KEYS = Set.of();
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
@@ -111,6 +111,7 @@ public final class ConfigLoader {
         java.util.Set<String> disabledTools = d.disabledTools();
         String sshAgent = d.sshAgent();
         Boolean useSshConfig = null;
+        boolean adhoc = d.allowAdhocHosts();
         Path sshConfigPath = null;
 
         for (NodeTuple tuple : root.getValue()) {
@@ -158,6 +159,7 @@ public final class ConfigLoader {
                 case "shell_idle_timeout" -> shellIdle = duration(where, key, v, shellIdle);
                 case "async_after" -> asyncAfter = duration(where, key, v, asyncAfter);
                 case "use_ssh_config" -> useSshConfig = bool(where, key, v);
+                case "allow_adhoc_hosts" -> adhoc = Boolean.TRUE.equals(bool(where, key, v));
                 case "ssh_config" -> sshConfigPath = nonEmpty(where, key, v) ? relativeTo(file, expand(v, home)) : null;
                 case "ssh_agent" -> sshAgent = v.isEmpty() ? null : v.equalsIgnoreCase("off") ? "off"
                         : relativeTo(file, expand(v, home)).toString();
@@ -185,7 +187,7 @@ public final class ConfigLoader {
                 : Boolean.TRUE.equals(useSshConfig) ? Optional.of(home.resolve(".ssh").resolve("config")) : Optional.empty();
         FleetConfig config = new FleetConfig(Optional.of(file), authFile, statusUrl, ownersUrl, defaultPort,
                 knownHosts, policy, connect, command, idle, keepalive, metadata, maxOutput, maxChannels, maxParallel,
-                localRoot, shellIdle, guideDir, asyncAfter, disabledTools, sshAgent, sshConfig);
+                localRoot, shellIdle, guideDir, asyncAfter, disabledTools, sshAgent, sshConfig, adhoc);
         return new Loaded(config, List.copyOf(problems));
     }
 
@@ -193,7 +195,7 @@ public final class ConfigLoader {
         return new FleetConfig(Optional.of(file), d.authFile(), d.statusUrl(), d.ownersUrl(), d.defaultPort(),
                 d.knownHosts(), d.hostKeyPolicy(), d.connectTimeout(), d.commandTimeout(), d.idleTimeout(),
                 d.keepaliveInterval(), d.metadataTimeout(), d.maxOutputBytes(), d.maxChannelsPerHost(),
-                d.maxParallelHosts(), d.localRoot(), d.shellIdleTimeout(), d.guideDir(), d.asyncAfter(), d.disabledTools(), d.sshAgent(), d.sshConfig());
+                d.maxParallelHosts(), d.localRoot(), d.shellIdleTimeout(), d.guideDir(), d.asyncAfter(), d.disabledTools(), d.sshAgent(), d.sshConfig(), d.allowAdhocHosts());
     }
 
     /**

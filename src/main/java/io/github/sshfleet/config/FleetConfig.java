@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param disabledTools   tool groups switched off in config.yaml (`tools:`), so their schemas cost no context
  * @param sshAgent        ssh-agent socket: null = $SSH_AUTH_SOCK when set, "off" = never, else the socket path
  * @param sshConfig       an OpenSSH client config whose Host aliases become machines (use_ssh_config / ssh_config)
+ * @param allowAdhocHosts tools may take user@host:port targets that are in neither file
  */
 public record FleetConfig(
         Optional<Path> source,
@@ -43,7 +44,8 @@ public record FleetConfig(
         Duration asyncAfter,
         java.util.Set<String> disabledTools,
         String sshAgent,
-        Optional<Path> sshConfig) {
+        Optional<Path> sshConfig,
+        boolean allowAdhocHosts) {
 
     /** The tool groups `tools:` may switch off; list_machines, add_host and reload_machines are always on. */
     public static final java.util.List<String> TOOL_GROUPS = java.util.List.of("exec", "files", "shell", "tmux",
@@ -56,6 +58,6 @@ public record FleetConfig(
                 dir.resolve("known_hosts"), HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(15), Duration.ofSeconds(5),
                 64 * 1024, 8, 32, Optional.empty(), Duration.ofMinutes(30), dir.resolve("guides"),
-                Duration.ofSeconds(30), java.util.Set.of(), null, Optional.empty());
+                Duration.ofSeconds(30), java.util.Set.of(), null, Optional.empty(), false);
     }
 }

@@ -94,11 +94,43 @@ public final class MachineStore {
     }
 
     public List<Machine> select(Object hostArg) {
+        if (config.allowAdhocHosts() && hostArg instanceof String s && adhoc(s) != null) {
+            return List.of(adhoc(s));
+        }
         return HostSelector.select(hostArg, snapshot);
     }
 
     public Machine one(String host) {
+        if (config.allowAdhocHosts()) {
+            Machine m = adhoc(host);
+            if (m != null) {
+                return m;
+            }
+        }
         return HostSelector.one(host, snapshot);
+    }
+
+    private static final java.util.regex.Pattern ADHOC = java.util.regex.Pattern.compile(
+            "([A-Za-z_][A-Za-z0-9._-]{0,31})@([A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\])(?::(\\d{1,5}))?");
+
+    /**
+     * allow_adhoc_hosts: a {@code user@host[:port]} target in neither file, used as is for this call (not stored).
+     * It authenticates with the agent or a credential-store entry named like the target; its host key goes through
+     * the same known_hosts policy as every machine. Null when {@code target} is not of that form or names a machine.
+     */
+    private Machine adhoc(String target) {
+        java.util.regex.Matcher mt = ADHOC.matcher(target.strip());
+        if (!mt.matches() || snapshot.stream().anyMatch(m -> m.name().equalsIgnoreCase(target.strip()))) {
+            return null;
+        }
+        String host = mt.group(2).startsWith("[") ? mt.group(2).substring(1, mt.group(2).length() - 1) : mt.group(2);
+        int port = mt.group(3) == null ? config.defaultPort() : Integer.parseInt(mt.group(3));
+        if (port < 1 || port > 65535) {
+            return null;
+        }
+        String password = secrets.stored(target.strip());
+        return new Machine(target.strip(), host, port, mt.group(1), password, null, null, Machine.Origin.TEMPORARY,
+                "ad-hoc target (allow_adhoc_hosts)", Map.of(), null);
     }
 
     /** Reads the hosts file (at start). Metadata is fetched separately so start-up never waits on the network. */

@@ -65,6 +65,12 @@ final class SecretSource {
         return v;
     }
 
+    /** The store's password for {@code name}, if any; records no problem (ad-hoc targets, asked per call). */
+    synchronized String stored(String name) {
+        CredentialStore s = store();
+        return s == null ? null : s.get(name);
+    }
+
     private CredentialStore store() {
         if (storeTried) {
             return store;
