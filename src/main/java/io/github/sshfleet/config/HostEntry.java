@@ -10,14 +10,15 @@ import java.util.Objects;
  * @param keyFile  null for password machines; already ~-expanded
  * @param device   "network" for routers/switches (commands go through an interactive CLI), else null
  * @param enable   enable-mode password for a network device ("" = the login password), null for none
+ * @param jump     the machine to connect through (a bastion; ProxyJump), or null
  * @param line     1-based line number in the file, 0 for machines that never came from a file
  */
 public record HostEntry(String name, String address, int port, String username, String password, String keyFile,
-                        String passphrase, String device, String enable, int line) {
+                        String passphrase, String device, String enable, String jump, int line) {
 
     public HostEntry(String name, String address, int port, String username, String password, String keyFile,
                      String passphrase, int line) {
-        this(name, address, port, username, password, keyFile, passphrase, null, null, line);
+        this(name, address, port, username, password, keyFile, passphrase, null, null, null, line);
     }
 
     public HostEntry {
@@ -44,6 +45,9 @@ public record HostEntry(String name, String address, int port, String username, 
         }
         if (enable != null) {
             sb.append(enable.isEmpty() ? "\tenable" : "\tenable=" + enable);
+        }
+        if (jump != null) {
+            sb.append("\tjump=").append(jump);
         }
         return sb.toString();
     }

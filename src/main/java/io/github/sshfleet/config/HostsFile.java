@@ -101,6 +101,7 @@ public final class HostsFile {
         String passphrase = null;
         String device = null;
         String enable = null;
+        String jump = null;
         for (int i = 3; i < f.length; i++) {
             String opt = f[i].strip();
             int eq = opt.indexOf('=');
@@ -116,6 +117,12 @@ public final class HostsFile {
                     device = "network";
                 }
                 case "enable" -> enable = v; // empty: the login password is also the enable password
+                case "jump" -> {
+                    if (!isValidName(v.strip())) {
+                        throw new IllegalArgumentException("jump= must name another machine, got '" + v + "'");
+                    }
+                    jump = v.strip();
+                }
                 default -> problems.add(ConfigProblem.warning(where, "unknown option '" + k + "' ignored"));
             }
         }
@@ -124,7 +131,7 @@ public final class HostsFile {
         }
         // No password and no key: the password may come from the credential store (checked when machines are built).
         return new HostEntry(name, addr.host(), addr.port(), user, password == null || password.isEmpty() ? null : password,
-                key, passphrase, device, enable, lineNo);
+                key, passphrase, device, enable, jump, lineNo);
     }
 
     private static java.util.Optional<ConfigProblem> checkMode(Path file) {

@@ -15,9 +15,10 @@ import java.util.Set;
  * Machines from an OpenSSH client config (~/.ssh/config): every concrete {@code Host} alias (no wildcards, no
  * negation) becomes a machine with HostName, User, Port and IdentityFile resolved as ssh does: the first value found
  * in file order among the blocks whose patterns match the alias wins, so {@code Host *} defaults apply too.
- * What ssh-fleet does not support (Match blocks, ProxyCommand, Include, and for now ProxyJump) is reported once per
- * file, never silently ignored; a machine that needs ProxyJump or ProxyCommand is left out rather than connected to
- * the wrong way.
+ * A one-hop ProxyJump naming another alias (or a hosts-file machine) becomes the machine's jump host; chains spelled
+ * in one ProxyJump line and user@host forms are not supported yet. What ssh-fleet does not support (Match blocks,
+ * ProxyCommand, Include, those ProxyJump forms) is reported once per file, never silently ignored; a machine that
+ * needs an unsupported proxy is left out rather than connected to the wrong way.
  */
 public final class SshConfigFile {
 
@@ -83,9 +84,14 @@ public final class SshConfigFile {
                     }
                 }
                 String where = file + ":" + b.line();
-                if (eff.containsKey("proxycommand") || eff.containsKey("proxyjump")) {
-                    String what = eff.containsKey("proxycommand") ? "ProxyCommand" : "ProxyJump";
-                    unsupported.add(what + " (host '" + alias + "' is left out until ssh-fleet supports it)");
+                String jump = eff.get("proxyjump");
+                if (jump != null && jump.equalsIgnoreCase("none")) {
+                    jump = null;
+                }
+                if (eff.containsKey("proxycommand") || (jump != null && !HostsFile.isValidName(jump))) {
+                    String what = eff.containsKey("proxycommand") ? "ProxyCommand"
+                            : "ProxyJump '" + jump + "' (only one hop naming another Host alias or machine)";
+                    unsupported.add(what + " (host '" + alias + "' is left out)");
                     continue;
                 }
                 if (!HostsFile.isValidName(alias)) {
@@ -112,7 +118,7 @@ public final class SshConfigFile {
                 if (key != null && !Files.exists(Path.of(key))) {
                     key = null; // ssh skips a missing IdentityFile too; the agent may still hold the key
                 }
-                entries.add(new HostEntry(alias, hostName, port, user, null, key, null, b.line()));
+                entries.add(new HostEntry(alias, hostName, port, user, null, key, null, null, null, jump, b.line()));
             }
         }
         if (!unsupported.isEmpty()) {

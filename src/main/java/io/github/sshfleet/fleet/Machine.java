@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record Machine(String name, String host, int port, String username, String password, String keyFile,
                       String passphrase, Origin origin, String source, Map<String, Object> metadata,
-                      NetworkDevice device) {
+                      NetworkDevice device, String jump) {
 
     /** A router or switch: commands go through its interactive CLI; {@code enablePassword} null = no enable. */
     public record NetworkDevice(String enablePassword) {
@@ -24,7 +24,13 @@ public record Machine(String name, String host, int port, String username, Strin
 
     public Machine(String name, String host, int port, String username, String password, String keyFile,
                    String passphrase, Origin origin, String source, Map<String, Object> metadata) {
-        this(name, host, port, username, password, keyFile, passphrase, origin, source, metadata, null);
+        this(name, host, port, username, password, keyFile, passphrase, origin, source, metadata, null, null);
+    }
+
+    public Machine(String name, String host, int port, String username, String password, String keyFile,
+                   String passphrase, Origin origin, String source, Map<String, Object> metadata,
+                   NetworkDevice device) {
+        this(name, host, port, username, password, keyFile, passphrase, origin, source, metadata, device, null);
     }
 
     /** Where the machine came from: the hosts file (permanent) or add_host(permanent=false) (this process only). */
@@ -45,17 +51,17 @@ public record Machine(String name, String host, int port, String username, Strin
 
     /** The pool keys sessions by this: a change in any of it means the old session must not be reused. */
     public ConnectionKey connectionKey() {
-        return new ConnectionKey(host, port, username, password, keyFile, passphrase);
+        return new ConnectionKey(host, port, username, password, keyFile, passphrase, jump);
     }
 
     public Machine withMetadata(Map<String, Object> newMetadata) {
         return new Machine(name, host, port, username, password, keyFile, passphrase, origin, source, newMetadata,
-                device);
+                device, jump);
     }
 
     /** Identity of a connection: same key, same authenticated session. Secrets masked in toString. */
     public record ConnectionKey(String host, int port, String username, String password, String keyFile,
-                                String passphrase) {
+                                String passphrase, String jump) {
         @Override
         public String toString() {
             return username + "@" + host + ":" + port;

@@ -155,7 +155,7 @@ public final class MachineStore {
                 Machine mm = toMachine(e, Machine.Origin.SSH_CONFIG);
                 return new Machine(mm.name(), mm.host(), mm.port(), mm.username(), mm.password(), mm.keyFile(),
                         mm.passphrase(), Machine.Origin.SSH_CONFIG, f + ":" + e.line() + " (Host " + e.name() + ")",
-                        Map.of(), null);
+                        Map.of(), null, e.jump());
             }).toList();
         }
         secrets.problems().forEach(msg -> all.add(ConfigProblem.warning(config.authFile().toString(), msg)));
@@ -303,7 +303,7 @@ public final class MachineStore {
         Machine.NetworkDevice device = e.device() == null ? null : new Machine.NetworkDevice(
                 e.enable() == null ? null : e.enable().isEmpty() ? password : e.enable());
         return new Machine(e.name(), e.address(), port, e.username(), password, e.keyFile(), e.passphrase(),
-                origin, source, Map.of(), device);
+                origin, source, Map.of(), device, e.jump());
     }
 
     /** Recomputes the snapshot; caller holds the lock. Temporary machines never shadow a hosts-file name. */

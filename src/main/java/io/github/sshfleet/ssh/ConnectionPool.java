@@ -54,7 +54,7 @@ public final class ConnectionPool implements AutoCloseable {
     public ConnectionPool(FleetConfig config) {
         this.config = config;
         this.connector = CompletableFuture.supplyAsync(() -> new Connector(SshClients.create(config,
-                        a -> forwardTargets.contains(key(a))), config),
+                        a -> forwardTargets.contains(key(a))), config, this),
                 r -> {
                     Thread t = new Thread(r, "ssh-fleet-client-setup");
                     t.setDaemon(true);
@@ -127,6 +127,23 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     private final java.util.Set<String> forwardTargets = ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.Function<String, Machine> machines = name -> {
+        throw new FleetException(FleetException.Kind.UNKNOWN_HOST, "unknown jump host '" + name + "'");
+    };
+
+    /** How jump= names are looked up (the machine store); set once when services are wired. */
+    public void resolveMachinesWith(java.util.function.Function<String, Machine> lookup) {
+        this.machines = lookup;
+    }
+
+    Machine resolveJump(Machine m) {
+        try {
+            return machines.apply(m.jump());
+        } catch (FleetException e) {
+            throw new FleetException(FleetException.Kind.UNKNOWN_HOST, m.name() + " names jump host '" + m.jump()
+                    + "', which is not a known machine (" + e.getMessage() + "). Fix jump= in " + m.source() + ".");
+        }
+    }
 
     /** Lets hosts connect to this local address through remote port forwards (forward_start remote). */
     public void allowForwardTarget(org.apache.sshd.common.util.net.SshdSocketAddress target) {

@@ -40,9 +40,18 @@ final class Connector {
     }
 
     Connector(SshClient client, FleetConfig config) {
+        this(client, config, null);
+    }
+
+    /** {@code pool}: where jump hosts' sessions come from (null: jump= machines cannot be reached). */
+    Connector(SshClient client, FleetConfig config, ConnectionPool pool) {
         this.client = client;
         this.config = config;
+        this.pool = pool;
     }
+
+    private final ConnectionPool pool;
+    private static final int MAX_HOPS = 5;
 
     ClientSession connect(Machine m, Deadline callDeadline) {
         if (m.password() == null && m.keyFile() == null && SshClients.agentSocket(config).isEmpty()) {
@@ -53,8 +62,10 @@ final class Connector {
         }
         Deadline deadline = callDeadline.cappedAt(config.connectTimeout());
         ClientSession session = null;
+        Hop hop = m.jump() == null ? null : hop(m, callDeadline);
         try {
-            ConnectFuture cf = client.connect(m.username(), m.host(), m.port());
+            ConnectFuture cf = hop == null ? client.connect(m.username(), m.host(), m.port())
+                    : client.connect(m.username(), "127.0.0.1", hop.relay().port());
             if (!cf.await(Math.max(1, deadline.remainingMillis()))) {
                 cf.cancel();
                 throw new FleetException(Kind.UNREACHABLE, "cannot reach " + m.name() + " (" + m.address()
@@ -77,6 +88,12 @@ final class Connector {
             }
             ClientSession ok = session;
             session = null;
+            if (hop != null) {
+                Hop h = hop;
+                hop = null;
+                // The jump session stays leased while this one lives; both are released when it closes.
+                ok.addCloseFutureListener(f -> h.close());
+            }
             return ok;
         } catch (IOException e) {
             throw unreachable(m, e);
@@ -84,6 +101,48 @@ final class Connector {
             if (session != null) {
                 session.close(true);
             }
+            if (hop != null) {
+                hop.close();
+            }
+        }
+    }
+
+    /** A leased jump session, the relay through it, and the host-key mapping for the relay's port. */
+    private record Hop(ConnectionPool.Lease lease, JumpRelay relay, HostKeyVerifier verifier) {
+        void close() {
+            if (verifier != null) {
+                verifier.forgetRelay(relay.port());
+            }
+            relay.close();
+            lease.close();
+        }
+    }
+
+    private Hop hop(Machine m, Deadline deadline) {
+        if (pool == null) {
+            throw new FleetException(Kind.UNREACHABLE, m.name() + " is behind jump host " + m.jump()
+                    + ", which this connector cannot reach.");
+        }
+        Machine jump = pool.resolveJump(m);
+        int depth = 0;
+        for (Machine j = jump; j.jump() != null; j = pool.resolveJump(j)) {
+            if (++depth > MAX_HOPS || j.name().equalsIgnoreCase(m.name())) {
+                throw new FleetException(Kind.BAD_ARGUMENT, m.name() + ": the jump chain through " + m.jump()
+                        + " loops or is longer than " + MAX_HOPS + " hops; fix jump= in " + m.source() + ".");
+            }
+        }
+        ConnectionPool.Lease lease = pool.acquire(jump, deadline);
+        try {
+            JumpRelay relay = JumpRelay.open(lease.session(), m.host(), m.port(), config.connectTimeout().toMillis());
+            HostKeyVerifier v = client.getServerKeyVerifier() instanceof HostKeyVerifier hv ? hv : null;
+            if (v != null) {
+                v.expectRelay(relay.port(), m.host(), m.port());
+            }
+            return new Hop(lease, relay, v);
+        } catch (IOException | RuntimeException e) {
+            lease.close();
+            throw new FleetException(Kind.UNREACHABLE, "cannot reach " + m.name() + " through jump host " + jump.name()
+                    + ": " + e.getMessage(), e);
         }
     }
 

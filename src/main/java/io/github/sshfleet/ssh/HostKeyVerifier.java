@@ -61,6 +61,17 @@ final class HostKeyVerifier implements ServerKeyVerifier {
         this.policy = policy;
     }
 
+    /** Loopback relay port -> the jump target it stands for (host key checked under the target's own name). */
+    private final java.util.Map<Integer, SshdSocketAddress> relays = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void expectRelay(int relayPort, String host, int port) {
+        relays.put(relayPort, new SshdSocketAddress(host, port));
+    }
+
+    void forgetRelay(int relayPort) {
+        relays.remove(relayPort);
+    }
+
     @Override
     public boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey key) {
         if (policy == HostKeyPolicy.OFF) {
@@ -78,6 +89,11 @@ final class HostKeyVerifier implements ServerKeyVerifier {
         } else {
             log.warn("cannot tell which host {} is; refusing its key", connect);
             return false;
+        }
+        SshdSocketAddress relayed = (host.equals("127.0.0.1") || host.equals("localhost")) ? relays.get(port) : null;
+        if (relayed != null) { // a session through a jump host: the key must be the target's
+            host = relayed.getHostName();
+            port = relayed.getPort();
         }
         String pattern = port == 22 ? host : "[" + host + "]:" + port;
         List<String> known = new ArrayList<>();
