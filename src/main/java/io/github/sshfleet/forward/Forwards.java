@@ -29,8 +29,8 @@ import io.github.sshfleet.ssh.ConnectionPool;
 /**
  * Port forwards that outlive tool calls, each holding its machine's pooled session (a lease) until stopped.
  * Local forwards are ours end to end: a listener on this machine (loopback unless asked otherwise) and one
- * direct-tcpip channel per connection, so bytes are counted both ways. Remote forwards are sshd listening on the host
- * (tcpip-forward) with MINA relaying each connection to the local target; their connections are not counted.
+ * direct-tcpip channel per connection. Remote forwards are sshd listening on the host (tcpip-forward); MINA hands each
+ * connection to a loopback relay of ours that connects on to the local target. Either way bytes are counted both ways.
  * All are closed on shutdown.
  */
 public final class Forwards implements AutoCloseable {
@@ -94,25 +94,38 @@ public final class Forwards implements AutoCloseable {
         return f.info();
     }
 
-    /** sshd on the host listens on {@code remoteHost:remotePort}; connections come to {@code localHost:localPort} here. */
+    /**
+     * sshd on the host listens on {@code remoteHost:remotePort}; connections come to {@code localHost:localPort} here.
+     * MINA hands each one to a small counting relay of ours on loopback, which connects on to the real target, so
+     * remote forwards report bytes too.
+     */
     public Info startRemote(Machine m, String remoteHost, int remotePort, String localHost, int localPort) {
         ConnectionPool.Lease lease = pool.acquire(m, Deadline.after(connectTimeout.plusSeconds(1)));
-        SshdSocketAddress bound;
-        SshdSocketAddress target = new SshdSocketAddress(localHost, localPort);
-        pool.allowForwardTarget(target);
+        ServerSocket relay;
         try {
-            bound = lease.session().startRemotePortForwarding(new SshdSocketAddress(remoteHost, remotePort),
-                    new SshdSocketAddress(localHost, localPort));
+            relay = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            lease.close();
+            throw new FleetException(Kind.IO, "cannot open a local relay port: " + e.getMessage(), e);
+        }
+        SshdSocketAddress target = new SshdSocketAddress("127.0.0.1", relay.getLocalPort());
+        pool.allowForwardTarget(target);
+        SshdSocketAddress bound;
+        try {
+            bound = lease.session().startRemotePortForwarding(new SshdSocketAddress(remoteHost, remotePort), target);
         } catch (IOException | RuntimeException e) {
             pool.revokeForwardTarget(target);
+            closeQuietly(relay);
             lease.close();
             throw new FleetException(Kind.IO, "the host refused to listen on " + remoteHost + ":" + remotePort + " ("
                     + e.getMessage() + "). Its sshd may forbid it (AllowTcpForwarding, GatewayPorts) or the port is "
                     + "taken.", e);
         }
         String id = "fwd-" + ids.incrementAndGet();
-        RemoteForward f = new RemoteForward(id, m, lease, bound, new SshdSocketAddress(localHost, localPort));
+        RemoteForward f = new RemoteForward(id, m, lease, bound, target, relay,
+                new SshdSocketAddress(localHost, localPort));
         forwards.put(id, f);
+        f.start();
         return f.info();
     }
 
@@ -217,20 +230,65 @@ public final class Forwards implements AutoCloseable {
 
     private final class RemoteForward extends Forward {
         private final SshdSocketAddress bound;
+        private final SshdSocketAddress relayAddress;
+        private final ServerSocket relay;
         private final SshdSocketAddress target;
+        private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         RemoteForward(String id, Machine m, ConnectionPool.Lease lease, SshdSocketAddress bound,
-                      SshdSocketAddress target) {
+                      SshdSocketAddress relayAddress, ServerSocket relay, SshdSocketAddress target) {
             super(id, m, lease);
             this.bound = bound;
+            this.relayAddress = relayAddress;
+            this.relay = relay;
             this.target = target;
+        }
+
+        void start() {
+            daemon("ssh-fleet-" + id + "-accept", () -> {
+                while (!relay.isClosed()) {
+                    try {
+                        Socket s = relay.accept();
+                        connections.incrementAndGet();
+                        daemon("ssh-fleet-" + id + "-conn", () -> relay(s));
+                    } catch (IOException e) {
+                        if (!relay.isClosed()) {
+                            log.warn("{}: accept failed: {}", id, e.toString());
+                        }
+                    }
+                }
+            });
+        }
+
+        private void relay(Socket fromHost) {
+            sockets.add(fromHost);
+            active.incrementAndGet();
+            try (Socket t = new Socket(target.getHostName(), target.getPort())) {
+                sockets.add(t);
+                Thread in = daemon("ssh-fleet-" + id + "-in", () -> {
+                    pump(in(fromHost), out(t), bytesIn);
+                    shutdownOutput(t);
+                });
+                pump(in(t), out(fromHost), bytesOut);
+                shutdownOutput(fromHost);
+                in.join(5000);
+                sockets.remove(t);
+            } catch (IOException | RuntimeException e) {
+                log.info("{}: connection to {} failed: {}", id, target, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                closeQuietly(fromHost);
+                sockets.remove(fromHost);
+                active.decrementAndGet();
+            }
         }
 
         @Override
         Info info() {
             return new Info(id, machine.name(), "remote", bound.getHostName() + ":" + bound.getPort() + " (on "
-                    + machine.name() + ")", target.getHostName() + ":" + target.getPort() + " (here)", 0, 0, 0, 0,
-                    started, false);
+                    + machine.name() + ")", target.getHostName() + ":" + target.getPort() + " (here)", bytesOut.get(),
+                    bytesIn.get(), connections.get(), active.get(), started, true);
         }
 
         @Override
@@ -240,10 +298,18 @@ public final class Forwards implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 log.debug("{}: stop remote forwarding: {}", id, e.toString());
             }
-            if (forwards.values().stream().noneMatch(f -> f instanceof RemoteForward r && r.target.equals(target))) {
-                pool.revokeForwardTarget(target);
-            }
+            pool.revokeForwardTarget(relayAddress);
+            closeQuietly(relay);
+            sockets.forEach(Forwards::closeQuietly);
             super.close();
+        }
+    }
+
+    private static void shutdownOutput(Socket s) {
+        try {
+            s.shutdownOutput();
+        } catch (IOException ignored) {
+            // already closed
         }
     }
 

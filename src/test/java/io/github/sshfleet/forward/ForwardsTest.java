@@ -63,6 +63,10 @@ class ForwardsTest {
         echo.close();
     }
 
+    static Forwards.Info info(String id) {
+        return fleet.forwards().list().stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+    }
+
     static String roundTrip(int port, String text) throws Exception {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
@@ -78,8 +82,11 @@ class ForwardsTest {
         int port = Integer.parseInt(f.listen().substring(f.listen().lastIndexOf(':') + 1));
         assertEquals("hello through ssh", roundTrip(port, "hello through ssh"));
         assertEquals("second", roundTrip(port, "second"));
-        Forwards.Info after = fleet.forwards().list().stream().filter(x -> x.id().equals(f.id())).findFirst()
-                .orElseThrow();
+        Forwards.Info after = info(f.id());
+        for (int i = 0; i < 50 && after.bytesIn() < 23; i++) { // counted just after the bytes are written
+            Thread.sleep(20);
+            after = info(f.id());
+        }
         assertEquals(2, after.connections());
         assertEquals(23, after.bytesOut());
         assertEquals(23, after.bytesIn());
@@ -101,6 +108,14 @@ class ForwardsTest {
         try {
             assertTrue(f.listen().contains(String.valueOf(free)), f.toString());
             assertEquals("from the host side", roundTrip(free, "from the host side"));
+            Forwards.Info now = info(f.id());
+            for (int i = 0; i < 50 && now.bytesOut() < 18; i++) { // counted just after the bytes are written
+                Thread.sleep(20);
+                now = info(f.id());
+            }
+            assertEquals(1, now.connections());
+            assertEquals(18, now.bytesIn(), "bytes from the host side");
+            assertEquals(18, now.bytesOut(), "bytes back to it");
         } finally {
             fleet.forwards().stop(f.id());
         }
