@@ -22,7 +22,7 @@ public record FleetServices(FleetConfig config, MachineStore machines, Connectio
     public static FleetServices create(FleetConfig config, MachineStore machines, Path home) {
         ConnectionPool pool = new ConnectionPool(config);
         machines.onInvalidated(pool::invalidate);
-        pool.resolveMachinesWith(machines::one);
+        pool.resolveMachinesWith(machines::jumpHost);
         return new FleetServices(config, machines, pool, new CommandRunner(pool, config),
                 new Fanout(config.maxParallelHosts()), new ShellSessions(pool, config, home),
                 new BackgroundCommands(), new Forwards(pool, config.connectTimeout()));

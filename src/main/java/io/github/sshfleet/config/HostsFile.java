@@ -36,6 +36,17 @@ public final class HostsFile {
     private HostsFile() {}
 
     /** The one rule for machine names, shared by the hosts file and add_host. */
+    /** A jump host name (or user@host[:port]), or a ProxyJump-style chain "a,b" (first hop first). */
+    public static boolean isValidJump(String chain) {
+        for (String hop : chain.split(",", -1)) {
+            if (!isValidName(hop.strip()) && !hop.strip().matches("[A-Za-z_][A-Za-z0-9._-]{0,31}@[A-Za-z0-9.-]{1,253}"
+                    + "(:\\d{1,5})?")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static boolean isValidName(String name) {
         return NAME.matcher(name).matches();
     }
@@ -118,8 +129,9 @@ public final class HostsFile {
                 }
                 case "enable" -> enable = v; // empty: the login password is also the enable password
                 case "jump" -> {
-                    if (!isValidName(v.strip())) {
-                        throw new IllegalArgumentException("jump= must name another machine, got '" + v + "'");
+                    if (!isValidJump(v.strip())) {
+                        throw new IllegalArgumentException("jump= must name another machine (or a chain a,b), got '"
+                                + v + "'");
                     }
                     jump = v.strip();
                 }

@@ -15,8 +15,8 @@ import java.util.Set;
  * Machines from an OpenSSH client config (~/.ssh/config): every concrete {@code Host} alias (no wildcards, no
  * negation) becomes a machine with HostName, User, Port and IdentityFile resolved as ssh does: the first value found
  * in file order among the blocks whose patterns match the alias wins, so {@code Host *} defaults apply too.
- * A one-hop ProxyJump naming another alias (or a hosts-file machine) becomes the machine's jump host; chains spelled
- * in one ProxyJump line and user@host forms are not supported yet. What ssh-fleet does not support (Match blocks,
+ * ProxyJump (one hop or a chain "a,b"; hops are other aliases, hosts-file machines or user@host[:port]) becomes the
+ * machine's jump path. What ssh-fleet does not support (Match blocks,
  * ProxyCommand, Include, those ProxyJump forms) is reported once per file, never silently ignored; a machine that
  * needs an unsupported proxy is left out rather than connected to the wrong way.
  */
@@ -88,9 +88,9 @@ public final class SshConfigFile {
                 if (jump != null && jump.equalsIgnoreCase("none")) {
                     jump = null;
                 }
-                if (eff.containsKey("proxycommand") || (jump != null && !HostsFile.isValidName(jump))) {
+                if (eff.containsKey("proxycommand") || (jump != null && !HostsFile.isValidJump(jump))) {
                     String what = eff.containsKey("proxycommand") ? "ProxyCommand"
-                            : "ProxyJump '" + jump + "' (only one hop naming another Host alias or machine)";
+                            : "ProxyJump '" + jump + "' (hops must be Host aliases, machines or user@host[:port])";
                     unsupported.add(what + " (host '" + alias + "' is left out)");
                     continue;
                 }

@@ -59,6 +59,12 @@ public record Machine(String name, String host, int port, String username, Strin
                 device, jump);
     }
 
+    /** The same machine reached through {@code jumpChain} instead of its own jump host. */
+    public Machine withJump(String jumpChain) {
+        return new Machine(name, host, port, username, password, keyFile, passphrase, origin, source, metadata, device,
+                jumpChain);
+    }
+
     /** Identity of a connection: same key, same authenticated session. Secrets masked in toString. */
     public record ConnectionKey(String host, int port, String username, String password, String keyFile,
                                 String passphrase, String jump) {

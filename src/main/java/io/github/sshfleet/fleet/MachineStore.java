@@ -110,6 +110,27 @@ public final class MachineStore {
         return HostSelector.one(host, snapshot);
     }
 
+    /**
+     * A jump host by name, or by a ProxyJump-style chain "a,b" (reach b through a): the last hop is returned with the
+     * rest of the chain as its own jump, so every hop's session is pooled for exactly that path.
+     */
+    public Machine jumpHost(String chain) {
+        int comma = chain.lastIndexOf(',');
+        Machine last = hop(comma < 0 ? chain.strip() : chain.substring(comma + 1).strip());
+        return comma < 0 ? last : last.withJump(chain.substring(0, comma).strip());
+    }
+
+    /** A hop: a known machine, or (as ssh config allows in ProxyJump) a user@host[:port] of the operator's own. */
+    private Machine hop(String name) {
+        if (snapshot.stream().noneMatch(m -> m.name().equalsIgnoreCase(name))) {
+            Machine m = adhoc(name);
+            if (m != null) {
+                return m;
+            }
+        }
+        return one(name);
+    }
+
     private static final java.util.regex.Pattern ADHOC = java.util.regex.Pattern.compile(
             "([A-Za-z_][A-Za-z0-9._-]{0,31})@([A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\])(?::(\\d{1,5}))?");
 

@@ -41,6 +41,14 @@ class SshConfigFileTest {
                 Host jumpy
                   HostName 10.1.1.1
                   ProxyJump box-a
+                Host chained
+                  HostName 10.1.1.2
+                  ProxyJump box-a,box-b
+                Host viauser
+                  HostName 10.1.1.3
+                  ProxyJump ops@10.0.0.1:2200
+                Host badjump
+                  ProxyJump not/valid
                 Match host foo
                   User nobody
                 Host fleet-1
@@ -57,6 +65,12 @@ class SshConfigFileTest {
             Set<String> names = fleet.machines().machines().stream().map(Machine::name).collect(Collectors.toSet());
             assertTrue(names.containsAll(Set.of("box-a", "box-b", "box-c", "fleet-1")), names.toString());
             assertEquals("box-a", fleet.machines().one("jumpy").jump(), "one-hop ProxyJump becomes the jump host");
+            assertEquals("box-a,box-b", fleet.machines().one("chained").jump());
+            assertEquals("ops@10.0.0.1:2200", fleet.machines().one("viauser").jump());
+            Machine hop = fleet.machines().jumpHost("ops@10.0.0.1:2200");
+            assertEquals("10.0.0.1", hop.host());
+            assertEquals(2200, hop.port());
+            assertFalse(names.contains("badjump"), "an invalid hop leaves the host out, reported");
             Machine a = fleet.machines().one("box-a");
             assertEquals(Machine.Origin.SSH_CONFIG, a.origin());
             assertEquals(SshdFleet.NP_USER, a.username(), "User from Host * applies");
@@ -65,7 +79,7 @@ class SshConfigFileTest {
             assertNull(a.password());
             assertEquals(Machine.Origin.HOSTS_FILE, fleet.machines().one("fleet-1").origin(), "hosts file wins");
             String problems = fleet.machines().problems().toString();
-            assertTrue(problems.contains("Match"), problems);
+            assertTrue(problems.contains("Match") && problems.contains("not/valid"), problems);
 
             CommandResult r = fleet.runner().run(a, "whoami", Duration.ofSeconds(20), false, 4096);
             assertNull(r.failure(), () -> r.failure().getMessage());

@@ -38,6 +38,7 @@ class JumpHostTest {
         String hosts = sshd.standardHosts()
                 + sshd.line("inner", 2, SshdFleet.NP_USER, ":" + sshd.npPassword + "\tjump=fleet-1") + "\n"
                 + sshd.line("inner2", 3, SshdFleet.NP_USER, ":" + sshd.npPassword + "\tjump=inner") + "\n"
+                + sshd.line("chained", 3, SshdFleet.NP_USER, ":" + sshd.npPassword + "\tjump=fleet-1,fleet-2") + "\n"
                 + sshd.line("loop-a", 2, SshdFleet.NP_USER, ":x\tjump=loop-b") + "\n"
                 + sshd.line("loop-b", 3, SshdFleet.NP_USER, ":x\tjump=loop-a") + "\n"
                 + sshd.line("orphan", 3, SshdFleet.NP_USER, ":x\tjump=nowhere") + "\n";
@@ -75,6 +76,9 @@ class JumpHostTest {
             String kh = Files.readString(knownHosts);
             assertFalse(kh.contains("[127.0.0.1]:" + viaPort), "no key recorded under the relay's address");
         }
+        CommandResult chained = run("chained");
+        assertNull(chained.failure(), () -> chained.failure().getMessage());
+        assertEquals(SshdFleet.NP_USER + "\n", chained.stdout(), "a ProxyJump-style chain: fleet-1, then fleet-2");
         CommandResult two = run("inner2");
         assertNull(two.failure(), () -> two.failure().getMessage());
         assertEquals(SshdFleet.NP_USER + "\n", two.stdout());
