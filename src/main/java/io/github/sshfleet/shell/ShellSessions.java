@@ -75,7 +75,8 @@ public final class ShellSessions implements AutoCloseable {
             }
             return r;
         } catch (FleetException e) {
-            if (!s.alive()) {
+            // A lost connection means the shell is gone even if its channel has not noticed yet.
+            if (!s.alive() || e.kind() == FleetException.Kind.CONNECTION_LOST) {
                 shells.remove(id);
                 s.close(s.deathReason());
             }
