@@ -1,8 +1,6 @@
 package io.github.sshfleet.forward;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -25,6 +23,7 @@ import io.github.sshfleet.FleetException;
 import io.github.sshfleet.FleetException.Kind;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.ConnectionPool;
+import io.github.sshfleet.ssh.Pipes;
 
 /**
  * Port forwards that outlive tool calls, each holding its machine's pooled session (a lease) until stopped.
@@ -115,7 +114,7 @@ public final class Forwards implements AutoCloseable {
             bound = lease.session().startRemotePortForwarding(new SshdSocketAddress(remoteHost, remotePort), target);
         } catch (IOException | RuntimeException e) {
             pool.revokeForwardTarget(target);
-            closeQuietly(relay);
+            Pipes.closeQuietly(relay);
             lease.close();
             throw new FleetException(Kind.IO, "the host refused to listen on " + remoteHost + ":" + remotePort + " ("
                     + e.getMessage() + "). Its sshd may forbid it (AllowTcpForwarding, GatewayPorts) or the port is "
@@ -165,12 +164,12 @@ public final class Forwards implements AutoCloseable {
         }
 
         void start() {
-            daemon("ssh-fleet-" + id + "-accept", () -> {
+            Pipes.daemon("ssh-fleet-" + id + "-accept", () -> {
                 while (!server.isClosed()) {
                     try {
                         Socket s = server.accept();
                         connections.incrementAndGet();
-                        daemon("ssh-fleet-" + id + "-conn", () -> relay(s));
+                        Pipes.daemon("ssh-fleet-" + id + "-conn", () -> relay(s));
                     } catch (IOException e) {
                         if (!server.isClosed()) {
                             log.warn("{}: accept failed: {}", id, e.toString());
@@ -192,11 +191,11 @@ public final class Forwards implements AutoCloseable {
                 ChannelDirectTcpip channel = ch;
                 // Each direction ends on its own (half-close), like a TCP connection: EOF from the client is passed
                 // on to the target, and the target's EOF shuts our socket's output.
-                Thread up = daemon("ssh-fleet-" + id + "-up", () -> {
-                    pump(in(s), channel.getInvertedIn(), bytesOut);
-                    closeQuietly(channel.getInvertedIn());
+                Thread up = Pipes.daemon("ssh-fleet-" + id + "-up", () -> {
+                    Pipes.copy(Pipes.in(s), channel.getInvertedIn(), bytesOut);
+                    Pipes.closeQuietly(channel.getInvertedIn());
                 });
-                pump(channel.getInvertedOut(), out(s), bytesIn);
+                Pipes.copy(channel.getInvertedOut(), Pipes.out(s), bytesIn);
                 s.shutdownOutput();
                 up.join(5000);
             } catch (IOException | RuntimeException e) {
@@ -207,7 +206,7 @@ public final class Forwards implements AutoCloseable {
                 if (ch != null) {
                     ch.close(false);
                 }
-                closeQuietly(s);
+                Pipes.closeQuietly(s);
                 sockets.remove(s);
                 active.decrementAndGet();
             }
@@ -222,8 +221,8 @@ public final class Forwards implements AutoCloseable {
 
         @Override
         public void close() {
-            closeQuietly(server);
-            sockets.forEach(Forwards::closeQuietly);
+            Pipes.closeQuietly(server);
+            sockets.forEach(Pipes::closeQuietly);
             super.close();
         }
     }
@@ -245,12 +244,12 @@ public final class Forwards implements AutoCloseable {
         }
 
         void start() {
-            daemon("ssh-fleet-" + id + "-accept", () -> {
+            Pipes.daemon("ssh-fleet-" + id + "-accept", () -> {
                 while (!relay.isClosed()) {
                     try {
                         Socket s = relay.accept();
                         connections.incrementAndGet();
-                        daemon("ssh-fleet-" + id + "-conn", () -> relay(s));
+                        Pipes.daemon("ssh-fleet-" + id + "-conn", () -> relay(s));
                     } catch (IOException e) {
                         if (!relay.isClosed()) {
                             log.warn("{}: accept failed: {}", id, e.toString());
@@ -265,12 +264,12 @@ public final class Forwards implements AutoCloseable {
             active.incrementAndGet();
             try (Socket t = new Socket(target.getHostName(), target.getPort())) {
                 sockets.add(t);
-                Thread in = daemon("ssh-fleet-" + id + "-in", () -> {
-                    pump(in(fromHost), out(t), bytesIn);
-                    shutdownOutput(t);
+                Thread in = Pipes.daemon("ssh-fleet-" + id + "-in", () -> {
+                    Pipes.copy(Pipes.in(fromHost), Pipes.out(t), bytesIn);
+                    Pipes.shutdownOutput(t);
                 });
-                pump(in(t), out(fromHost), bytesOut);
-                shutdownOutput(fromHost);
+                Pipes.copy(Pipes.in(t), Pipes.out(fromHost), bytesOut);
+                Pipes.shutdownOutput(fromHost);
                 in.join(5000);
                 sockets.remove(t);
             } catch (IOException | RuntimeException e) {
@@ -278,7 +277,7 @@ public final class Forwards implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                closeQuietly(fromHost);
+                Pipes.closeQuietly(fromHost);
                 sockets.remove(fromHost);
                 active.decrementAndGet();
             }
@@ -299,63 +298,11 @@ public final class Forwards implements AutoCloseable {
                 log.debug("{}: stop remote forwarding: {}", id, e.toString());
             }
             pool.revokeForwardTarget(relayAddress);
-            closeQuietly(relay);
-            sockets.forEach(Forwards::closeQuietly);
+            Pipes.closeQuietly(relay);
+            sockets.forEach(Pipes::closeQuietly);
             super.close();
         }
     }
 
-    private static void shutdownOutput(Socket s) {
-        try {
-            s.shutdownOutput();
-        } catch (IOException ignored) {
-            // already closed
-        }
-    }
 
-    /** Copies until EOF or an error; closes neither side (the caller half-closes). */
-    private static void pump(InputStream in, OutputStream out, AtomicLong counter) {
-        byte[] buf = new byte[32 * 1024];
-        try {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                out.write(buf, 0, n);
-                out.flush();
-                counter.addAndGet(n);
-            }
-        } catch (IOException e) {
-            // one side closed: the relay ends
-        }
-    }
-
-    private static InputStream in(Socket s) {
-        try {
-            return s.getInputStream();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static OutputStream out(Socket s) {
-        try {
-            return s.getOutputStream();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static Thread daemon(String name, Runnable r) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
-    }
 }

@@ -1,8 +1,6 @@
 package io.github.sshfleet.ssh;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -34,10 +32,8 @@ final class JumpRelay implements AutoCloseable {
     static JumpRelay open(ClientSession jump, String host, int port, long openMillis) throws IOException {
         ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         JumpRelay r = new JumpRelay(ss);
-        Thread t = new Thread(() -> r.serve(jump, new SshdSocketAddress(host, port), openMillis),
-                "ssh-fleet-jump-" + host + ":" + port);
-        t.setDaemon(true);
-        t.start();
+        Pipes.daemon("ssh-fleet-jump-" + host + ":" + port, () -> r.serve(jump, new SshdSocketAddress(host, port),
+                openMillis));
         return r;
     }
 
@@ -59,13 +55,11 @@ final class JumpRelay implements AutoCloseable {
                     target);
             channel = ch;
             ch.open().verify(openMillis);
-            Thread up = new Thread(() -> {
-                copy(in(s), ch.getInvertedIn());
-                closeQuietly(ch.getInvertedIn());
-            }, "ssh-fleet-jump-up");
-            up.setDaemon(true);
-            up.start();
-            copy(ch.getInvertedOut(), out(s));
+            Pipes.daemon("ssh-fleet-jump-up", () -> {
+                Pipes.copy(Pipes.in(s), ch.getInvertedIn(), null);
+                Pipes.closeQuietly(ch.getInvertedIn());
+            });
+            Pipes.copy(ch.getInvertedOut(), Pipes.out(s), null);
         } catch (IOException | RuntimeException e) {
             log.info("jump to {} failed: {}", target, e.toString());
         } finally {
@@ -73,49 +67,12 @@ final class JumpRelay implements AutoCloseable {
         }
     }
 
-    private static void copy(InputStream in, OutputStream out) {
-        byte[] buf = new byte[32 * 1024];
-        try {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                out.write(buf, 0, n);
-                out.flush();
-            }
-        } catch (IOException e) {
-            // one side closed: the relay ends
-        }
-    }
-
-    private static InputStream in(Socket s) {
-        try {
-            return s.getInputStream();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static OutputStream out(Socket s) {
-        try {
-            return s.getOutputStream();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
-    }
-
     @Override
     public void close() {
-        closeQuietly(listener);
+        Pipes.closeQuietly(listener);
         Socket s = socket;
         if (s != null) {
-            closeQuietly(s);
+            Pipes.closeQuietly(s);
         }
         ChannelDirectTcpip ch = channel;
         if (ch != null) {
