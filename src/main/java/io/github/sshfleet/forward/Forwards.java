@@ -50,26 +50,70 @@ public final class Forwards implements AutoCloseable {
         this.connectTimeout = connectTimeout;
     }
 
+    /**
+     * One forward: a listener here whose every connection is relayed by {@link #connect(Socket)}, with the counters
+     * forward_list shows. Subclasses say where a connection goes; accepting, counting and cleanup live here once.
+     */
     private abstract static class Forward implements AutoCloseable {
         final String id;
         final Machine machine;
         final ConnectionPool.Lease lease;
+        final ServerSocket listener;
         final Instant started = Instant.now();
         final AtomicLong bytesOut = new AtomicLong();
         final AtomicLong bytesIn = new AtomicLong();
         final AtomicInteger connections = new AtomicInteger();
         final AtomicInteger active = new AtomicInteger();
+        private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        Forward(String id, Machine machine, ConnectionPool.Lease lease) {
+        Forward(String id, Machine machine, ConnectionPool.Lease lease, ServerSocket listener) {
             this.id = id;
             this.machine = machine;
             this.lease = lease;
+            this.listener = listener;
         }
 
         abstract Info info();
 
+        /** Relays one accepted connection until both directions end. */
+        abstract void connect(Socket s) throws IOException, InterruptedException;
+
+        void start() {
+            Pipes.daemon("ssh-fleet-" + id + "-accept", () -> {
+                while (!listener.isClosed()) {
+                    try {
+                        Socket s = listener.accept();
+                        connections.incrementAndGet();
+                        Pipes.daemon("ssh-fleet-" + id + "-conn", () -> serve(s));
+                    } catch (IOException e) {
+                        if (!listener.isClosed()) {
+                            log.warn("{}: accept failed: {}", id, e.toString());
+                        }
+                    }
+                }
+            });
+        }
+
+        private void serve(Socket s) {
+            sockets.add(s);
+            active.incrementAndGet();
+            try {
+                connect(s);
+            } catch (IOException | RuntimeException e) {
+                log.info("{}: connection failed: {}", id, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                Pipes.closeQuietly(s);
+                sockets.remove(s);
+                active.decrementAndGet();
+            }
+        }
+
         @Override
         public void close() {
+            Pipes.closeQuietly(listener);
+            sockets.forEach(Pipes::closeQuietly);
             lease.close();
         }
     }
@@ -152,134 +196,58 @@ public final class Forwards implements AutoCloseable {
         forwards.clear();
     }
 
+    /** Connections here go out through a direct-tcpip channel to the target as the machine sees it. */
     private final class LocalForward extends Forward {
-        private final ServerSocket server;
         private final SshdSocketAddress target;
-        private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         LocalForward(String id, Machine m, ConnectionPool.Lease lease, ServerSocket server, SshdSocketAddress target) {
-            super(id, m, lease);
-            this.server = server;
+            super(id, m, lease, server);
             this.target = target;
         }
 
-        void start() {
-            Pipes.daemon("ssh-fleet-" + id + "-accept", () -> {
-                while (!server.isClosed()) {
-                    try {
-                        Socket s = server.accept();
-                        connections.incrementAndGet();
-                        Pipes.daemon("ssh-fleet-" + id + "-conn", () -> relay(s));
-                    } catch (IOException e) {
-                        if (!server.isClosed()) {
-                            log.warn("{}: accept failed: {}", id, e.toString());
-                        }
-                    }
-                }
-            });
-        }
-
-        private void relay(Socket s) {
-            sockets.add(s);
-            active.incrementAndGet();
-            ChannelDirectTcpip ch = null;
+        @Override
+        void connect(Socket s) throws IOException, InterruptedException {
+            ClientSession session = lease.session();
+            ChannelDirectTcpip ch = session.createDirectTcpipChannel(new SshdSocketAddress(
+                    s.getInetAddress().getHostAddress(), s.getPort()), target);
             try {
-                ClientSession session = lease.session();
-                ch = session.createDirectTcpipChannel(new SshdSocketAddress(s.getInetAddress().getHostAddress(),
-                        s.getPort()), target);
                 ch.open().verify(connectTimeout.toMillis());
-                ChannelDirectTcpip channel = ch;
-                // Each direction ends on its own (half-close), like a TCP connection: EOF from the client is passed
-                // on to the target, and the target's EOF shuts our socket's output.
-                Thread up = Pipes.daemon("ssh-fleet-" + id + "-up", () -> {
-                    Pipes.copy(Pipes.in(s), channel.getInvertedIn(), bytesOut);
-                    Pipes.closeQuietly(channel.getInvertedIn());
-                });
-                Pipes.copy(channel.getInvertedOut(), Pipes.out(s), bytesIn);
-                s.shutdownOutput();
-                up.join(5000);
-            } catch (IOException | RuntimeException e) {
-                log.info("{}: connection to {} failed: {}", id, target, e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                Pipes.relay(s, ch.getInvertedOut(), ch.getInvertedIn(), () -> Pipes.closeQuietly(ch.getInvertedIn()),
+                        bytesOut, bytesIn, "ssh-fleet-" + id);
             } finally {
-                if (ch != null) {
-                    ch.close(false);
-                }
-                Pipes.closeQuietly(s);
-                sockets.remove(s);
-                active.decrementAndGet();
+                ch.close(false);
             }
         }
 
         @Override
         Info info() {
-            return new Info(id, machine.name(), "local", server.getInetAddress().getHostAddress() + ":"
-                    + server.getLocalPort(), target.getHostName() + ":" + target.getPort() + " (from " + machine.name()
-                    + ")", bytesOut.get(), bytesIn.get(), connections.get(), active.get(), started, true);
-        }
-
-        @Override
-        public void close() {
-            Pipes.closeQuietly(server);
-            sockets.forEach(Pipes::closeQuietly);
-            super.close();
+            return new Info(id, machine.name(), "local", listener.getInetAddress().getHostAddress() + ":"
+                    + listener.getLocalPort(), target.getHostName() + ":" + target.getPort() + " (from "
+                    + machine.name() + ")", bytesOut.get(), bytesIn.get(), connections.get(), active.get(), started,
+                    true);
         }
     }
 
+    /** Connections the host's sshd forwards arrive at our loopback relay and go on to the target here. */
     private final class RemoteForward extends Forward {
         private final SshdSocketAddress bound;
         private final SshdSocketAddress relayAddress;
-        private final ServerSocket relay;
         private final SshdSocketAddress target;
-        private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         RemoteForward(String id, Machine m, ConnectionPool.Lease lease, SshdSocketAddress bound,
                       SshdSocketAddress relayAddress, ServerSocket relay, SshdSocketAddress target) {
-            super(id, m, lease);
+            super(id, m, lease, relay);
             this.bound = bound;
             this.relayAddress = relayAddress;
-            this.relay = relay;
             this.target = target;
         }
 
-        void start() {
-            Pipes.daemon("ssh-fleet-" + id + "-accept", () -> {
-                while (!relay.isClosed()) {
-                    try {
-                        Socket s = relay.accept();
-                        connections.incrementAndGet();
-                        Pipes.daemon("ssh-fleet-" + id + "-conn", () -> relay(s));
-                    } catch (IOException e) {
-                        if (!relay.isClosed()) {
-                            log.warn("{}: accept failed: {}", id, e.toString());
-                        }
-                    }
-                }
-            });
-        }
-
-        private void relay(Socket fromHost) {
-            sockets.add(fromHost);
-            active.incrementAndGet();
+        @Override
+        void connect(Socket fromHost) throws IOException, InterruptedException {
             try (Socket t = new Socket(target.getHostName(), target.getPort())) {
-                sockets.add(t);
-                Thread in = Pipes.daemon("ssh-fleet-" + id + "-in", () -> {
-                    Pipes.copy(Pipes.in(fromHost), Pipes.out(t), bytesIn);
-                    Pipes.shutdownOutput(t);
-                });
-                Pipes.copy(Pipes.in(t), Pipes.out(fromHost), bytesOut);
-                Pipes.shutdownOutput(fromHost);
-                in.join(5000);
-                sockets.remove(t);
-            } catch (IOException | RuntimeException e) {
-                log.info("{}: connection to {} failed: {}", id, target, e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                Pipes.closeQuietly(fromHost);
-                sockets.remove(fromHost);
-                active.decrementAndGet();
+                // out = back to the host, in = from the host
+                Pipes.relay(fromHost, Pipes.in(t), Pipes.out(t), () -> Pipes.shutdownOutput(t), bytesIn, bytesOut,
+                        "ssh-fleet-" + id);
             }
         }
 
@@ -298,11 +266,7 @@ public final class Forwards implements AutoCloseable {
                 log.debug("{}: stop remote forwarding: {}", id, e.toString());
             }
             pool.revokeForwardTarget(relayAddress);
-            Pipes.closeQuietly(relay);
-            sockets.forEach(Pipes::closeQuietly);
             super.close();
         }
     }
-
-
 }

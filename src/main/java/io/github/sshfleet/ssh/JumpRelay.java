@@ -55,13 +55,12 @@ final class JumpRelay implements AutoCloseable {
                     target);
             channel = ch;
             ch.open().verify(openMillis);
-            Pipes.daemon("ssh-fleet-jump-up", () -> {
-                Pipes.copy(Pipes.in(s), ch.getInvertedIn(), null);
-                Pipes.closeQuietly(ch.getInvertedIn());
-            });
-            Pipes.copy(ch.getInvertedOut(), Pipes.out(s), null);
+            Pipes.relay(s, ch.getInvertedOut(), ch.getInvertedIn(), () -> Pipes.closeQuietly(ch.getInvertedIn()),
+                    null, null, "ssh-fleet-jump");
         } catch (IOException | RuntimeException e) {
             log.info("jump to {} failed: {}", target, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             close();
         }

@@ -30,6 +30,23 @@ public final class Pipes {
         }
     }
 
+    /**
+     * Relays socket {@code s} and a peer (an SSH channel or another socket) both ways, like a TCP connection: each
+     * direction ends on its own EOF and half-closes the other side ({@code peerEof}, then our socket's output).
+     * Returns when the peer-to-socket direction has ended and the other one has too (or 5 s later).
+     */
+    public static void relay(Socket s, InputStream fromPeer, OutputStream toPeer, Runnable peerEof,
+                             AtomicLong toPeerBytes, AtomicLong fromPeerBytes, String name)
+            throws InterruptedException {
+        Thread up = daemon(name + "-up", () -> {
+            copy(in(s), toPeer, toPeerBytes);
+            peerEof.run();
+        });
+        copy(fromPeer, out(s), fromPeerBytes);
+        shutdownOutput(s);
+        up.join(5000);
+    }
+
     public static InputStream in(Socket s) {
         try {
             return s.getInputStream();
