@@ -1,9 +1,9 @@
 package io.github.sshfleet.files;
 
+import io.github.sshfleet.Tokens;
+
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
@@ -28,7 +28,6 @@ import io.github.sshfleet.ssh.ConnectionPool;
 final class RemoteFs implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RemoteFs.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Machine machine;
     private final ConnectionPool.Lease lease;
@@ -126,14 +125,9 @@ final class RemoteFs implements AutoCloseable {
         if (base.length() > 100) {
             base = base.substring(0, 100);
         }
-        return dir + "." + base + ".ssh-fleet-" + randomHex() + suffix;
+        return dir + "." + base + ".ssh-fleet-" + Tokens.next() + suffix;
     }
 
-    static String randomHex() {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
 
     static String parent(String abs) {
         int slash = abs.lastIndexOf('/');

@@ -1,5 +1,7 @@
 package io.github.sshfleet.files;
 
+import io.github.sshfleet.Tokens;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -151,7 +153,7 @@ public final class RemoteWriter {
 
     private Written putAsRoot(RemoteFs fs, InputStream source, String target, Options o, LongConsumer progress,
                               Duration rootTimeout) {
-        String staging = "/tmp/ssh-fleet-stage-" + RemoteFs.randomHex();
+        String staging = "/tmp/ssh-fleet-stage-" + Tokens.next();
         Sha256Stream in = new Sha256Stream(source);
         try {
             long n;

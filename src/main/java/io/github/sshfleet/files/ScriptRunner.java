@@ -1,5 +1,7 @@
 package io.github.sshfleet.files;
 
+import io.github.sshfleet.Tokens;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -135,7 +137,7 @@ public final class ScriptRunner {
         try (RemoteFs fs = RemoteFs.open(pool, m, Deadline.after(connectTimeout.plusSeconds(1)), connectTimeout
                 .plusSeconds(20))) {
             String log = logPath == null || logPath.isBlank() ? "" : fs.resolve(logPath);
-            String base = "/tmp/ssh-fleet-runner-" + RemoteFs.randomHex();
+            String base = "/tmp/ssh-fleet-runner-" + Tokens.next();
             Staged staged = new Staged(base, log.isEmpty() ? null : log);
             boolean done = false;
             try {

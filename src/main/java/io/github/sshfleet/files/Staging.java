@@ -1,5 +1,7 @@
 package io.github.sshfleet.files;
 
+import io.github.sshfleet.Tokens;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -27,7 +29,7 @@ public final class Staging {
 
     /** Writes {@code content} to a new /tmp/ssh-fleet-{@code kind}-random file and returns its path. */
     public String stage(Machine m, String kind, byte[] content) {
-        String path = "/tmp/ssh-fleet-" + kind + "-" + RemoteFs.randomHex();
+        String path = "/tmp/ssh-fleet-" + kind + "-" + Tokens.next();
         try (RemoteFs fs = RemoteFs.open(pool, m, Deadline.after(connectTimeout.plusSeconds(1)),
                 connectTimeout.plusSeconds(20))) {
             try (CloseableHandle h = fs.sftp().create(path, 0600, true, false);

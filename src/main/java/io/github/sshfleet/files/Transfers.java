@@ -1,5 +1,7 @@
 package io.github.sshfleet.files;
 
+import io.github.sshfleet.Tokens;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -216,7 +218,7 @@ public final class Transfers {
         createLocalDirs(dir);
         // Tight while it is being written; the remote mode (minus group/other write) once complete.
         int perms = a.getPermissions() & 0755;
-        Path part = dir.resolve("." + target.getFileName() + ".ssh-fleet-" + RemoteFs.randomHex() + ".part");
+        Path part = dir.resolve("." + target.getFileName() + ".ssh-fleet-" + Tokens.next() + ".part");
         boolean replaced = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
         try {
             long n = 0;

@@ -1,5 +1,7 @@
 package io.github.sshfleet.shell;
 
+import io.github.sshfleet.Tokens;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

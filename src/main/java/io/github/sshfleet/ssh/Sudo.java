@@ -1,11 +1,11 @@
 package io.github.sshfleet.ssh;
 
+import io.github.sshfleet.Tokens;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.concurrent.Executor;
 
 /**
@@ -35,11 +35,10 @@ final class Sudo extends OutputStream {
     private int scanFrom;
     private boolean passwordPending;
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_PREAMBLE = 16 * 1024;
 
     Sudo(String password, String machineName, OutputStream downstream, Executor executor, Runnable abort) {
-        String token = HexFormat.of().formatHex(randomBytes());
+        String token = Tokens.next();
         this.prompt = "[ssh-fleet-sudo-" + token + "]";
         this.readyLine = "[ssh-fleet-ready-" + token + "]";
         this.password = password;
@@ -49,11 +48,6 @@ final class Sudo extends OutputStream {
         this.abort = abort;
     }
 
-    private static byte[] randomBytes() {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
-        return b;
-    }
 
     /** The text sshd runs: sudo with our prompt, then a root login shell that announces itself and runs command. */
     String wrap(String command) {

@@ -1,5 +1,7 @@
 package io.github.sshfleet.files;
 
+import io.github.sshfleet.Tokens;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -89,7 +91,7 @@ class FilesAgainstSshdTest {
     }
 
     static String unique(String prefix) {
-        return prefix + "-" + RemoteFs.randomHex();
+        return prefix + "-" + Tokens.next();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.github.sshfleet.files;
 
+import io.github.sshfleet.Tokens;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,7 +120,7 @@ class ScriptRunnerTest {
 
     @Test
     void envSecretNeverInAnyArgvNorInTheResult() throws Exception {
-        String secret = "s3cret-" + RemoteFs.randomHex();
+        String secret = "s3cret-" + Tokens.next();
         CompletableFuture<CallToolResult> running = CompletableFuture.supplyAsync(() -> call("host", "fleet-1",
                 "script", "echo \"len=${#WIZ_PASS}\"; echo \"leak: $WIZ_PASS\"; sleep 3; echo done",
                 "env", Map.of("WIZ_PASS", secret)));
@@ -185,7 +187,7 @@ class ScriptRunnerTest {
 
     @Test
     void tmuxLaunchReturnsAtOnceAndLogsWithExitMarker() throws Exception {
-        String session = "sf-" + RemoteFs.randomHex().substring(0, 8);
+        String session = "sf-" + Tokens.next().substring(0, 8);
         String log = "/tmp/" + session + ".log";
         try {
             CallToolResult r = call("host", "fleet-1", "script", "echo started; sleep 2; echo finished; exit 4",

@@ -1,5 +1,7 @@
 package io.github.sshfleet.files;
 
+import io.github.sshfleet.Tokens;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,7 +62,7 @@ class SyncTest {
         Files.writeString(tmp.resolve("site/index.html"), "v1");
         Files.writeString(src.resolve("a.txt"), "alpha");
         Files.writeString(tmp.resolve("site/debug.log"), "noise");
-        String remote = "/tmp/ssh-fleet-sync-" + RemoteFs.randomHex();
+        String remote = "/tmp/ssh-fleet-sync-" + Tokens.next();
         try {
             Sync.Report first = sync.run(m, true, tmp.resolve("site").toString(), remote, false, List.of("*.log"),
                     false, false, TransferProgress.NONE);
@@ -97,7 +99,7 @@ class SyncTest {
     @Test
     void downloadSyncAndChecksumMode() throws Exception {
         Machine m = fleet.machines().one("fleet-2");
-        String remote = "/tmp/ssh-fleet-sync-" + RemoteFs.randomHex();
+        String remote = "/tmp/ssh-fleet-sync-" + Tokens.next();
         sh("mkdir -p " + remote + "/d && echo one > " + remote + "/one.txt && echo two > " + remote + "/d/two.txt");
         Path dest = tmp.resolve("pulled");
         try {
