@@ -1,12 +1,13 @@
 package io.github.sshfleet.files;
 
-import io.github.sshfleet.Tokens;
-
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Optional;
 
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
+import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
 import org.apache.sshd.sftp.common.SftpConstants;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import io.github.sshfleet.Deadline;
 import io.github.sshfleet.FleetException;
 import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.ConnectionPool;
 
@@ -186,6 +188,20 @@ final class RemoteFs implements AutoCloseable {
             } catch (IOException e) {
                 log.debug("fsync failed on {}: {}", machine.name(), e.toString());
             }
+        }
+    }
+
+    /**
+     * Creates {@code path} with {@code perms} in the same request (O_EXCL: never an existing file or a planted
+     * symlink) and writes {@code content}; a partial file is removed on failure.
+     */
+    void writeNew(String path, int perms, byte[] content) {
+        try (CloseableHandle h = sftp.create(path, perms, true, false);
+             OutputStream out = new SftpOutputStreamAsync(sftp, RemoteWriter.WRITE_CHUNK, path, h, false)) {
+            out.write(content);
+        } catch (IOException e) {
+            removeQuietly(path);
+            throw fail(e, "write", path);
         }
     }
 

@@ -1,21 +1,16 @@
 package io.github.sshfleet.files;
 
-import io.github.sshfleet.Tokens;
-
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
-import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
 
 import io.github.sshfleet.Deadline;
 import io.github.sshfleet.FleetException;
 import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.ssh.CommandRunner;
@@ -141,13 +136,13 @@ public final class ScriptRunner {
             Staged staged = new Staged(base, log.isEmpty() ? null : log);
             boolean done = false;
             try {
-                put(fs, base + ".sh", 0600, script.endsWith("\n") ? script : script + "\n");
+                fs.writeNew(base + ".sh", 0600, utf8(script.endsWith("\n") ? script : script + "\n"));
                 if (!env.isEmpty()) {
                     StringBuilder e = new StringBuilder();
                     env.forEach((k, v) -> e.append(k).append('=').append(Shell.quote(v)).append('\n'));
-                    put(fs, base + ".env", 0600, e.toString());
+                    fs.writeNew(base + ".env", 0600, utf8(e.toString()));
                 }
-                put(fs, base, 0700, launcher(base, log, keep));
+                fs.writeNew(base, 0700, utf8(launcher(base, log, keep)));
                 done = true;
                 return staged;
             } finally {
@@ -158,13 +153,9 @@ public final class ScriptRunner {
         }
     }
 
-    private static void put(RemoteFs fs, String path, int perms, String text) {
-        try (CloseableHandle h = fs.sftp().create(path, perms, true, false);
-             OutputStream out = new SftpOutputStreamAsync(fs.sftp(), RemoteWriter.WRITE_CHUNK, path, h, false)) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw fs.fail(e, "stage the script in", path);
-        }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -1,15 +1,10 @@
 package io.github.sshfleet.files;
 
-import io.github.sshfleet.Tokens;
-
-import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Duration;
 
-import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
-import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
 
 import io.github.sshfleet.Deadline;
+import io.github.sshfleet.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.ConnectionPool;
 
@@ -32,13 +27,7 @@ public final class Staging {
         String path = "/tmp/ssh-fleet-" + kind + "-" + Tokens.next();
         try (RemoteFs fs = RemoteFs.open(pool, m, Deadline.after(connectTimeout.plusSeconds(1)),
                 connectTimeout.plusSeconds(20))) {
-            try (CloseableHandle h = fs.sftp().create(path, 0600, true, false);
-                 OutputStream out = new SftpOutputStreamAsync(fs.sftp(), RemoteWriter.WRITE_CHUNK, path, h, false)) {
-                out.write(content);
-            } catch (IOException e) {
-                fs.removeQuietly(path);
-                throw fs.fail(e, "stage a file at", path);
-            }
+            fs.writeNew(path, 0600, content);
         }
         return path;
     }

@@ -1,7 +1,5 @@
 package io.github.sshfleet.files;
 
-import io.github.sshfleet.Tokens;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,6 +29,7 @@ import org.apache.sshd.sftp.client.impl.SftpInputStreamAsync;
 import io.github.sshfleet.Deadline;
 import io.github.sshfleet.FleetException;
 import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.ConnectionPool;

@@ -1,7 +1,5 @@
 package io.github.sshfleet.shell;
 
-import io.github.sshfleet.Tokens;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import io.github.sshfleet.Deadline;
 import io.github.sshfleet.FleetException;
 import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.BoundedOutput;
 import io.github.sshfleet.ssh.CommandRunner;

@@ -1,12 +1,12 @@
 package io.github.sshfleet.ssh;
 
-import io.github.sshfleet.Tokens;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
+
+import io.github.sshfleet.Tokens;
 
 /**
  * Runs a command as root through {@code sudo -S} without a PTY, so stdout and stderr stay apart. sudo prints a

@@ -1,7 +1,5 @@
 package io.github.sshfleet.files;
 
-import io.github.sshfleet.Tokens;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.sshfleet.FleetException;
 import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.Tokens;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.ToolHandler;
