@@ -172,12 +172,8 @@ public final class MachineStore {
             io.github.sshfleet.config.SshConfigFile.Parsed ssh = io.github.sshfleet.config.SshConfigFile.read(f, home,
                     System.getProperty("user.name", "root"));
             all.addAll(ssh.problems());
-            sshConfigMachines = ssh.entries().stream().map(e -> {
-                Machine mm = toMachine(e, Machine.Origin.SSH_CONFIG);
-                return new Machine(mm.name(), mm.host(), mm.port(), mm.username(), mm.password(), mm.keyFile(),
-                        mm.passphrase(), Machine.Origin.SSH_CONFIG, f + ":" + e.line() + " (Host " + e.name() + ")",
-                        Map.of(), null, e.jump());
-            }).toList();
+            sshConfigMachines = ssh.entries().stream().map(e -> toMachine(e, Machine.Origin.SSH_CONFIG,
+                    f + ":" + e.line() + " (Host " + e.name() + ")")).toList();
         }
         secrets.problems().forEach(msg -> all.add(ConfigProblem.warning(config.authFile().toString(), msg)));
         problems = List.copyOf(all);
@@ -317,9 +313,13 @@ public final class MachineStore {
     }
 
     private Machine toMachine(HostEntry e, Machine.Origin origin) {
+        return toMachine(e, origin, origin == Machine.Origin.TEMPORARY ? "temporary"
+                : config.authFile() + (e.line() > 0 ? ":" + e.line() : ""));
+    }
+
+    /** {@code source} says where the machine came from, for list_machines and error messages. */
+    private Machine toMachine(HostEntry e, Machine.Origin origin, String source) {
         int port = e.port() == 0 ? config.defaultPort() : e.port();
-        String source = origin == Machine.Origin.TEMPORARY ? "temporary"
-                : config.authFile() + (e.line() > 0 ? ":" + e.line() : "");
         String password = secrets.password(e.name(), e.password(), e.keyFile() != null);
         Machine.NetworkDevice device = e.device() == null ? null : new Machine.NetworkDevice(
                 e.enable() == null ? null : e.enable().isEmpty() ? password : e.enable());

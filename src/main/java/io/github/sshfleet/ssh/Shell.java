@@ -18,7 +18,9 @@ public final class Shell {
      * login, as in the reference. The outer text is what sshd hands to the user's shell.
      */
     public static String login(String command) {
-        String q = quote(command);
-        return "if command -v bash >/dev/null 2>&1; then exec bash -l -c " + q + "; else exec sh -l -c " + q + "; fi";
+        return PICK_LOGIN_SHELL + "; exec $s -c " + quote(command);
     }
+
+    /** Sets {@code $s} to the login shell to use: {@code bash -l}, or {@code sh -l} where bash is missing. */
+    static final String PICK_LOGIN_SHELL = "if command -v bash >/dev/null 2>&1; then s='bash -l'; else s='sh -l'; fi";
 }

@@ -61,8 +61,7 @@ final class Sudo extends OutputStream {
         // process group: TERM, then KILL a second later for whatever ignored it. KILL itself cannot be relayed by
         // sudo at all, which is why the escalation lives here, on the root side.
         String inner = "printf '%s\\n' " + Shell.quote(readyLine) + " >&2\n"
-                + (login ? "if command -v bash >/dev/null 2>&1; then s='bash -l'; else s='sh -l'; fi\n"
-                        : "s=sh\n")
+                + (login ? Shell.PICK_LOGIN_SHELL + "\n" : "s=sh\n")
                 + "$s -c \"$1\" </dev/null &\n"
                 + "trap 'trap \"\" HUP INT TERM; kill -TERM 0 2>/dev/null; sleep 1; kill -KILL 0 2>/dev/null' HUP INT TERM\n"
                 + "wait \"$!\"";
