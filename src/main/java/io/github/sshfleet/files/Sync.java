@@ -17,11 +17,9 @@ import java.util.stream.Stream;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.DirEntry;
 
-import io.github.sshfleet.Deadline;
 import io.github.sshfleet.FleetException;
 import io.github.sshfleet.FleetException.Kind;
 import io.github.sshfleet.fleet.Machine;
-import io.github.sshfleet.ssh.ConnectionPool;
 
 /**
  * sync: an rsync-like one-way copy of a directory tree over SFTP, no rsync binary on either side. A file is copied
@@ -38,30 +36,22 @@ public final class Sync {
     /** One file's identity for comparison. */
     private record Meta(long size, long mtimeSeconds) {}
 
-    private final ConnectionPool pool;
     private final Transfers transfers;
-    private final LocalPaths localPaths;
-    private final java.time.Duration connectTimeout;
-    private final java.time.Duration stall;
-
     private final io.github.sshfleet.ssh.CommandRunner runner;
 
-    public Sync(ConnectionPool pool, io.github.sshfleet.ssh.CommandRunner runner, Transfers transfers,
-                LocalPaths localPaths, java.time.Duration connectTimeout, java.time.Duration stall) {
-        this.pool = pool;
-        this.runner = runner;
+    /** Copies go through {@code transfers} (and its local_root rules); checksums of remote files use {@code runner}. */
+    public Sync(Transfers transfers, io.github.sshfleet.ssh.CommandRunner runner) {
         this.transfers = transfers;
-        this.localPaths = localPaths;
-        this.connectTimeout = connectTimeout;
-        this.stall = stall;
+        this.runner = runner;
     }
 
     public Report run(Machine m, boolean upload, String source, String destination, boolean delete,
                       List<String> excludes, boolean dryRun, boolean checksum, TransferProgress progress) {
         List<PathMatcher> ex = excludes.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g))
                 .toList();
-        try (RemoteFs fs = RemoteFs.open(pool, m, Deadline.after(connectTimeout.plusSeconds(1)), stall)) {
-            Path local = localPaths.resolve(upload ? source : destination, upload ? "source" : "destination");
+        try (RemoteFs fs = transfers.openFs(m)) {
+            Path local = transfers.localPaths().resolve(upload ? source : destination,
+                    upload ? "source" : "destination");
             String remote = fs.resolve(upload ? destination : source);
             int[] excluded = new int[1];
             Map<String, Meta> src;

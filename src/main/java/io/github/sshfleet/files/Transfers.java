@@ -64,6 +64,15 @@ public final class Transfers {
         this.stall = stall;
     }
 
+    LocalPaths localPaths() {
+        return localPaths;
+    }
+
+    /** An SFTP channel on the machine, with this engine's connect timeout and stall limit. */
+    RemoteFs openFs(Machine m) {
+        return RemoteFs.open(pool, m, Deadline.after(connectTimeout.plusSeconds(1)), stall);
+    }
+
     // ---------------------------------------------------------------- upload
 
     public Transferred upload(Machine m, String localRaw, String remoteRaw, String mode, boolean sudo,
@@ -76,7 +85,7 @@ public final class Transfers {
         if (!Files.isReadable(local)) {
             throw new FleetException(Kind.PERMISSION, "local path " + local + " is not readable by ssh-fleet.");
         }
-        try (RemoteFs fs = RemoteFs.open(pool, m, Deadline.after(connectTimeout.plusSeconds(1)), stall)) {
+        try (RemoteFs fs = openFs(m)) {
             String remote = fs.resolve(remoteRaw);
             Optional<Attributes> there = statIfAllowed(fs, remote);
             boolean intoDir = remoteRaw.strip().endsWith("/") || there.map(Attributes::isDirectory).orElse(false);
@@ -189,7 +198,7 @@ public final class Transfers {
     public Transferred download(Machine m, String remoteRaw, String localRaw, boolean overwrite,
                                 TransferProgress progress) {
         Path local = localPaths.resolve(localRaw, "local_path");
-        try (RemoteFs fs = RemoteFs.open(pool, m, Deadline.after(connectTimeout.plusSeconds(1)), stall)) {
+        try (RemoteFs fs = openFs(m)) {
             String remote = fs.resolve(remoteRaw);
             Attributes a = fs.stat(remote).orElseThrow(() -> new FleetException(Kind.NOT_FOUND, "no such file or "
                     + "directory: " + remote + " on " + m.name() + "."));

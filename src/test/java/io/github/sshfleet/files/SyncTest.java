@@ -37,7 +37,7 @@ class SyncTest {
         fleet = Fleets.open(sshd.writeConfig(tmp.resolve("cfg"), sshd.standardHosts(), ""), tmp);
         LocalPaths local = new LocalPaths(tmp, Optional.empty(), tmp);
         Transfers t = new Transfers(fleet.pool(), fleet.runner(), local, Duration.ofSeconds(10), Duration.ofSeconds(30));
-        sync = new Sync(fleet.pool(), fleet.runner(), t, local, Duration.ofSeconds(10), Duration.ofSeconds(30));
+        sync = new Sync(t, fleet.runner());
     }
 
     @AfterAll

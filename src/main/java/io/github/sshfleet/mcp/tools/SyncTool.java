@@ -1,14 +1,11 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.files.LocalPaths;
 import io.github.sshfleet.files.Sync;
-import io.github.sshfleet.files.Transfers;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
@@ -25,12 +22,7 @@ public final class SyncTool implements ToolHandler {
 
     public SyncTool(FleetServices fleet) {
         this.fleet = fleet;
-        LocalPaths local = new LocalPaths(fleet.machines().home(), fleet.config().localRoot(),
-                Path.of("").toAbsolutePath());
-        Transfers transfers = new Transfers(fleet.pool(), fleet.runner(), local, fleet.config().connectTimeout(),
-                TransferTool.STALL);
-        this.sync = new Sync(fleet.pool(), fleet.runner(), transfers, local, fleet.config().connectTimeout(),
-                TransferTool.STALL);
+        this.sync = new Sync(TransferTool.transfers(fleet), fleet.runner());
     }
 
     @Override

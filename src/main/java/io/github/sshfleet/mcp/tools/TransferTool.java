@@ -31,9 +31,14 @@ public final class TransferTool implements ToolHandler {
     private TransferTool(FleetServices fleet, boolean upload) {
         this.fleet = fleet;
         this.upload = upload;
+        this.transfers = transfers(fleet);
+    }
+
+    /** The transfer engine as every local-side tool uses it: local_root rules, the connect timeout, the stall limit. */
+    static Transfers transfers(FleetServices fleet) {
         LocalPaths local = new LocalPaths(fleet.machines().home(), fleet.config().localRoot(),
                 Path.of("").toAbsolutePath());
-        this.transfers = new Transfers(fleet.pool(), fleet.runner(), local, fleet.config().connectTimeout(), STALL);
+        return new Transfers(fleet.pool(), fleet.runner(), local, fleet.config().connectTimeout(), STALL);
     }
 
     public static TransferTool upload(FleetServices fleet) {
