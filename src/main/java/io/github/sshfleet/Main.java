@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -20,9 +21,9 @@ import io.github.sshfleet.config.FleetConfig;
 import io.github.sshfleet.config.HostKeyPolicy;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.fleet.MachineStore;
+import io.github.sshfleet.mcp.ProtocolWarmup;
 import io.github.sshfleet.mcp.StdioTransport;
 import io.github.sshfleet.mcp.ToolServer;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpSyncServer;
 
@@ -90,6 +91,7 @@ public final class Main {
     }
 
     private static void serve(OutputStream protocolOut) {
+        CompletableFuture<McpJsonMapper> jsonMapper = ProtocolWarmup.start(); // overlaps with everything below
         Logger log = LoggerFactory.getLogger(Main.class);
         Path home = home();
         ConfigLoader.Loaded loaded = ConfigLoader.load(System.getenv(), home);
@@ -106,8 +108,10 @@ public final class Main {
         machines.loadHostsFile().forEach(p -> log.warn("hosts: {}", p));
         FleetServices fleet = FleetServices.create(config, machines, home);
 
-        McpJsonMapper json = McpJsonDefaults.getMapper();
+        McpJsonMapper json = jsonMapper.join();
         StdioTransport transport = new StdioTransport(json, System.in, protocolOut);
+        transport.afterHandshake(fleet.pool()::prepare);
+        transport.afterHandshake(JvmLog::toStderr);
         McpSyncServer server = ToolServer.start(fleet, transport, json, version());
         log.info("ssh-fleet {} ready: {} machines from {}", version(), machines.machines().size(), config.authFile());
         if (config.statusUrl() != null || config.ownersUrl() != null) {
@@ -186,7 +190,6 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", l);
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
         // MINA and Reactor are chatty at info; their warnings still show.
         if (!l.equals("trace") && !l.equals("debug")) {

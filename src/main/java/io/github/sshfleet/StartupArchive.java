@@ -14,8 +14,11 @@ import java.util.concurrent.TimeUnit;
  * {@code --cds}: writes an application class-data archive (AppCDS) for this JAR, so a client can start the server
  * with {@code -XX:SharedArchiveFile=...} and answer tools/list in about half the time (the MCP SDK, Jackson and
  * Reactor classes are loaded from the archive instead of being parsed and verified again). The archive is made by
- * running this JAR once through the MCP handshake with no config (so nothing is contacted). A stale or missing archive
- * only costs the speed-up: the JVM warns on stderr and starts normally.
+ * running this JAR once through the MCP handshake and one tool call with no config (so nothing is contacted).
+ * <p>
+ * A stale archive (the JAR or the JDK changed) only costs the speed-up, but the JVM says so on <em>stdout</em> by
+ * default, which would corrupt the protocol: the printed command therefore sends the JVM's own log to stderr
+ * ({@link #JVM_OPTIONS}).
  */
 final class StartupArchive {
 
@@ -23,7 +26,11 @@ final class StartupArchive {
             {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"ssh-fleet-cds","version":"1"}}}
             {"jsonrpc":"2.0","method":"notifications/initialized"}
             {"jsonrpc":"2.0","id":2,"method":"tools/list"}
+            {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_machines","arguments":{}}}
             """;
+
+    /** After -XX:SharedArchiveFile: JVM warnings (a stale archive) to stderr, never to stdout. */
+    static final String JVM_OPTIONS = "-Xlog:disable -Xlog:all=warning:stderr";
 
     private StartupArchive() {}
 
@@ -84,9 +91,10 @@ final class StartupArchive {
             return 1;
         }
         out.println("Wrote " + archive + ". Start the server with it, e.g.:");
-        out.println("  claude mcp add --transport stdio ssh-fleet -- java -XX:SharedArchiveFile=" + archive + " -jar "
-                + jar);
-        out.println("Re-run --cds after upgrading ssh-fleet or the JDK (a stale archive is ignored with a warning).");
+        out.println("  claude mcp add --transport stdio ssh-fleet -- java -XX:SharedArchiveFile=" + archive + " "
+                + JVM_OPTIONS + " -jar " + jar);
+        out.println("Re-run --cds after upgrading ssh-fleet or the JDK (a stale archive is ignored with a warning on "
+                + "stderr).");
         return 0;
     }
 }

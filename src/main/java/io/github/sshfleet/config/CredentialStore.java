@@ -31,8 +31,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class CredentialStore {
 
     static final int ITERATIONS = 600_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Built on first use, not when the class loads: the server touches this class at start even with no store. */
+    private static final class Lazy {
+        static final ObjectMapper JSON = new ObjectMapper();
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
 
     /** The master password did not open the file (or the file is damaged). */
     public static final class LockedException extends Exception {
@@ -63,7 +66,7 @@ public final class CredentialStore {
         if (!Files.exists(file)) {
             return new CredentialStore(file, master, new TreeMap<>());
         }
-        Map<String, String> f = JSON.readValue(file.toFile(), new TypeReference<Map<String, String>>() { });
+        Map<String, String> f = Lazy.JSON.readValue(file.toFile(), new TypeReference<Map<String, String>>() { });
         try {
             byte[] salt = Base64.getDecoder().decode(f.get("salt"));
             byte[] nonce = Base64.getDecoder().decode(f.get("nonce"));
@@ -72,7 +75,7 @@ public final class CredentialStore {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, key(master, salt, iterations), new GCMParameterSpec(128, nonce));
             byte[] plain = c.doFinal(data);
-            Map<String, String> secrets = JSON.readValue(plain, new TypeReference<TreeMap<String, String>>() { });
+            Map<String, String> secrets = Lazy.JSON.readValue(plain, new TypeReference<TreeMap<String, String>>() { });
             java.util.Arrays.fill(plain, (byte) 0);
             return new CredentialStore(file, master, secrets);
         } catch (AEADBadTagException e) {
@@ -107,11 +110,11 @@ public final class CredentialStore {
         try {
             byte[] salt = new byte[16];
             byte[] nonce = new byte[12];
-            RANDOM.nextBytes(salt);
-            RANDOM.nextBytes(nonce);
+            Lazy.RANDOM.nextBytes(salt);
+            Lazy.RANDOM.nextBytes(nonce);
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.ENCRYPT_MODE, key(master, salt, ITERATIONS), new GCMParameterSpec(128, nonce));
-            byte[] data = c.doFinal(JSON.writeValueAsBytes(secrets));
+            byte[] data = c.doFinal(Lazy.JSON.writeValueAsBytes(secrets));
             Map<String, String> f = new TreeMap<>();
             f.put("format", "ssh-fleet credentials v1: AES-256-GCM, PBKDF2WithHmacSHA256");
             f.put("iterations", String.valueOf(ITERATIONS));
@@ -123,7 +126,7 @@ public final class CredentialStore {
             Path tmp = Files.createTempFile(dir, ".credentials-", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
-                Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(f));
+                Files.write(tmp, Lazy.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(f));
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(tmp);

@@ -40,6 +40,7 @@ public final class StdioTransport implements McpServerTransportProvider {
     private final CountDownLatch inputEnded = new CountDownLatch(1);
     private volatile McpServerSession session;
     private final Cancellations cancellations = new Cancellations();
+    private final Handshake handshake = new Handshake();
 
     public StdioTransport(McpJsonMapper json, InputStream in, OutputStream out) {
         this.json = json;
@@ -50,6 +51,7 @@ public final class StdioTransport implements McpServerTransportProvider {
     @Override
     public void setSessionFactory(McpServerSession.Factory factory) {
         this.session = factory.create(new SessionTransport());
+        handshake.startFallbackTimer();
         Thread reader = new Thread(this::readLoop, "ssh-fleet-stdin");
         reader.setDaemon(true);
         reader.start();
@@ -58,6 +60,15 @@ public final class StdioTransport implements McpServerTransportProvider {
     /** Where cancellations of in-flight tool calls are routed. */
     public Cancellations cancellations() {
         return cancellations;
+    }
+
+    /**
+     * Runs {@code task} on its own thread once the client has the tool list (or calls a tool, or {@link
+     * Handshake#FALLBACK} after the session started, whichever comes first). For set-up that tools need and the
+     * handshake does not: done earlier it would share the CPU with the handshake and delay it.
+     */
+    public void afterHandshake(Runnable task) {
+        handshake.add(task);
     }
 
     /** Blocks until stdin reaches EOF (the client went away) or the timeout passes; true if it ended. */
@@ -87,6 +98,7 @@ public final class StdioTransport implements McpServerTransportProvider {
                     cancellations.cancel(p.get("requestId"), p.get("reason") == null ? null : p.get("reason").toString());
                     continue; // handled here: the SDK has no handler for it
                 }
+                handshake.saw(message);
                 message = tagToolCall(message);
                 McpSchema.JSONRPCMessage toHandle = message;
                 try {
@@ -149,6 +161,7 @@ public final class StdioTransport implements McpServerTransportProvider {
             throw new IllegalStateException("cannot serialize " + describe(message), e);
         }
         writeLine(text);
+        handshake.sent(message);
     }
 
     private void writeLine(String text) {

@@ -82,10 +82,13 @@ public final class ToolServer {
     }
 
     public static McpSyncServer start(FleetServices fleet, StdioTransport transport, McpJsonMapper json, String version) {
+        ToolInputValidator validator = new ToolInputValidator();
+        transport.afterHandshake(validator::prepare);
         return McpServer.sync(transport)
                 .serverInfo("ssh-fleet", version)
                 .instructions(INSTRUCTIONS)
                 .jsonMapper(json)
+                .jsonSchemaValidator(validator)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
                 .tools(tools(fleet).stream().map(t -> ToolAdapter.adapt(t, transport.cancellations())).toList())
                 .build();

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.sshd.client.session.ClientSession;
@@ -40,10 +41,12 @@ public final class ConnectionPool implements AutoCloseable {
     public record Status(boolean connected, int inUse, long idleMillis) {}
 
     /**
-     * Built on a background thread: MINA and BouncyCastle set-up takes a good part of a second, and the MCP
-     * handshake (initialize, tools/list) needs neither. The first connect waits for it if it is not ready yet.
+     * Built on a background thread by {@link #prepare}: MINA and BouncyCastle set-up takes a good part of a second of
+     * CPU, and the MCP handshake (initialize, tools/list) needs neither. The first connect waits for it if it is not
+     * ready yet.
      */
-    private final CompletableFuture<Connector> connector;
+    private final CompletableFuture<Connector> connector = new CompletableFuture<>();
+    private final AtomicBoolean preparing = new AtomicBoolean();
     private final FleetConfig config;
     private final long idleNanos;
     private final Map<Machine.ConnectionKey, Entry> entries = new ConcurrentHashMap<>();
@@ -53,13 +56,6 @@ public final class ConnectionPool implements AutoCloseable {
 
     public ConnectionPool(FleetConfig config) {
         this.config = config;
-        this.connector = CompletableFuture.supplyAsync(() -> new Connector(SshClients.create(config,
-                        a -> forwardTargets.contains(key(a))), config, this),
-                r -> {
-                    Thread t = new Thread(r, "ssh-fleet-client-setup");
-                    t.setDaemon(true);
-                    t.start();
-                });
         this.idleNanos = config.idleTimeout().toNanos();
         this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ssh-fleet-pool-reaper");
@@ -285,6 +281,31 @@ public final class ConnectionPool implements AutoCloseable {
         }, delay, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Starts building the SSH client in the background; later calls do nothing. Main calls it once the MCP handshake
+     * is over (so the two do not share the CPU), a connect calls it in case nothing did.
+     */
+    public void prepare() {
+        if (!preparing.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                connector.complete(new Connector(SshClients.create(config, a -> forwardTargets.contains(key(a))),
+                        config, this));
+            } catch (Throwable e) {
+                connector.completeExceptionally(e);
+            }
+        }, "ssh-fleet-client-setup");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private Connector connector() {
+        prepare();
+        return connector.join();
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -293,7 +314,9 @@ public final class ConnectionPool implements AutoCloseable {
         entries.clear();
         all.forEach(Entry::closeSession);
         try {
-            connector.join().client().stop();
+            if (preparing.get()) {
+                connector.join().client().stop();
+            }
         } catch (RuntimeException e) {
             log.debug("client stop", e);
         }
@@ -323,7 +346,7 @@ public final class ConnectionPool implements AutoCloseable {
             if (mine) {
                 try {
                     connectsOpened.incrementAndGet();
-                    f.complete(connector.join().connect(machine, deadline));
+                    f.complete(connector().connect(machine, deadline));
                 } catch (Throwable t) {
                     f.completeExceptionally(t);
                 }

@@ -42,12 +42,10 @@ class ProcessE2ETest {
         pb.environment().put("SSH_FLEET_LOG", "debug"); // as much stderr noise as possible
         pb.redirectError(tmp.resolve("stderr.log").toFile());
         Process p = pb.start();
-        OutputStream in = p.getOutputStream();
         String[] requests = {
-            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
-                    + "\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}",
-            "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
-            "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}",
+            INITIALIZE,
+            INITIALIZED,
+            TOOLS_LIST,
             "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"exec\",\"arguments\":"
                     + "{\"host\":\"all\",\"command\":\"echo out; echo err >&2; printf '\\\\n\\\\r\\\\t\\\\033[31mred'\"}}}",
             "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"exec\",\"arguments\":"
@@ -56,37 +54,11 @@ class ProcessE2ETest {
             "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"sudo_exec\",\"arguments\":"
                     + "{\"host\":\"fleet-1\",\"command\":\"id -u\"}}}",
         };
-        for (String r : requests) {
-            in.write((r + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        in.flush();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        List<JsonNode> messages = new ArrayList<>();
-        java.util.Set<Integer> answered = new java.util.HashSet<>();
-        while (answered.size() < 5) {
-            String line = out.readLine();
-            if (line == null) {
-                break;
-            }
-            JsonNode n = JSON.readTree(line); // throws if anything but JSON reached stdout
-            assertEquals("2.0", n.get("jsonrpc").asText(), line);
-            messages.add(n);
-            if (n.hasNonNull("id")) {
-                answered.add(n.get("id").asInt());
-            }
-        }
-        assertEquals(java.util.Set.of(1, 2, 3, 4, 5), answered);
+        List<JsonNode> messages = exchange(p, requests, java.util.Set.of(1, 2, 3, 4, 5));
         assertTrue(messages.stream().anyMatch(m -> m.path("error").path("code").asInt() == -32700),
                 "the malformed line got a parse error");
-        in.close(); // EOF: the server must exit by itself, cleanly
-        assertTrue(p.waitFor(15, TimeUnit.SECONDS), "server did not exit after stdin closed");
-        assertEquals(0, p.exitValue());
-        String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        for (String line : rest.split("\n")) {
-            if (!line.isBlank()) {
-                JSON.readTree(line);
-            }
-        }
+        assertJvmLogLeavesStdout(p.pid());
+        endAndCheckRest(p);
         String stderr = Files.readString(tmp.resolve("stderr.log"));
         assertTrue(stderr.contains("DEBUG") && stderr.contains("unknown key 'bogus_key'"), "logs go to stderr");
         assertTrue(stderr.contains("line skipped"), "bad hosts lines are warned about");
@@ -130,6 +102,117 @@ class ProcessE2ETest {
         Result help = run(Map.of("HOME", tmp.toString()), "--help");
         assertTrue(help.out.contains("--check-config"));
         assertEquals(2, run(Map.of("HOME", tmp.toString()), "--bogus").code);
+    }
+
+    /**
+     * The printed --cds command must keep stdout clean even when its archive is stale: the JVM reports a stale
+     * archive on stdout unless told otherwise, which would break the protocol before the server even starts.
+     */
+    @Test
+    void classDataArchiveSpeedsStartAndAStaleOneNeverReachesStdout() throws Exception {
+        Path app = Files.createDirectories(tmp.resolve("app"));
+        Path jar = Files.copy(JarServer.jar(), app.resolve("ssh-fleet.jar"));
+        ProcessBuilder archiving = new ProcessBuilder(javaCommand(List.of(), jar, "--cds")).redirectErrorStream(true);
+        archiving.environment().put("HOME", tmp.toString());
+        Process a = archiving.start();
+        String printed = new String(a.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(a.waitFor(90, TimeUnit.SECONDS));
+        assertEquals(0, a.exitValue(), printed);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-- java (.*) -jar ").matcher(printed);
+        assertTrue(m.find(), printed);
+        List<String> options = List.of(m.group(1).split(" "));
+        assertTrue(options.get(0).startsWith("-XX:SharedArchiveFile=") && Files.isRegularFile(
+                Path.of(options.get(0).substring("-XX:SharedArchiveFile=".length()))), printed);
+
+        for (boolean stale : new boolean[] {false, true}) {
+            if (stale) { // a rebuilt JAR: the archive no longer matches it
+                Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+                        Files.getLastModifiedTime(jar).toMillis() + 60_000));
+            }
+            ProcessBuilder pb = new ProcessBuilder(javaCommand(options, jar));
+            pb.environment().put("HOME", tmp.toString());
+            pb.environment().remove("SSH_FLEET_CONFIG");
+            Path stderr = tmp.resolve("stderr-" + stale + ".log");
+            pb.redirectError(stderr.toFile());
+            Process p = pb.start();
+            List<JsonNode> answers = exchange(p, new String[] {INITIALIZE, INITIALIZED, TOOLS_LIST},
+                    java.util.Set.of(1, 2));
+            assertTrue(answers.stream().anyMatch(n -> n.path("result").path("tools").size() > 20), "tools listed");
+            endAndCheckRest(p);
+            String log = Files.readString(stderr);
+            assertEquals(stale, log.contains("Unable to use shared archive"), log);
+        }
+    }
+
+    /** The JVM's own warnings (GC, threads, code cache) default to stdout; the server moves them to stderr. */
+    private static void assertJvmLogLeavesStdout(long pid) throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        String outputs = "";
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); System.nanoTime() < end; Thread.sleep(200)) {
+            Process j = new ProcessBuilder(jcmd, Long.toString(pid), "VM.log", "list").redirectErrorStream(true).start();
+            outputs = new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            j.waitFor(20, TimeUnit.SECONDS);
+            if (outputs.contains("stdout all=off") && outputs.contains("stderr all=warning")) {
+                return;
+            }
+        }
+        throw new AssertionError("the JVM still logs to stdout:\n" + outputs);
+    }
+
+    private static List<String> javaCommand(List<String> jvmOptions, Path jar, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar.toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
+    static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
+    static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+
+    /**
+     * Writes the requests as raw lines and reads stdout until every id in {@code ids} is answered; every line read
+     * must be a JSON-RPC message (a stray line fails the parse).
+     */
+    private static List<JsonNode> exchange(Process p, String[] requests, java.util.Set<Integer> ids) throws Exception {
+        OutputStream in = p.getOutputStream();
+        for (String r : requests) {
+            in.write((r + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        in.flush();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        List<JsonNode> messages = new ArrayList<>();
+        java.util.Set<Integer> answered = new java.util.HashSet<>();
+        while (!answered.containsAll(ids)) {
+            String line = out.readLine();
+            if (line == null) {
+                break;
+            }
+            JsonNode n = JSON.readTree(line); // throws if anything but JSON reached stdout
+            assertEquals("2.0", n.get("jsonrpc").asText(), line);
+            messages.add(n);
+            if (n.hasNonNull("id")) {
+                answered.add(n.get("id").asInt());
+            }
+        }
+        assertEquals(ids, answered);
+        return messages;
+    }
+
+    /** Closes stdin: the server must exit by itself, cleanly, and whatever else it wrote must be JSON too. */
+    private static void endAndCheckRest(Process p) throws Exception {
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(15, TimeUnit.SECONDS), "server did not exit after stdin closed");
+        assertEquals(0, p.exitValue());
+        String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        for (String line : rest.split("\n")) {
+            if (!line.isBlank()) {
+                JSON.readTree(line);
+            }
+        }
     }
 
     record Result(int code, String out) {}

@@ -1,0 +1,65 @@
+package io.github.sshfleet.mcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.config.ConfigLoader;
+import io.github.sshfleet.config.FleetConfig;
+import io.github.sshfleet.fleet.MachineStore;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
+import io.modelcontextprotocol.spec.McpSchema;
+
+/**
+ * The check the SDK would run on every start (each tool's schema against the JSON Schema 2020-12 meta-schema),
+ * run here once instead: {@link ToolInputValidator} skips it at start-up because the schemas are constants.
+ */
+class ToolSchemasTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyToolSchemaIsValidJsonSchema202012() throws Exception {
+        FleetConfig c = ConfigLoader.load(Map.of(), dir).config();
+        DefaultJsonSchemaValidator metaSchema = new DefaultJsonSchemaValidator();
+        assertFalse(metaSchema.validateSchema(Map.of("type", "object", "properties", List.of())).valid(),
+                "the meta-schema check must be able to fail");
+        int checked = 0;
+        try (FleetServices fleet = FleetServices.create(c, new MachineStore(c, dir), dir)) {
+            for (ToolHandler t : ToolServer.tools(fleet)) {
+                McpSchema.Tool tool = ToolAdapter.adapt(t, new Cancellations()).tool();
+                for (Map<String, Object> schema : new java.util.ArrayList<>(java.util.Arrays.asList(
+                        tool.inputSchema(), tool.outputSchema()))) {
+                    if (schema != null) {
+                        JsonSchemaValidator.ValidationResponse r = metaSchema.validateSchema(schema);
+                        assertTrue(r.valid(), tool.name() + ": " + r.errorMessage());
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertTrue(checked >= 30, "checked " + checked);
+    }
+
+    @Test
+    void inputsAreStillValidatedAgainstTheSchemaOnEveryCall() {
+        ToolInputValidator v = new ToolInputValidator();
+        Map<String, Object> schema = Map.of("type", "object", "properties", Map.of("timeout", Map.of("type", "integer")),
+                "required", List.of("timeout"), "additionalProperties", false);
+        assertTrue(v.validate(schema, Map.of("timeout", 5)).valid());
+        assertFalse(v.validate(schema, Map.of("timeout", "five")).valid());
+        assertFalse(v.validate(schema, Map.of()).valid());
+        assertFalse(v.validate(schema, Map.of("timeout", 5, "extra", 1)).valid());
+        assertEquals(v.prepare(), v.prepare(), "one validator, built once");
+    }
+}
