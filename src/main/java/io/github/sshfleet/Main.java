@@ -41,7 +41,7 @@ public final class Main {
               java -jar ssh-fleet.jar --check-config  load config and hosts file, print machines and problems
                                                       (exit 1 if there are errors)
               java -jar ssh-fleet.jar --cds           write a class-data archive that halves start-up time
-                                                      (then start with -XX:SharedArchiveFile=<printed path>)
+                                                      and print the command that uses it
               java -jar ssh-fleet.jar credentials set|list|delete <machine>
                                                       keep passwords encrypted in ~/.ssh-fleet/credentials.enc
                                                       (the server unlocks it with SSH_FLEET_MASTER_PASSWORD)
@@ -77,7 +77,7 @@ public final class Main {
                 return;
             }
             case "--check-config" -> System.exit(checkConfig(console));
-            case "--cds" -> System.exit(StartupArchive.write(console, home(), version()));
+            case "--cds" -> System.exit(StartupArchive.write(console, home()));
             default -> {
                 System.setOut(System.err); // from here on, a stray print cannot corrupt the protocol
                 serve(protocolOut);
@@ -112,6 +112,7 @@ public final class Main {
         StdioTransport transport = new StdioTransport(json, System.in, protocolOut);
         transport.afterHandshake(fleet.pool()::prepare);
         transport.afterHandshake(JvmLog::toStderr);
+        transport.afterHandshake(StartupArchive::refreshIfStale);
         McpSyncServer server = ToolServer.start(fleet, transport, json, version());
         log.info("ssh-fleet {} ready: {} machines from {}", version(), machines.machines().size(), config.authFile());
         if (config.statusUrl() != null || config.ownersUrl() != null) {

@@ -7,21 +7,36 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
- * {@code --cds}: writes an application class-data archive (AppCDS) for this JAR, so a client can start the server
- * with {@code -XX:SharedArchiveFile=...} and answer tools/list in about half the time (the MCP SDK, Jackson and
- * Reactor classes are loaded from the archive instead of being parsed and verified again). The archive is made by
- * running this JAR once through the MCP handshake and one tool call with no config (so nothing is contacted).
+ * The application class-data archive (AppCDS) that lets the server answer tools/list in about half the time: the MCP
+ * SDK, Jackson and Reactor classes are mapped from the archive instead of being parsed and verified again.
  * <p>
- * A stale archive (the JAR or the JDK changed) only costs the speed-up, but the JVM says so on <em>stdout</em> by
- * default, which would corrupt the protocol: the printed command therefore sends the JVM's own log to stderr
- * ({@link #JVM_OPTIONS}).
+ * Two ways to get it: {@code --cds} writes it now and prints the command that uses it; and a server started with
+ * {@code -XX:SharedArchiveFile=X} whose X is missing or was made for another JAR or JDK writes X itself, in the
+ * background after the handshake ({@link #refreshIfStale}), so the next start is fast and an upgrade never leaves a
+ * stale archive behind. What an archive was made for is kept beside it in {@code X.stamp} (JDK build and home, JAR
+ * path, size and time): file times alone would miss a JDK package whose files carry their build date. The archive is made by running this JAR once through the MCP handshake and one tool call with
+ * no config (nothing is contacted) under {@code -XX:ArchiveClassesAtExit}, into a temporary file renamed into place.
+ * <p>
+ * A stale archive only costs the speed-up, but the JVM says so on <em>stdout</em> by default, which would corrupt the
+ * protocol: the command therefore sends the JVM's own log to stderr ({@link #JVM_OPTIONS}).
  */
 final class StartupArchive {
 
+    /** After -XX:SharedArchiveFile: JVM warnings (a stale archive) to stderr, never to stdout. */
+    static final String JVM_OPTIONS = "-Xlog:disable -Xlog:all=warning:stderr";
+    static final String FLAG = "-XX:SharedArchiveFile=";
+
+    private static final Logger log = LoggerFactory.getLogger(StartupArchive.class);
     private static final String HANDSHAKE = """
             {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"ssh-fleet-cds","version":"1"}}}
             {"jsonrpc":"2.0","method":"notifications/initialized"}
@@ -29,39 +44,107 @@ final class StartupArchive {
             {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_machines","arguments":{}}}
             """;
 
-    /** After -XX:SharedArchiveFile: JVM warnings (a stale archive) to stderr, never to stdout. */
-    static final String JVM_OPTIONS = "-Xlog:disable -Xlog:all=warning:stderr";
-
     private StartupArchive() {}
 
-    private static void deleteQuietly(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | RuntimeException ignored) {
-            // a temporary directory left behind is harmless
+    /** Where --cds puts the archive; one name for every version, since a server refreshes a stale one itself. */
+    static Path defaultArchive(Path home) {
+        return home.resolve(".ssh-fleet").resolve("ssh-fleet.jsa");
+    }
+
+    /** {@code --cds}: writes the archive now and prints how to start the server with it. */
+    static int write(PrintStream out, Path home) {
+        Optional<Path> jar = runningJar();
+        if (jar.isEmpty()) {
+            System.err.println("ssh-fleet --cds: run it from the JAR (java -jar ssh-fleet.jar --cds)");
+            return 1;
+        }
+        Path archive = defaultArchive(home);
+        try {
+            create(archive, jar.get());
+        } catch (IOException e) {
+            System.err.println("ssh-fleet --cds: " + e.getMessage());
+            return 1;
+        }
+        out.println("Wrote " + archive + ". Start the server with it, e.g.:");
+        out.println("  claude mcp add --transport stdio ssh-fleet -- java " + FLAG + archive + " " + JVM_OPTIONS
+                + " -jar " + jar.get());
+        out.println("A server started like this rewrites the archive by itself after an upgrade of ssh-fleet or the "
+                + "JDK.");
+        return 0;
+    }
+
+    /**
+     * If this JVM was started with -XX:SharedArchiveFile=X and X is missing or was made for another JAR or JDK, writes
+     * X (for the next start). Runs on a background thread after the handshake; failures are logged, never fatal.
+     */
+    static void refreshIfStale() {
+        Optional<Path> archive = requestedArchive(ProcessHandle.current().info().arguments().map(List::of)
+                .orElse(List.of()));
+        Optional<Path> jar = runningJar();
+        if (archive.isEmpty() || jar.isEmpty()) {
+            return;
+        }
+        if (!isStale(archive.get(), stamp(jar.get()))) {
+            return;
+        }
+        log.info("class-data archive {} is missing or was made for another JAR or JDK: writing it for the next start",
+                archive.get());
+        try {
+            create(archive.get(), jar.get());
+            log.info("class-data archive {} written", archive.get());
+        } catch (IOException e) {
+            log.warn("could not write the class-data archive {}: {}", archive.get(), e.getMessage());
         }
     }
 
-    static int write(PrintStream out, Path home, String version) {
-        Path jar;
+    static Optional<Path> requestedArchive(List<String> jvmArguments) {
+        return jvmArguments.stream().filter(a -> a.startsWith(FLAG)).reduce((a, b) -> b) // the last one wins
+                .map(a -> Path.of(a.substring(FLAG.length())));
+    }
+
+    /** What an archive depends on: this JDK build and the JAR as a file. */
+    static String stamp(Path jar) {
         try {
-            jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return System.getProperty("java.vm.version") + "\n" + System.getProperty("java.home") + "\n"
+                    + jar.toAbsolutePath() + "\n" + Files.size(jar) + "\n" + Files.getLastModifiedTime(jar).toMillis()
+                    + "\n";
+        } catch (IOException e) {
+            return "unknown\n";
+        }
+    }
+
+    static boolean isStale(Path archive, String stamp) {
+        try {
+            return !Files.isRegularFile(archive) || !Files.readString(stampFile(archive)).equals(stamp);
+        } catch (IOException e) {
+            return true; // no stamp: made by something else, or half-written; write it again
+        }
+    }
+
+    private static Path stampFile(Path archive) {
+        return archive.resolveSibling(archive.getFileName() + ".stamp");
+    }
+
+    private static Optional<Path> runningJar() {
+        try {
+            Path p = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty(); // not from classes/ in a build
         } catch (URISyntaxException | RuntimeException e) {
-            System.err.println("ssh-fleet --cds: cannot find the JAR this runs from: " + e.getMessage());
-            return 1;
+            return Optional.empty();
         }
-        if (!Files.isRegularFile(jar)) {
-            System.err.println("ssh-fleet --cds: run it from the JAR (java -jar ssh-fleet.jar --cds), not from " + jar);
-            return 1;
-        }
-        Path dir = home.resolve(".ssh-fleet");
-        Path archive = dir.resolve("ssh-fleet-" + version + ".jsa");
+    }
+
+    /** One training run of the JAR under -XX:ArchiveClassesAtExit, written beside the target and renamed over it. */
+    private static void create(Path archive, Path jar) throws IOException {
+        Path dir = archive.toAbsolutePath().getParent();
+        PrivateFiles.directory(dir);
+        String tmpPrefix = archive.getFileName() + ".tmp-";
+        removeAbandoned(dir, tmpPrefix);
+        Path tmp = dir.resolve(tmpPrefix + ProcessHandle.current().pid());
+        Path emptyHome = Files.createTempDirectory("ssh-fleet-cds-");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         try {
-            Files.createDirectories(dir);
-            Files.deleteIfExists(archive);
-            Path emptyHome = Files.createTempDirectory("ssh-fleet-cds-");
-            ProcessBuilder pb = new ProcessBuilder(List.of(java.toString(), "-XX:ArchiveClassesAtExit=" + archive,
+            ProcessBuilder pb = new ProcessBuilder(List.of(java.toString(), "-XX:ArchiveClassesAtExit=" + tmp,
                     "-jar", jar.toString()));
             pb.environment().put("HOME", emptyHome.toString());
             pb.environment().remove("SSH_FLEET_CONFIG");
@@ -74,27 +157,40 @@ final class StartupArchive {
             }
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                System.err.println("ssh-fleet --cds: the archiving run did not finish in 60 s");
-                return 1;
+                throw new IOException("the archiving run did not finish in 60 s");
             }
-            deleteQuietly(emptyHome);
-        } catch (IOException e) {
-            System.err.println("ssh-fleet --cds: " + e.getMessage());
-            return 1;
+            if (!Files.isRegularFile(tmp)) {
+                throw new IOException("the JVM wrote no archive (-XX:ArchiveClassesAtExit needs JDK 13+)");
+            }
+            Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.writeString(stampFile(archive), stamp(jar));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 1;
+            throw new IOException("interrupted");
+        } finally {
+            Files.deleteIfExists(tmp);
+            deleteQuietly(emptyHome);
         }
-        if (!Files.isRegularFile(archive)) {
-            System.err.println("ssh-fleet --cds: the JVM wrote no archive (this JDK may not support "
-                    + "-XX:ArchiveClassesAtExit; it needs JDK 13+)");
-            return 1;
+    }
+
+    /** Temporary archives of runs whose server exited mid-way (the training JVM still writes at its exit). */
+    private static void removeAbandoned(Path dir, String prefix) throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(prefix) && name.substring(prefix.length()).chars().allMatch(Character::isDigit)
+                        && ProcessHandle.of(Long.parseLong(name.substring(prefix.length()))).isEmpty()) {
+                    Files.deleteIfExists(f);
+                }
+            }
         }
-        out.println("Wrote " + archive + ". Start the server with it, e.g.:");
-        out.println("  claude mcp add --transport stdio ssh-fleet -- java -XX:SharedArchiveFile=" + archive + " "
-                + JVM_OPTIONS + " -jar " + jar);
-        out.println("Re-run --cds after upgrading ssh-fleet or the JDK (a stale archive is ignored with a warning on "
-                + "stderr).");
-        return 0;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException ignored) {
+            // a temporary directory left behind is harmless
+        }
     }
 }

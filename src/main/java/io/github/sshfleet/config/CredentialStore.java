@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -20,6 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.github.sshfleet.PrivateFiles;
 
 /**
  * Machine passwords kept encrypted at rest ({@code ~/.ssh-fleet/credentials.enc}): AES-256-GCM with a key derived from
@@ -122,9 +123,8 @@ public final class CredentialStore {
             f.put("nonce", Base64.getEncoder().encodeToString(nonce));
             f.put("data", Base64.getEncoder().encodeToString(data));
             Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".credentials-", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            PrivateFiles.directory(dir);
+            Path tmp = Files.createTempFile(dir, ".credentials-", ".tmp", PrivateFiles.ownerOnly());
             try {
                 Files.write(tmp, Lazy.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(f));
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +18,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+
+import io.github.sshfleet.PrivateFiles;
 
 /**
  * The hosts file: tab-separated {@code hostname<TAB>address<TAB>username:password}, {@code #} comments, blank lines.
@@ -31,7 +32,6 @@ public final class HostsFile {
     public record Parsed(List<HostEntry> entries, List<ConfigProblem> problems) {}
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private HostsFile() {}
 
@@ -188,13 +188,11 @@ public final class HostsFile {
 
     static void writeAtomically(Path file, String content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
+        PrivateFiles.directory(dir);
         Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
             Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            Files.createFile(tmp, PrivateFiles.ownerOnly());
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
                 ch.force(true);

@@ -26,6 +26,7 @@ import org.apache.sshd.sftp.client.SftpClient.DirEntry;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.client.impl.SftpInputStreamAsync;
 
+import io.github.sshfleet.PrivateFiles;
 import io.github.sshfleet.Deadline;
 import io.github.sshfleet.FleetException;
 import io.github.sshfleet.FleetException.Kind;
@@ -356,7 +357,7 @@ public final class Transfers {
     }
 
     private static Path createPrivate(Path p) throws IOException {
-        return Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return Files.createFile(p, PrivateFiles.ownerOnly());
     }
 
     private static void writeLocal(OutputStream out, byte[] buf, int n, Path part) {

@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import io.github.sshfleet.PrivateFiles;
 import io.github.sshfleet.FleetException;
 import io.github.sshfleet.FleetException.Kind;
 
@@ -54,12 +54,8 @@ final class GuideFiles {
     /** Writes atomically (temp file + rename) with mode 0600, creating the directory 0700 when missing. */
     void write(Path target, byte[] bytes) {
         try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
-            }
-            Path tmp = Files.createTempFile(dir, ".render-", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            PrivateFiles.directory(dir);
+            Path tmp = Files.createTempFile(dir, ".render-", ".tmp", PrivateFiles.ownerOnly());
             try {
                 Files.write(tmp, bytes);
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
-import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.PtyCapableChannelSession;
+import org.apache.sshd.common.channel.PtyChannelConfiguration;
 import org.apache.sshd.common.channel.PtyMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,7 @@ public final class ShellSession {
     private final boolean root;
     private final Instant opened = Instant.now();
     private final ConnectionPool.Lease lease;
-    private final ChannelExec channel;
+    private final PtyCapableChannelSession channel;
     private final ShellStream stream;
     private final OutputStream stdin;
     private final Transcript transcript;
@@ -55,7 +56,7 @@ public final class ShellSession {
     private volatile String cwd;
     private volatile String closedReason;
 
-    private ShellSession(String id, Machine machine, boolean root, ConnectionPool.Lease lease, ChannelExec channel,
+    private ShellSession(String id, Machine machine, boolean root, ConnectionPool.Lease lease, PtyCapableChannelSession channel,
                          ShellStream stream, Transcript transcript) {
         this.id = id;
         this.machine = machine;
@@ -77,26 +78,14 @@ public final class ShellSession {
                 + "if command -v bash >/dev/null 2>&1; then exec bash --login --noediting -i; else exec sh -l -i; fi";
         String command = root ? "exec sudo -p " + Shell.quote(prompt) + " -- sh -c " + Shell.quote(start) : start;
         ShellStream stream = new ShellStream();
-        ConnectionPool.Opened<ChannelExec> opened = pool.openChannel(m, deadline, (session, d) -> {
-            ChannelExec ch = session.createExecChannel(command);
-            try {
-                ch.setUsePty(true);
-                ch.setPtyType("dumb");
-                ch.setPtyColumns(200);
-                ch.setPtyLines(50);
-                ch.setPtyModes(Map.of(PtyMode.ECHO, 0, PtyMode.ONLCR, 0)); // no echo, no \r\n from the start
-                ch.setOut(stream);
-                ch.setErr(stream);
-                if (!ch.open().verify(Math.max(1, d.remainingMillis())).isOpened()) {
-                    throw new IOException("shell channel did not open");
-                }
-                return ch;
-            } catch (IOException | RuntimeException e) {
-                ch.close(true);
-                throw e;
-            }
-        });
-        ChannelExec ch = opened.channel();
+        PtyChannelConfiguration pty = new PtyChannelConfiguration();
+        pty.setPtyType("dumb");
+        pty.setPtyColumns(200);
+        pty.setPtyLines(50);
+        pty.setPtyModes(Map.of(PtyMode.ECHO, 0, PtyMode.ONLCR, 0)); // no echo, no \r\n from the start
+        ConnectionPool.Opened<PtyCapableChannelSession> opened = pool.openTerminal(m, deadline, command, pty,
+                stream);
+        PtyCapableChannelSession ch = opened.channel();
         ch.addCloseFutureListener(f -> stream.markClosed());
         ShellSession s = new ShellSession(id, m, root, opened.lease(), ch, stream,
                 Transcript.create(transcriptDir, id, "# " + id + ": " + (root ? "root" : m.username()) + " shell on "

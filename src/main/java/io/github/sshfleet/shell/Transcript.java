@@ -6,12 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.github.sshfleet.PrivateFiles;
 
 /**
  * What an agent did in one shell, for the person watching ({@code tail -f}): each command, its output as the
@@ -36,14 +37,11 @@ final class Transcript implements AutoCloseable {
     /** Creates the transcript file; on failure the shell still works, without a transcript (logged). */
     static Transcript create(Path dir, String shellId, String header) {
         try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
-            }
+            PrivateFiles.directory(dir);
             String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
             Path p = dir.resolve(shellId + "-" + stamp + ".log");
             Files.deleteIfExists(p);
-            Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(p, PrivateFiles.ownerOnly());
             Transcript t = new Transcript(p, Files.newOutputStream(p, StandardOpenOption.APPEND));
             t.append(header + "\n");
             return t;

@@ -1,6 +1,7 @@
 package io.github.sshfleet.ssh;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.channel.PtyChannelConfiguration;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,6 +166,30 @@ public final class ConnectionPool implements AutoCloseable {
 
     /** A lease together with the channel opened on it. Closing it closes neither the channel nor the session. */
     public record Opened<T>(Lease lease, T channel) {}
+
+    /**
+     * A channel with a terminal: {@code command} run on a PTY, or the login shell when it is null (what network
+     * devices want). Output and errors both go to {@code out}, as on a real terminal.
+     */
+    public Opened<PtyCapableChannelSession> openTerminal(Machine m, Deadline deadline, String command,
+                                                         PtyChannelConfiguration pty, OutputStream out) {
+        return openChannel(m, deadline, (session, d) -> {
+            PtyCapableChannelSession ch = command == null ? session.createShellChannel(pty, Map.of())
+                    : session.createExecChannel(command, pty, Map.of());
+            try {
+                ch.setUsePty(true); // an exec channel has none unless asked
+                ch.setOut(out);
+                ch.setErr(out);
+                if (!ch.open().verify(Math.max(1, d.remainingMillis())).isOpened()) {
+                    throw new IOException("terminal channel did not open");
+                }
+                return ch;
+            } catch (IOException | RuntimeException e) {
+                ch.close(true);
+                throw e;
+            }
+        });
+    }
 
     /**
      * Takes a lease and opens a channel on it, within the deadline. A channel the server refuses (MaxSessions still

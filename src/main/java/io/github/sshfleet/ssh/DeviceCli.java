@@ -8,7 +8,8 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.sshd.client.channel.ChannelShell;
+import org.apache.sshd.client.channel.PtyCapableChannelSession;
+import org.apache.sshd.common.channel.PtyChannelConfiguration;
 
 import io.github.sshfleet.Deadline;
 import io.github.sshfleet.FleetException;
@@ -38,29 +39,16 @@ final class DeviceCli {
         long start = System.nanoTime();
         Deadline deadline = Deadline.after(timeout);
         Screen screen = new Screen();
-        ConnectionPool.Opened<ChannelShell> opened;
+        PtyChannelConfiguration pty = new PtyChannelConfiguration();
+        pty.setPtyType("vt100");
+        pty.setPtyColumns(511); // wide: long lines do not wrap into the output
+        ConnectionPool.Opened<PtyCapableChannelSession> opened;
         try {
-            opened = pool.openChannel(m, Deadline.after(connectTimeout.plusSeconds(1)), (session, d) -> {
-                ChannelShell ch = session.createShellChannel();
-                try {
-                    ch.setUsePty(true);
-                    ch.setPtyType("vt100");
-                    ch.setPtyColumns(511); // wide: long lines do not wrap into the output
-                    ch.setOut(screen);
-                    ch.setErr(screen);
-                    if (!ch.open().verify(Math.max(1, d.remainingMillis())).isOpened()) {
-                        throw new IOException("shell channel did not open");
-                    }
-                    return ch;
-                } catch (IOException | RuntimeException e) {
-                    ch.close(true);
-                    throw e;
-                }
-            });
+            opened = pool.openTerminal(m, Deadline.after(connectTimeout.plusSeconds(1)), null, pty, screen);
         } catch (FleetException e) {
             return CommandResult.failed(m.name(), m.address(), elapsed(start), e);
         }
-        ChannelShell ch = opened.channel();
+        PtyCapableChannelSession ch = opened.channel();
         OutputStream in = ch.getInvertedIn();
         try {
             String prompt = screen.awaitPrompt(deadline, in, m);

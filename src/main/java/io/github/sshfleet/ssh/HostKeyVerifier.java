@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,6 +25,7 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.sshfleet.PrivateFiles;
 import io.github.sshfleet.config.HostKeyPolicy;
 
 /**
@@ -159,11 +159,11 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 
     private void append(String pattern, PublicKey key) throws IOException {
         Path dir = knownHosts.toAbsolutePath().getParent();
-        if (dir != null && !Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        if (dir != null) {
+            PrivateFiles.directory(dir);
         }
         if (!Files.exists(knownHosts)) {
-            Files.createFile(knownHosts, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(knownHosts, PrivateFiles.ownerOnly());
         }
         String line = pattern + " " + PublicKeyEntry.toString(key) + "\n";
         long size = Files.size(knownHosts);

@@ -31,7 +31,7 @@ public final class Bench {
         Path dir = Files.createTempDirectory("ssh-fleet-bench-");
         Path config = sshd.writeConfig(dir.resolve("cfg"), sshd.standardHosts(), "");
 
-        if (only.equals("files") || only.equals("shells") || only.equals("render")) {
+        if (List.of("files", "shells", "render").contains(only)) {
             McpSyncClient c = JarServer.client(config, dir);
             switch (only) {
                 case "files" -> FileBench.run(sshd, dir, c, mib);
@@ -41,32 +41,7 @@ public final class Bench {
             c.closeGracefully();
             System.exit(0);
         }
-        long[] ready = new long[5];
-        for (int i = 0; i < ready.length; i++) {
-            long t0 = System.nanoTime();
-            McpSyncClient c = JarServer.client(config, dir);
-            c.listTools();
-            ready[i] = System.nanoTime() - t0;
-            c.closeGracefully();
-        }
-        report("start until tools/list answered (java -jar, 5 runs)", ready);
-        List<String> cds = new ArrayList<>(JarServer.command("--cds"));
-        ProcessBuilder pb = new ProcessBuilder(cds).redirectErrorStream(true);
-        pb.environment().put("HOME", dir.toString());
-        Process archiving = pb.start();
-        archiving.getInputStream().readAllBytes();
-        Path jsa = dir.resolve(".ssh-fleet").resolve("ssh-fleet-" + System.getProperty("sshfleet.version", "0.1.0")
-                + ".jsa");
-        if (archiving.waitFor() == 0 && Files.isRegularFile(jsa)) {
-            for (int i = 0; i < ready.length; i++) {
-                long t0 = System.nanoTime();
-                McpSyncClient c = JarServer.client(config, dir, p -> { }, List.of("-XX:SharedArchiveFile=" + jsa));
-                c.listTools();
-                ready[i] = System.nanoTime() - t0;
-                c.closeGracefully();
-            }
-            report("  the same with the --cds class-data archive", ready);
-        }
+        StartBench.run(config, dir);
 
         McpSyncClient client = JarServer.client(config, dir);
         long t0 = System.nanoTime();
@@ -131,9 +106,11 @@ public final class Bench {
             fan[i] = System.nanoTime() - s;
         }
         report("exec 'true' fanned out to all " + sshd.hosts() + " hosts", fan);
-        FileBench.run(sshd, dir, client, mib);
-        ShellBench.run(client, n);
-        RenderBench.run(client);
+        if (!only.equals("exec")) {
+            FileBench.run(sshd, dir, client, mib);
+            ShellBench.run(client, n);
+            RenderBench.run(client);
+        }
         client.closeGracefully();
 
         long[] mux = openSshControlMaster(sshd, dir, 200);
@@ -183,7 +160,7 @@ public final class Bench {
 
     static long serverPid() {
         return ProcessHandle.current().descendants()
-                .filter(h -> h.info().commandLine().orElse("").contains("ssh-fleet.jar"))
+                .filter(h -> h.info().commandLine().orElse("").contains(JarServer.jar().toString()))
                 .map(ProcessHandle::pid).reduce((a, b) -> b).orElse(-1L);
     }
 
