@@ -1,16 +1,13 @@
 package io.github.sshfleet.testing;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.Environment;
-import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 
 /**
@@ -70,32 +67,12 @@ public final class FaultServer implements AutoCloseable {
         server.stop(true);
     }
 
-    private static final class Scripted implements Command {
+    private static final class Scripted extends StreamCommand {
         private final String command;
-        private OutputStream out;
-        private ExitCallback exit;
         private volatile Thread worker;
 
         Scripted(String command) {
             this.command = command;
-        }
-
-        @Override
-        public void setInputStream(java.io.InputStream in) {
-        }
-
-        @Override
-        public void setOutputStream(OutputStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public void setErrorStream(OutputStream err) {
-        }
-
-        @Override
-        public void setExitCallback(ExitCallback callback) {
-            this.exit = callback;
         }
 
         @Override

@@ -2,16 +2,12 @@ package io.github.sshfleet.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 import org.apache.sshd.server.Environment;
-import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 
 /**
@@ -46,33 +42,7 @@ public final class RouterServer implements AutoCloseable {
         server.stop(true);
     }
 
-    private static final class Cli implements Command {
-        private InputStream in;
-        private OutputStream out;
-        private ExitCallback exit;
-
-        @Override
-        public void setInputStream(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public void setOutputStream(OutputStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public void setErrorStream(OutputStream err) {
-        }
-
-        @Override
-        public void setExitCallback(ExitCallback callback) {
-            this.exit = callback;
-        }
-
-        @Override
-        public void destroy(ChannelSession channel) {
-        }
+    private static final class Cli extends StreamCommand {
 
         @Override
         public void start(ChannelSession channel, Environment env) {
