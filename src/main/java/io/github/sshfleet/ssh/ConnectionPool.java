@@ -328,9 +328,16 @@ public final class ConnectionPool implements AutoCloseable {
         t.start();
     }
 
-    private Connector connector() {
+    /** The SSH client, waiting for its set-up at most until the connect deadline. */
+    private Connector connector(Deadline deadline) throws IOException, InterruptedException {
         prepare();
-        return connector.join();
+        try {
+            return connector.get(Math.max(1, deadline.remainingMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("the SSH client was still being set up when the connect deadline passed");
+        } catch (ExecutionException e) {
+            throw new IOException("setting up the SSH client failed: " + e.getCause(), e.getCause());
+        }
     }
 
     @Override
@@ -373,7 +380,7 @@ public final class ConnectionPool implements AutoCloseable {
             if (mine) {
                 try {
                     connectsOpened.incrementAndGet();
-                    f.complete(connector().connect(machine, deadline));
+                    f.complete(connector(deadline).connect(machine, deadline));
                 } catch (Throwable t) {
                     f.completeExceptionally(t);
                 }
