@@ -20,7 +20,8 @@ final class StartBench {
 
     private static final int RUNS = 11;
     private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
-            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}\n";
+            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+            + "\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}\n";
     private static final String LIST = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
             + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n";
 
@@ -29,7 +30,8 @@ final class StartBench {
     static void run(Path config, Path home) throws Exception {
         times(List.of(), config, home, 1); // discarded: page cache, and this JVM's own spawn path, warm
         Thread.sleep(1000); // the benchmark JVM's JIT, busy after the sshd start, shares the same two cores
-        Bench.report("start until tools/list answered (java -jar, " + RUNS + " runs)", times(List.of(), config, home, RUNS));
+        Bench.report("start until tools/list answered (java -jar, " + RUNS + " runs)",
+                times(List.of(), config, home, RUNS));
         ProcessBuilder pb = new ProcessBuilder(JarServer.command("--cds")).redirectErrorStream(true);
         pb.environment().put("HOME", home.toString());
         Process archiving = pb.start();
@@ -39,7 +41,8 @@ final class StartBench {
             System.out.println("--cds failed; no figure with the archive: " + printed.strip());
             return;
         }
-        Bench.report("  the same with the printed --cds options", times(List.of(m.group(1).split(" ")), config, home, RUNS));
+        Bench.report("  the same with the printed --cds options",
+                times(List.of(m.group(1).split(" ")), config, home, RUNS));
     }
 
     private static long[] times(List<String> jvmOptions, Path config, Path home, int runs) throws Exception {

@@ -154,7 +154,8 @@ class ProcessE2ETest {
         Path stderr = Files.createTempFile(tmp, "stderr-", ".log");
         pb.redirectError(stderr.toFile());
         Process p = pb.start();
-        List<JsonNode> answers = exchange(p, new String[] {INITIALIZE, INITIALIZED, TOOLS_LIST}, java.util.Set.of(1, 2));
+        List<JsonNode> answers = exchange(p, new String[] {INITIALIZE, INITIALIZED, TOOLS_LIST},
+                java.util.Set.of(1, 2));
         assertTrue(answers.stream().anyMatch(n -> n.path("result").path("tools").size() > 20), "tools listed");
         for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
                 expectArchiveWrite && !Files.readString(stderr).contains("archive " + archive + " written")
@@ -170,7 +171,8 @@ class ProcessE2ETest {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         String outputs = "";
         for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); System.nanoTime() < end; Thread.sleep(200)) {
-            Process j = new ProcessBuilder(jcmd, Long.toString(pid), "VM.log", "list").redirectErrorStream(true).start();
+            Process j = new ProcessBuilder(jcmd, Long.toString(pid), "VM.log", "list").redirectErrorStream(true)
+                    .start();
             outputs = new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             j.waitFor(20, TimeUnit.SECONDS);
             if (outputs.contains("stdout all=off") && outputs.contains("stderr all=warning")) {
@@ -190,7 +192,8 @@ class ProcessE2ETest {
     }
 
     static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
-            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
+            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+            + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
     static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
     static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
 

@@ -54,8 +54,8 @@ class ToolSchemasTest {
     @Test
     void inputsAreStillValidatedAgainstTheSchemaOnEveryCall() {
         ToolInputValidator v = new ToolInputValidator();
-        Map<String, Object> schema = Map.of("type", "object", "properties", Map.of("timeout", Map.of("type", "integer")),
-                "required", List.of("timeout"), "additionalProperties", false);
+        Map<String, Object> schema = Map.of("type", "object",
+                "properties", Map.of("timeout", Map.of("type", "integer")), "required", List.of("timeout"), "additionalProperties", false);
         assertTrue(v.validate(schema, Map.of("timeout", 5)).valid());
         assertFalse(v.validate(schema, Map.of("timeout", "five")).valid());
         assertFalse(v.validate(schema, Map.of()).valid());
