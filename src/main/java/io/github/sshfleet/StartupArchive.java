@@ -113,11 +113,18 @@ final class StartupArchive {
         }
     }
 
+    /**
+     * Missing, or ours (it has a stamp) and made for something else. An archive without a stamp was made by someone
+     * else (say, by hand with -Xshare:dump) and is never overwritten.
+     */
     static boolean isStale(Path archive, String stamp) {
+        if (!Files.exists(archive)) {
+            return true;
+        }
         try {
-            return !Files.isRegularFile(archive) || !Files.readString(stampFile(archive)).equals(stamp);
+            return !Files.readString(stampFile(archive)).equals(stamp);
         } catch (IOException e) {
-            return true; // no stamp: made by something else, or half-written; write it again
+            return false;
         }
     }
 
@@ -162,8 +169,8 @@ final class StartupArchive {
             if (!Files.isRegularFile(tmp)) {
                 throw new IOException("the JVM wrote no archive (-XX:ArchiveClassesAtExit needs JDK 13+)");
             }
+            Files.writeString(stampFile(archive), stamp(jar)); // first: a stamp marks the archive as ours
             Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Files.writeString(stampFile(archive), stamp(jar));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
