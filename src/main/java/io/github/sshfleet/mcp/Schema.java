@@ -28,18 +28,16 @@ public final class Schema {
 
     /** An integer that may exceed 32 bits (file offsets). */
     public Schema longInteger(String name, String description, long min, long max, Long fallback) {
-        Map<String, Object> p = prop("integer", description);
-        p.put("minimum", min);
-        p.put("maximum", max);
-        if (fallback != null) {
-            p.put("default", fallback);
-        }
-        return add(name, p, false);
+        return range(name, "integer", description, min, max, fallback);
     }
 
     /** A number that may have a fraction (seconds like 0.5). */
     public Schema number(String name, String description, double min, double max, Double fallback) {
-        Map<String, Object> p = prop("number", description);
+        return range(name, "number", description, min, max, fallback);
+    }
+
+    private Schema range(String name, String type, String description, Number min, Number max, Number fallback) {
+        Map<String, Object> p = prop(type, description);
         p.put("minimum", min);
         p.put("maximum", max);
         if (fallback != null) {
