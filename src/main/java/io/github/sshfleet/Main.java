@@ -110,15 +110,13 @@ public final class Main {
 
         McpJsonMapper json = jsonMapper.join();
         StdioTransport transport = new StdioTransport(json, System.in, protocolOut);
-        transport.afterHandshake(fleet.pool()::prepare);
+        transport.afterHandshake(fleet.pool()::prepare); // set-up after the handshake, in this order
+        McpSyncServer server = ToolServer.start(fleet, transport, json, version()); // queues the input validator
         transport.afterHandshake(JvmLog::toStderr);
-        transport.afterHandshake(StartupArchive::refreshIfStale);
-        McpSyncServer server = ToolServer.start(fleet, transport, json, version());
+        transport.afterHandshake(StartupArchive::refreshIfStale); // slowest (a training run), so last
         log.info("ssh-fleet {} ready: {} machines from {}", version(), machines.machines().size(), config.authFile());
         if (config.statusUrl() != null || config.ownersUrl() != null) {
-            Thread t = new Thread(machines::refreshMetadata, "ssh-fleet-metadata");
-            t.setDaemon(true);
-            t.start();
+            Daemons.start("ssh-fleet-metadata", machines::refreshMetadata);
         }
 
         AtomicBoolean stopped = new AtomicBoolean();

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 
+import io.github.sshfleet.Daemons;
 import io.github.sshfleet.Deadline;
 import io.github.sshfleet.FleetException;
 import io.github.sshfleet.FleetException.Kind;
@@ -83,9 +84,7 @@ public final class ScriptRunner {
             rc.onFinish(() -> {
                 CommandResult r = rc.result();
                 if (r.timedOut() || r.failure() != null || rc.interruptedBy() != null) {
-                    Thread t = new Thread(() -> cleanUp(m, s), "ssh-fleet-runner-cleanup");
-                    t.setDaemon(true);
-                    t.start();
+                    Daemons.start("ssh-fleet-runner-cleanup", () -> cleanUp(m, s));
                 }
             });
         }

@@ -6,8 +6,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+
+import io.github.sshfleet.Daemons;
 
 /**
  * Runs one task per machine in parallel, at most {@code maxParallel} at a time across all calls, and returns the
@@ -20,13 +21,8 @@ public final class Fanout implements AutoCloseable {
     private final Semaphore slots;
 
     public Fanout(int maxParallel) {
-        AtomicInteger n = new AtomicInteger();
         this.slots = new Semaphore(maxParallel);
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "ssh-fleet-fanout-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newCachedThreadPool(Daemons.factory("ssh-fleet-fanout", true));
     }
 
     public <R> List<R> run(List<Machine> machines, Function<Machine, R> task) {

@@ -18,6 +18,7 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.sshfleet.Daemons;
 import io.github.sshfleet.Deadline;
 import io.github.sshfleet.FleetException;
 import io.github.sshfleet.FleetException.Kind;
@@ -79,12 +80,12 @@ public final class Forwards implements AutoCloseable {
         abstract void connect(Socket s) throws IOException, InterruptedException;
 
         void start() {
-            Pipes.daemon("ssh-fleet-" + id + "-accept", () -> {
+            Daemons.start("ssh-fleet-" + id + "-accept", () -> {
                 while (!listener.isClosed()) {
                     try {
                         Socket s = listener.accept();
                         connections.incrementAndGet();
-                        Pipes.daemon("ssh-fleet-" + id + "-conn", () -> serve(s));
+                        Daemons.start("ssh-fleet-" + id + "-conn", () -> serve(s));
                     } catch (IOException e) {
                         if (!listener.isClosed()) {
                             log.warn("{}: accept failed: {}", id, e.toString());

@@ -8,6 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.sshfleet.Daemons;
+
 /**
  * notifications/cancelled, made to do something. The SDK (2.0.1) does not route cancellations to handlers, so the
  * transport tags each tools/call with its JSON-RPC id (in _meta) and, when the client cancels that id, runs what the
@@ -71,9 +73,7 @@ public final class Cancellations {
         log.info("client cancelled request {}{}{}", requestId, reason == null ? "" : " (" + reason + ")",
                 c == null ? "; nothing running for it" : "; stopping its work");
         if (c != null) {
-            Thread t = new Thread(c::cancel, "ssh-fleet-cancel-" + requestId);
-            t.setDaemon(true);
-            t.start();
+            Daemons.start("ssh-fleet-cancel-" + requestId, c::cancel);
         }
     }
 }

@@ -10,11 +10,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.sshfleet.Daemons;
 import io.modelcontextprotocol.spec.McpSchema;
 
 /**
  * Notices the end of the MCP handshake (the tools/list reply is written, or a tools/call arrives, or {@link #FALLBACK}
- * has passed) and then runs the tasks queued with {@link #add}, each on its own daemon thread.
+ * has passed) and then runs the tasks queued with {@link #add}, in order, on one daemon thread.
  * <p>
  * Why: on a small machine the set-up tools need (the SSH client, the schema validator) competes with the handshake
  * for the CPU and the JIT; deferring it until the client has its tool list gets the server ready in about half the
@@ -38,7 +39,7 @@ final class Handshake {
                 return;
             }
         }
-        start(task);
+        start(List.of(task));
     }
 
     /** An incoming message: remembers tools/list ids, and a tools/call ends the handshake. */
@@ -61,16 +62,14 @@ final class Handshake {
     }
 
     void startFallbackTimer() {
-        Thread t = new Thread(() -> {
+        Daemons.start("ssh-fleet-handshake-timer", () -> {
             try {
                 Thread.sleep(FALLBACK.toMillis());
                 finish("no tools/list within " + FALLBACK.toSeconds() + " s");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "ssh-fleet-handshake-timer");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     private void finish(String why) {
@@ -83,19 +82,20 @@ final class Handshake {
             tasks.clear();
         }
         toolListIds.clear();
-        log.debug("handshake over ({}): starting {} set-up tasks", why, queued.size());
-        queued.forEach(Handshake::start);
+        log.debug("handshake over ({}): running {} set-up tasks", why, queued.size());
+        start(queued);
     }
 
-    private static void start(Runnable task) {
-        Thread t = new Thread(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                log.warn("background set-up failed: {}", e.toString());
+    /** One thread, tasks in the order they were queued: they share the CPU with the first tool calls as it is. */
+    private static void start(List<Runnable> tasks) {
+        Daemons.start("ssh-fleet-setup", () -> {
+            for (Runnable task : tasks) {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.warn("background set-up failed: {}", e.toString());
+                }
             }
-        }, "ssh-fleet-setup");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 }

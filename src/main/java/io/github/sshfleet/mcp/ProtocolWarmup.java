@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.sshfleet.Daemons;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -34,7 +35,7 @@ public final class ProtocolWarmup {
     /** Starts the warm-up; the future completes with the mapper as soon as it exists (before the warm-up ends). */
     public static CompletableFuture<McpJsonMapper> start() {
         CompletableFuture<McpJsonMapper> mapper = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
+        Daemons.start("ssh-fleet-warmup", () -> {
             McpJsonMapper json;
             try {
                 json = McpJsonDefaults.getMapper();
@@ -48,9 +49,7 @@ public final class ProtocolWarmup {
             } catch (IOException | RuntimeException e) { // only ever a lost head start, never a failure
                 log.debug("protocol warm-up: {}", e.toString());
             }
-        }, "ssh-fleet-warmup");
-        t.setDaemon(true);
-        t.start();
+        });
         return mapper;
     }
 

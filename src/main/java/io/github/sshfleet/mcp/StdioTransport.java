@@ -22,6 +22,8 @@ import io.modelcontextprotocol.spec.McpServerTransport;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import reactor.core.publisher.Mono;
 
+import io.github.sshfleet.Daemons;
+
 /**
  * Newline-delimited JSON-RPC over stdin/stdout. Used instead of the SDK's StdioServerTransportProvider because that
  * one (2.0.1) fails concurrent sends with "Failed to enqueue message" (a result racing a progress notification from
@@ -52,9 +54,7 @@ public final class StdioTransport implements McpServerTransportProvider {
     public void setSessionFactory(McpServerSession.Factory factory) {
         this.session = factory.create(new SessionTransport());
         handshake.startFallbackTimer();
-        Thread reader = new Thread(this::readLoop, "ssh-fleet-stdin");
-        reader.setDaemon(true);
-        reader.start();
+        Daemons.start("ssh-fleet-stdin", this::readLoop);
     }
 
     /** Where cancellations of in-flight tool calls are routed. */

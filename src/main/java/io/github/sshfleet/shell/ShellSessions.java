@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.sshfleet.Daemons;
 import io.github.sshfleet.Deadline;
 import io.github.sshfleet.FleetException;
 import io.github.sshfleet.FleetException.Kind;
@@ -42,11 +43,7 @@ public final class ShellSessions implements AutoCloseable {
         this.pool = pool;
         this.config = config;
         this.transcriptDir = home.resolve(".ssh-fleet").resolve("transcripts");
-        this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ssh-fleet-shell-reaper");
-            t.setDaemon(true);
-            return t;
-        });
+        this.reaper = Executors.newSingleThreadScheduledExecutor(Daemons.factory("ssh-fleet-shell-reaper", false));
         long every = Math.max(1, Math.min(60, config.shellIdleTimeout().toSeconds() / 4));
         reaper.scheduleWithFixedDelay(() -> {
             try {

@@ -7,7 +7,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.common.SshConstants;
@@ -15,6 +14,7 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.sshfleet.Daemons;
 import io.github.sshfleet.Deadline;
 import io.github.sshfleet.FleetException;
 import io.github.sshfleet.config.FleetConfig;
@@ -29,7 +29,6 @@ public final class CommandRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CommandRunner.class);
 
-
     private final ConnectionPool pool;
     private final FleetConfig config;
     private final ExecutorService helpers;
@@ -38,17 +37,8 @@ public final class CommandRunner implements AutoCloseable {
     public CommandRunner(ConnectionPool pool, FleetConfig config) {
         this.pool = pool;
         this.config = config;
-        AtomicInteger n = new AtomicInteger();
-        this.helpers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "ssh-fleet-io-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ssh-fleet-timeouts");
-            t.setDaemon(true);
-            return t;
-        });
+        this.helpers = Executors.newCachedThreadPool(Daemons.factory("ssh-fleet-io", true));
+        this.timers = Executors.newSingleThreadScheduledExecutor(Daemons.factory("ssh-fleet-timeouts", false));
     }
 
     /**

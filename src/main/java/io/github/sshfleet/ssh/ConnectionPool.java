@@ -24,6 +24,7 @@ import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.sshfleet.Daemons;
 import io.github.sshfleet.Deadline;
 import io.github.sshfleet.FleetException;
 import io.github.sshfleet.config.FleetConfig;
@@ -60,11 +61,7 @@ public final class ConnectionPool implements AutoCloseable {
     public ConnectionPool(FleetConfig config) {
         this.config = config;
         this.idleNanos = config.idleTimeout().toNanos();
-        this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ssh-fleet-pool-reaper");
-            t.setDaemon(true);
-            return t;
-        });
+        this.reaper = Executors.newSingleThreadScheduledExecutor(Daemons.factory("ssh-fleet-pool-reaper", false));
         scheduleCleanup(Math.min(idleNanos, TimeUnit.SECONDS.toNanos(30)));
     }
 
@@ -316,16 +313,14 @@ public final class ConnectionPool implements AutoCloseable {
         if (!preparing.compareAndSet(false, true)) {
             return;
         }
-        Thread t = new Thread(() -> {
+        Daemons.start("ssh-fleet-client-setup", () -> {
             try {
                 connector.complete(new Connector(SshClients.create(config, a -> forwardTargets.contains(key(a))),
                         config, this));
             } catch (Throwable e) {
                 connector.completeExceptionally(e);
             }
-        }, "ssh-fleet-client-setup");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     /** The SSH client, waiting for its set-up at most until the connect deadline. */

@@ -11,6 +11,8 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.sshfleet.Daemons;
+
 /**
  * The transport for a session behind a jump host: a loopback listener that takes exactly one connection (ours) and
  * relays it through a direct-tcpip channel of the jump host's pooled session to the real target. The inner SSH session
@@ -32,7 +34,7 @@ final class JumpRelay implements AutoCloseable {
     static JumpRelay open(ClientSession jump, String host, int port, long openMillis) throws IOException {
         ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         JumpRelay r = new JumpRelay(ss);
-        Pipes.daemon("ssh-fleet-jump-" + host + ":" + port, () -> r.serve(jump, new SshdSocketAddress(host, port),
+        Daemons.start("ssh-fleet-jump-" + host + ":" + port, () -> r.serve(jump, new SshdSocketAddress(host, port),
                 openMillis));
         return r;
     }

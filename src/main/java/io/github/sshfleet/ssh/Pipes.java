@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.sshfleet.Daemons;
+
 /** Byte relays between sockets and SSH channels (port forwards, jump hosts): copy, count, half-close, clean up. */
 public final class Pipes {
 
@@ -38,7 +40,7 @@ public final class Pipes {
     public static void relay(Socket s, InputStream fromPeer, OutputStream toPeer, Runnable peerEof,
                              AtomicLong toPeerBytes, AtomicLong fromPeerBytes, String name)
             throws InterruptedException {
-        Thread up = daemon(name + "-up", () -> {
+        Thread up = Daemons.start(name + "-up", () -> {
             copy(in(s), toPeer, toPeerBytes);
             peerEof.run();
         });
@@ -78,12 +80,5 @@ public final class Pipes {
         } catch (IOException ignored) {
             // already closed
         }
-    }
-
-    public static Thread daemon(String name, Runnable r) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 }
