@@ -22,6 +22,11 @@ public final class Deadline {
         return Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
     }
 
+    /** The remaining time as a timeout for a blocking call: at least 1 ms, since some APIs read 0 as "forever". */
+    public long waitMillis() {
+        return Math.max(1, remainingMillis());
+    }
+
     public Duration remaining() {
         return Duration.ofMillis(remainingMillis());
     }

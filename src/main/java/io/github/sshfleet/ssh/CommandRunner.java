@@ -116,7 +116,7 @@ public final class CommandRunner implements AutoCloseable {
                 channel.setOut(out);
                 channel.setErr(sudo ? sudoFilter : err);
                 channelRef[0] = channel;
-                if (!channel.open().verify(Math.max(1, deadline.remainingMillis())).isOpened()) {
+                if (!channel.open().verify(deadline.waitMillis()).isOpened()) {
                     throw new IOException("channel did not open");
                 }
                 return channel;

@@ -177,7 +177,7 @@ public final class ConnectionPool implements AutoCloseable {
                 ch.setUsePty(true); // an exec channel has none unless asked
                 ch.setOut(out);
                 ch.setErr(out);
-                if (!ch.open().verify(Math.max(1, d.remainingMillis())).isOpened()) {
+                if (!ch.open().verify(d.waitMillis()).isOpened()) {
                     throw new IOException("terminal channel did not open");
                 }
                 return ch;
@@ -327,7 +327,7 @@ public final class ConnectionPool implements AutoCloseable {
     private Connector connector(Deadline deadline) throws IOException, InterruptedException {
         prepare();
         try {
-            return connector.get(Math.max(1, deadline.remainingMillis()), TimeUnit.MILLISECONDS);
+            return connector.get(deadline.waitMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IOException("the SSH client was still being set up when the connect deadline passed");
         } catch (ExecutionException e) {
@@ -381,7 +381,7 @@ public final class ConnectionPool implements AutoCloseable {
                 }
             }
             try {
-                return f.get(Math.max(1, deadline.remainingMillis()), TimeUnit.MILLISECONDS);
+                return f.get(deadline.waitMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException re) {
                     throw re;

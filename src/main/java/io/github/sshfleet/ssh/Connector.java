@@ -66,7 +66,7 @@ final class Connector {
         try {
             ConnectFuture cf = hop == null ? client.connect(m.username(), m.host(), m.port())
                     : client.connect(m.username(), "127.0.0.1", hop.relay().port());
-            if (!cf.await(Math.max(1, deadline.remainingMillis()))) {
+            if (!cf.await(deadline.waitMillis())) {
                 cf.cancel();
                 throw new FleetException(Kind.UNREACHABLE, "cannot reach " + m.name() + " (" + m.address()
                         + "): no answer within " + config.connectTimeout().toSeconds()
@@ -78,7 +78,7 @@ final class Connector {
             session = cf.getSession();
             addIdentities(session, m);
             AuthFuture auth = session.auth();
-            if (!auth.await(Math.max(1, deadline.remainingMillis()))) {
+            if (!auth.await(deadline.waitMillis())) {
                 throw refusedOrElse(session, m, new FleetException(Kind.TIMEOUT, "connected to " + m.name() + " ("
                         + m.address() + ") but login did not finish within " + config.connectTimeout().toSeconds()
                         + "s; the server may be overloaded, or a host key prompt is pending elsewhere."));

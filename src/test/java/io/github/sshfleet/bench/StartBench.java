@@ -19,11 +19,6 @@ import io.github.sshfleet.testing.JarServer;
 final class StartBench {
 
     private static final int RUNS = 11;
-    private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
-            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
-            + "\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}\n";
-    private static final String LIST = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
-            + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n";
 
     private StartBench() {}
 
@@ -56,10 +51,10 @@ final class StartBench {
             Process p = pb.start();
             OutputStream in = p.getOutputStream();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            in.write(INITIALIZE.getBytes(StandardCharsets.UTF_8));
+            in.write((JarServer.INITIALIZE + "\n").getBytes(StandardCharsets.UTF_8));
             in.flush();
             String init = out.readLine();
-            in.write(LIST.getBytes(StandardCharsets.UTF_8));
+            in.write((JarServer.INITIALIZED + "\n" + JarServer.TOOLS_LIST + "\n").getBytes(StandardCharsets.UTF_8));
             in.flush();
             String tools = out.readLine();
             ready[i] = System.nanoTime() - t0;

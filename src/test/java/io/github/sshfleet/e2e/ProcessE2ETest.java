@@ -1,5 +1,8 @@
 package io.github.sshfleet.e2e;
 
+import static io.github.sshfleet.testing.JarServer.INITIALIZE;
+import static io.github.sshfleet.testing.JarServer.INITIALIZED;
+import static io.github.sshfleet.testing.JarServer.TOOLS_LIST;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -190,12 +193,6 @@ class ProcessE2ETest {
         cmd.addAll(List.of(args));
         return cmd;
     }
-
-    static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
-            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
-            + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
-    static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
-    static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
 
     /**
      * Writes the requests as raw lines and reads stdout until every id in {@code ids} is answered; every line read

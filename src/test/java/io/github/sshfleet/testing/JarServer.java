@@ -20,6 +20,13 @@ public final class JarServer {
 
     private JarServer() {}
 
+    /** The handshake as raw stdin lines, for tests that read stdout themselves (no client library in between). */
+    public static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+            + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
+    public static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
+    public static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+
     public static Path jar() {
         Path jar = Path.of(System.getProperty("sshfleet.jar", "target/ssh-fleet.jar"));
         if (!Files.isRegularFile(jar)) {
