@@ -1,5 +1,6 @@
 package io.github.sshfleet;
 
+import io.github.sshfleet.core.Daemons;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
@@ -187,15 +188,14 @@ public final class Main {
             l = "info";
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", l);
+        // The level applies to ssh-fleet's own log lines only. Libraries stay at warn whatever it is: the MCP SDK
+        // logs every request with its arguments at debug (add_host passwords, write_file content, run_script env)
+        // and MINA logs packet contents at debug and trace, so raising them would put secrets in the log.
+        boolean quieter = Set.of("error", "off").contains(l);
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", quieter ? l : "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.io.github.sshfleet", l);
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
-        // MINA and Reactor are chatty at info; their warnings still show.
-        if (!l.equals("trace") && !l.equals("debug")) {
-            System.setProperty("org.slf4j.simpleLogger.log.org.apache.sshd", "warn");
-            System.setProperty("org.slf4j.simpleLogger.log.io.modelcontextprotocol", "warn");
-            System.setProperty("org.slf4j.simpleLogger.log.reactor", "warn");
-        }
     }
 
     static String version() {

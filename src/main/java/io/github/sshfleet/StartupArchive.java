@@ -1,5 +1,6 @@
 package io.github.sshfleet;
 
+import io.github.sshfleet.core.PrivateFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -20,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.github.sshfleet.PrivateFiles;
+import io.github.sshfleet.core.PrivateFiles;
 
 /**
  * Machine passwords kept encrypted at rest ({@code ~/.ssh-fleet/credentials.enc}): AES-256-GCM with a key derived from

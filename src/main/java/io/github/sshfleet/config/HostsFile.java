@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
-import io.github.sshfleet.PrivateFiles;
+import io.github.sshfleet.core.PrivateFiles;
 
 /**
  * The hosts file: tab-separated {@code hostname<TAB>address<TAB>username:password}, {@code #} comments, blank lines.

@@ -6,8 +6,8 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
 
-import io.github.sshfleet.FleetException;
-import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
 
 /**
  * The local side of a transfer. {@code ~} is the server's home; a relative path resolves against local_root when

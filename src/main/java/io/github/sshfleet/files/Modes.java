@@ -2,7 +2,7 @@ package io.github.sshfleet.files;
 
 import java.util.regex.Pattern;
 
-import io.github.sshfleet.FleetException;
+import io.github.sshfleet.core.FleetException;
 
 /** File modes and owners as an operator writes them ("0640", "root:adm"), checked before anything is touched. */
 public final class Modes {

@@ -15,10 +15,10 @@ import org.apache.sshd.sftp.common.SftpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.sshfleet.Deadline;
-import io.github.sshfleet.FleetException;
-import io.github.sshfleet.FleetException.Kind;
-import io.github.sshfleet.Tokens;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.ConnectionPool;
 
@@ -96,7 +96,7 @@ final class RemoteFs implements AutoCloseable {
         if (p.startsWith("~/")) {
             p = p.substring(2);
         } else if (p.startsWith("~")) {
-            throw FleetException.badArgument("'" + path + "': ~user paths are not supported; give the absolute path");
+            throw FleetException.badArgument(FleetException.quote(path) + ": ~user paths are not supported; give the absolute path");
         }
         String abs = p.startsWith("/") ? p : home() + (home().endsWith("/") ? "" : "/") + p;
         while (abs.length() > 1 && abs.endsWith("/")) {

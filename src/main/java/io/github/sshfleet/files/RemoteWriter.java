@@ -16,10 +16,10 @@ import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
 import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
 
-import io.github.sshfleet.Deadline;
-import io.github.sshfleet.FleetException;
-import io.github.sshfleet.FleetException.Kind;
-import io.github.sshfleet.Tokens;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.ConnectionPool;

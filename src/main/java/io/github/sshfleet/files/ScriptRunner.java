@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 
-import io.github.sshfleet.Daemons;
-import io.github.sshfleet.Deadline;
-import io.github.sshfleet.FleetException;
-import io.github.sshfleet.FleetException.Kind;
-import io.github.sshfleet.Tokens;
+import io.github.sshfleet.core.Daemons;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.ssh.CommandRunner;
@@ -45,12 +45,20 @@ public final class ScriptRunner {
         this.connectTimeout = connectTimeout;
     }
 
+    /** Variables bash refuses to assign: sourcing them would fail before the script starts. */
+    private static final java.util.Set<String> READ_ONLY_IN_BASH = java.util.Set.of("SHELLOPTS", "BASHOPTS",
+            "BASH_VERSINFO", "EUID", "UID", "PPID");
+
     /** Validates what run_script was given before anything reaches the host. */
     public static void check(Map<String, String> env, String tmuxSession) {
         env.forEach((k, v) -> {
             if (!ENV_NAME.matcher(k).matches()) {
-                throw FleetException.badArgument("env name '" + k + "' is not a valid shell variable name "
+                throw FleetException.badArgument("env name " + FleetException.quote(k) + " is not a valid shell variable name "
                         + "(letters, digits, underscore; not starting with a digit).");
+            }
+            if (READ_ONLY_IN_BASH.contains(k)) {
+                throw FleetException.badArgument("env name " + k + " cannot be set: it is read-only in bash. Set "
+                        + "it inside the script if the script needs it.");
             }
             if (v.indexOf('\0') >= 0) {
                 throw FleetException.badArgument("env value of " + k + " contains a NUL byte.");
@@ -128,7 +136,7 @@ public final class ScriptRunner {
     }
 
     private Staged stage(Machine m, String script, Map<String, String> env, String logPath, boolean keep) {
-        try (RemoteFs fs = RemoteFs.open(pool, m, Deadline.after(connectTimeout.plusSeconds(1)), connectTimeout
+        try (RemoteFs fs = RemoteFs.open(pool, m, pool.sessionDeadline(), connectTimeout
                 .plusSeconds(20))) {
             String log = logPath == null || logPath.isBlank() ? "" : fs.resolve(logPath);
             String base = "/tmp/ssh-fleet-runner-" + Tokens.next();
@@ -167,21 +175,25 @@ public final class ScriptRunner {
                 + "log=" + Shell.quote(log) + "\n"
                 + (keep ? "" : "trap 'rm -f -- \"$r\" \"$r.sh\" \"$r.env\"' EXIT\n"
                         + "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM\n")
-                + "if [ -f \"$r.env\" ]; then set -a; . \"$r.env\"; set +a; rm -f -- \"$r.env\"; fi\n"
+                // The env file is opened on fd 3 and deleted at once; only the script's own subshell reads it,
+                // so PATH, IFS, BASH_ENV... given in env change the script's environment, never the launcher's.
+                + "b=$(command -v bash)\n"
+                + "if [ -f \"$r.env\" ]; then exec 3< \"$r.env\"; rm -f -- \"$r.env\"; else exec 3< /dev/null; fi\n"
+                + "body() { ( set -a; . /dev/fd/3; set +a; exec 3<&-; exec \"$b\" \"$r.sh\" ); }\n"
                 + "if [ -n \"$log\" ]; then\n"
                 + "  (umask 077; : >> \"$log\") || exit 1\n"
-                + "  bash \"$r.sh\" 2>&1 | tee -a \"$log\"\n"
+                + "  body 2>&1 | tee -a \"$log\"\n"
                 + "  rc=${PIPESTATUS[0]}\n"
                 + "  printf '[ssh-fleet] EXIT %s\\n' \"$rc\" >> \"$log\"\n"
                 + "else\n"
-                + "  bash \"$r.sh\"\n"
+                + "  body\n"
                 + "  rc=$?\n"
                 + "fi\n"
                 + "exit \"$rc\"\n";
     }
 
     private void cleanUp(Machine m, Staged s) {
-        try (RemoteFs fs = RemoteFs.open(pool, m, Deadline.after(connectTimeout.plusSeconds(1)), connectTimeout)) {
+        try (RemoteFs fs = RemoteFs.open(pool, m, pool.sessionDeadline(), connectTimeout)) {
             s.files().forEach(fs::removeQuietly);
         } catch (FleetException e) {
             // the host is gone; /tmp cleanup happens on its side or never: nothing secret is left (env is 0600)

@@ -3,8 +3,8 @@ package io.github.sshfleet.files;
 import java.time.Duration;
 
 
-import io.github.sshfleet.Deadline;
-import io.github.sshfleet.Tokens;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.ConnectionPool;
 
@@ -25,7 +25,7 @@ public final class Staging {
     /** Writes {@code content} to a new /tmp/ssh-fleet-{@code kind}-random file and returns its path. */
     public String stage(Machine m, String kind, byte[] content) {
         String path = "/tmp/ssh-fleet-" + kind + "-" + Tokens.next();
-        try (RemoteFs fs = RemoteFs.open(pool, m, Deadline.after(connectTimeout.plusSeconds(1)),
+        try (RemoteFs fs = RemoteFs.open(pool, m, pool.sessionDeadline(),
                 connectTimeout.plusSeconds(20))) {
             fs.writeNew(path, 0600, content);
         }
@@ -34,7 +34,7 @@ public final class Staging {
 
     /** Best effort removal (the command that used the file normally removed it already). */
     public void remove(Machine m, String path) {
-        try (RemoteFs fs = RemoteFs.open(pool, m, Deadline.after(connectTimeout.plusSeconds(1)), connectTimeout)) {
+        try (RemoteFs fs = RemoteFs.open(pool, m, pool.sessionDeadline(), connectTimeout)) {
             fs.removeQuietly(path);
         } catch (RuntimeException e) {
             // the host is unreachable: nothing more we can do; the file is 0600

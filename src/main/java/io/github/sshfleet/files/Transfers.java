@@ -26,11 +26,11 @@ import org.apache.sshd.sftp.client.SftpClient.DirEntry;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.client.impl.SftpInputStreamAsync;
 
-import io.github.sshfleet.PrivateFiles;
-import io.github.sshfleet.Deadline;
-import io.github.sshfleet.FleetException;
-import io.github.sshfleet.FleetException.Kind;
-import io.github.sshfleet.Tokens;
+import io.github.sshfleet.core.PrivateFiles;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.ConnectionPool;
@@ -71,7 +71,7 @@ public final class Transfers {
 
     /** An SFTP channel on the machine, with this engine's connect timeout and stall limit. */
     RemoteFs openFs(Machine m) {
-        return RemoteFs.open(pool, m, Deadline.after(connectTimeout.plusSeconds(1)), stall);
+        return RemoteFs.open(pool, m, pool.sessionDeadline(), stall);
     }
 
     // ---------------------------------------------------------------- upload

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import io.github.sshfleet.FleetException;
+import io.github.sshfleet.core.FleetException;
 
 /**
  * Turns a tool's {@code host} argument into machines: a name or IP (case-insensitive), a list of them, a
@@ -58,7 +58,7 @@ public final class HostSelector {
             throw unknown(ref, machines);
         }
         if (matched.size() > 1) {
-            throw FleetException.badArgument("host '" + ref + "' matches " + matched.size()
+            throw FleetException.badArgument("host " + FleetException.quote(ref) + " matches " + matched.size()
                     + " machines; this tool takes exactly one: " + names(matched));
         }
         return matched.get(0);
@@ -99,10 +99,10 @@ public final class HostSelector {
 
     private static FleetException unknown(String ref, List<Machine> machines) {
         if (machines.isEmpty()) {
-            return new FleetException(FleetException.Kind.UNKNOWN_HOST, "unknown host '" + ref
-                    + "': no machines are configured. " + MachineStore.SETUP_HINT);
+            return new FleetException(FleetException.Kind.UNKNOWN_HOST, "unknown host " + FleetException.quote(ref)
+                    + ": no machines are configured. " + MachineStore.SETUP_HINT);
         }
-        return new FleetException(FleetException.Kind.UNKNOWN_HOST, "unknown host '" + ref + "'; known: "
+        return new FleetException(FleetException.Kind.UNKNOWN_HOST, "unknown host " + FleetException.quote(ref) + "; known: "
                 + names(machines) + ". Use list_machines to see addresses, or add_host to register a new machine.");
     }
 

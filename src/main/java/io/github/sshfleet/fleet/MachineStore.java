@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.sshfleet.FleetException;
+import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.config.ConfigProblem;
 import io.github.sshfleet.config.CredentialStore;
 import io.github.sshfleet.config.FleetConfig;
@@ -347,6 +347,15 @@ public final class MachineStore {
             }
         }
         snapshot = List.copyOf(all);
+        List<String> secretValues = new ArrayList<>();
+        for (Machine m : all) {
+            secretValues.add(m.password());
+            secretValues.add(m.passphrase());
+            if (m.device() != null) {
+                secretValues.add(m.device().enablePassword());
+            }
+        }
+        io.github.sshfleet.core.Secrets.register(secretValues); // masked in every output from now on
     }
 
     private static Map<String, Machine> byName(List<Machine> machines) {

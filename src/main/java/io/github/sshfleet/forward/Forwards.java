@@ -18,10 +18,10 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.sshfleet.Daemons;
-import io.github.sshfleet.Deadline;
-import io.github.sshfleet.FleetException;
-import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.core.Daemons;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.ConnectionPool;
 import io.github.sshfleet.ssh.Pipes;
@@ -121,7 +121,7 @@ public final class Forwards implements AutoCloseable {
 
     /** Listens on {@code bind:localPort} here; each connection goes to {@code remoteHost:remotePort} as seen by the host. */
     public Info startLocal(Machine m, String bind, int localPort, String remoteHost, int remotePort) {
-        ConnectionPool.Lease lease = pool.acquire(m, Deadline.after(connectTimeout.plusSeconds(1)));
+        ConnectionPool.Lease lease = pool.acquireSession(m, pool.sessionDeadline());
         ServerSocket server;
         try {
             server = new ServerSocket();
@@ -144,7 +144,7 @@ public final class Forwards implements AutoCloseable {
      * remote forwards report bytes too.
      */
     public Info startRemote(Machine m, String remoteHost, int remotePort, String localHost, int localPort) {
-        ConnectionPool.Lease lease = pool.acquire(m, Deadline.after(connectTimeout.plusSeconds(1)));
+        ConnectionPool.Lease lease = pool.acquireSession(m, pool.sessionDeadline());
         ServerSocket relay;
         try {
             relay = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());

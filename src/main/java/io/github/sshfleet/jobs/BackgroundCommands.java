@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.sshfleet.FleetException;
-import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.ssh.BoundedOutput;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.ssh.RunningCommand;
@@ -100,7 +100,7 @@ public final class BackgroundCommands implements AutoCloseable {
                 }
             }
         }
-        throw new FleetException(Kind.NOT_FOUND, "no command '" + id + "'. Running: " + (running.isEmpty() ? "none"
+        throw new FleetException(Kind.NOT_FOUND, "no command " + FleetException.quote(id) + ". Running: " + (running.isEmpty() ? "none"
                 : String.join(", ", running.keySet().stream().sorted().toList())) + ". Finished ones are in "
                 + "list_command_history (the last " + HISTORY + ").");
     }

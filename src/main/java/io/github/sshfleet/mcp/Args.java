@@ -3,7 +3,7 @@ package io.github.sshfleet.mcp;
 import java.time.Duration;
 import java.util.Map;
 
-import io.github.sshfleet.FleetException;
+import io.github.sshfleet.core.FleetException;
 
 /**
  * Typed, checked access to a tool call's arguments. The SDK validates against the schema first; this is the second
@@ -119,7 +119,7 @@ public final class Args {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (!(e.getValue() instanceof String s)) {
-                throw bad(name, "must have string values; '" + e.getKey() + "' is " + describe(e.getValue()));
+                throw bad(name, "must have string values; " + FleetException.quote(e.getKey()) + " is " + describe(e.getValue()));
             }
             out.put(String.valueOf(e.getKey()), s);
         }
@@ -159,8 +159,6 @@ public final class Args {
     }
 
     private static String describe(Object v) {
-        String s = String.valueOf(v);
-        return (v instanceof String ? "\"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"" : s)
-                + " (" + v.getClass().getSimpleName().toLowerCase() + ")";
+        return FleetException.quote(v) + " (" + v.getClass().getSimpleName().toLowerCase() + ")";
     }
 }

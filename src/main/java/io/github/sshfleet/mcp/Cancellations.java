@@ -8,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.sshfleet.Daemons;
+import io.github.sshfleet.core.Daemons;
 
 /**
  * notifications/cancelled, made to do something. The SDK (2.0.1) does not route cancellations to handlers, so the

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.sshfleet.Daemons;
+import io.github.sshfleet.core.Daemons;
 import io.modelcontextprotocol.spec.McpSchema;
 
 /**

@@ -2,7 +2,7 @@ package io.github.sshfleet.mcp;
 
 import java.util.Map;
 
-import io.github.sshfleet.FleetException;
+import io.github.sshfleet.core.FleetException;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** Builders for tool results: text for the model, structuredContent for programs, isError for failures. */
@@ -27,8 +27,9 @@ public final class Results {
     }
 
     public static CallToolResult error(FleetException e) {
-        return CallToolResult.builder().addTextContent("Error: " + e.getMessage())
-                .structuredContent(Map.of("error", e.kind().name().toLowerCase(), "message", e.getMessage()))
+        String message = FleetException.bounded(e.getMessage());
+        return CallToolResult.builder().addTextContent("Error: " + message)
+                .structuredContent(Map.of("error", e.kind().name().toLowerCase(), "message", message))
                 .isError(true).build();
     }
 }

@@ -22,7 +22,7 @@ import io.modelcontextprotocol.spec.McpServerTransport;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import reactor.core.publisher.Mono;
 
-import io.github.sshfleet.Daemons;
+import io.github.sshfleet.core.Daemons;
 
 /**
  * Newline-delimited JSON-RPC over stdin/stdout. Used instead of the SDK's StdioServerTransportProvider because that
@@ -43,6 +43,7 @@ public final class StdioTransport implements McpServerTransportProvider {
     private volatile McpServerSession session;
     private final Cancellations cancellations = new Cancellations();
     private final Handshake handshake = new Handshake();
+    private boolean initializeSeen; // read and written on the stdin thread only
 
     public StdioTransport(McpJsonMapper json, InputStream in, OutputStream out) {
         this.json = json;
@@ -98,6 +99,9 @@ public final class StdioTransport implements McpServerTransportProvider {
                     cancellations.cancel(p.get("requestId"), p.get("reason") == null ? null : p.get("reason").toString());
                     continue; // handled here: the SDK has no handler for it
                 }
+                if (refusedBeforeInitialize(message)) {
+                    continue;
+                }
                 handshake.saw(message);
                 message = tagToolCall(message);
                 McpSchema.JSONRPCMessage toHandle = message;
@@ -116,6 +120,29 @@ public final class StdioTransport implements McpServerTransportProvider {
             closing.set(true);
             inputEnded.countDown();
         }
+    }
+
+    /**
+     * A request other than initialize or ping before the client has sent initialize gets an error at once. The SDK
+     * would hold it and run it later, when the client may long have given up on it (a tool call executed minutes
+     * after it was sent is worse than one refused).
+     */
+    private boolean refusedBeforeInitialize(McpSchema.JSONRPCMessage message) {
+        if (!(message instanceof McpSchema.JSONRPCRequest r)) {
+            return false;
+        }
+        if (McpSchema.METHOD_INITIALIZE.equals(r.method())) {
+            initializeSeen = true;
+            return false;
+        }
+        if (initializeSeen || McpSchema.METHOD_PING.equals(r.method())) {
+            return false;
+        }
+        log.warn("{} before initialize: refused", describe(r));
+        write(McpSchema.JSONRPCResponse.error(r.id(), new McpSchema.JSONRPCResponse.JSONRPCError(
+                McpSchema.ErrorCodes.INVALID_REQUEST, "ssh-fleet: send initialize first (" + r.method()
+                + " arrived before the MCP handshake); nothing was run")));
+        return true;
     }
 
     /** Puts a tools/call's JSON-RPC id into its _meta, so the handler can be found when the client cancels it. */

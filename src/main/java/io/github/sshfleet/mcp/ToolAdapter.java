@@ -3,7 +3,7 @@ package io.github.sshfleet.mcp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.sshfleet.FleetException;
+import io.github.sshfleet.core.FleetException;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -46,14 +46,15 @@ public final class ToolAdapter {
             log.debug("{} done in {} ms", name, (System.nanoTime() - start) / 1_000_000);
             return result;
         } catch (FleetException e) {
-            log.info("{}: {}", name, e.getMessage());
+            log.info("{}: {}", name, FleetException.bounded(e.getMessage()));
             return Results.error(e);
         } catch (RuntimeException | Error e) {
             log.error("{} failed with an unexpected error", name, e);
             return CallToolResult.builder()
                     .addTextContent("Error: internal error in ssh-fleet's " + name + " (" + e.getClass().getSimpleName()
-                            + (e.getMessage() != null ? ": " + e.getMessage() : "") + "). The server is still running; "
-                            + "the details are in its log (stderr). Retrying the same call will likely fail the same way.")
+                            + (e.getMessage() != null ? ": " + FleetException.bounded(e.getMessage()) : "") + "). The "
+                            + "server is still running; the details are in its log (stderr). Check what the call may "
+                            + "already have changed before retrying it.")
                     .isError(true).build();
         } finally {
             cancellations.done(requestId);

@@ -5,7 +5,7 @@ import java.util.Map;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /**
- * One MCP tool. Implementations throw {@link io.github.sshfleet.FleetException} for expected failures and let
+ * One MCP tool. Implementations throw {@link io.github.sshfleet.core.FleetException} for expected failures and let
  * {@link ToolAdapter} turn them (and bugs) into results; they never build error results themselves.
  */
 public interface ToolHandler {

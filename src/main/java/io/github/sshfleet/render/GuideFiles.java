@@ -9,9 +9,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import io.github.sshfleet.PrivateFiles;
-import io.github.sshfleet.FleetException;
-import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.core.PrivateFiles;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
 
 /** Where screenshots go: guide_output_dir (0700), names from the command or output_name, never outside it. */
 final class GuideFiles {
@@ -34,7 +34,7 @@ final class GuideFiles {
             }
             if (!NAME.matcher(n).matches() || n.contains("..")) {
                 throw FleetException.badArgument("output_name must be a plain file name (letters, digits, . _ -; no "
-                        + "'/' or '..'), got '" + outputName + "'. Images always go to " + dir + ".");
+                        + "'/' or '..'), got " + FleetException.quote(outputName) + ". Images always go to " + dir + ".");
             }
             base = n;
         } else {

@@ -15,10 +15,11 @@ import org.apache.sshd.common.channel.PtyMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.sshfleet.Deadline;
-import io.github.sshfleet.FleetException;
-import io.github.sshfleet.FleetException.Kind;
-import io.github.sshfleet.Tokens;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.Secrets;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.BoundedOutput;
 import io.github.sshfleet.ssh.CommandRunner;
@@ -137,7 +138,7 @@ public final class ShellSession {
     }
 
     private FleetException startFailure(String what) {
-        String said = CommandRunner.scrub(TerminalText.clean(stream.idleText()), machine.password()).strip();
+        String said = Secrets.mask(TerminalText.clean(stream.idleText()), machine.password()).strip();
         if (said.length() > 2000) {
             said = said.substring(said.length() - 2000);
         }
@@ -219,7 +220,7 @@ public final class ShellSession {
     }
 
     private String text(BoundedOutput out) {
-        return CommandRunner.scrub(TerminalText.clean(out.text()), machine.password());
+        return Secrets.mask(TerminalText.clean(out.text()), machine.password());
     }
 
     private void send(String text) {

@@ -15,10 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.sshfleet.Daemons;
-import io.github.sshfleet.Deadline;
-import io.github.sshfleet.FleetException;
-import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.core.Daemons;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.config.FleetConfig;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.ConnectionPool;
@@ -57,7 +57,7 @@ public final class ShellSessions implements AutoCloseable {
     public ShellSession open(Machine m, boolean root) {
         String id = "shell-" + m.name() + "-" + counters.computeIfAbsent(m.name(), k -> new AtomicInteger())
                 .incrementAndGet();
-        ShellSession s = ShellSession.open(id, m, root, pool, Deadline.after(config.connectTimeout().plusSeconds(5)),
+        ShellSession s = ShellSession.open(id, m, root, pool, pool.sessionDeadline(),
                 transcriptDir);
         shells.put(id, s);
         return s;
@@ -85,7 +85,7 @@ public final class ShellSessions implements AutoCloseable {
     public ShellSession get(String id) {
         ShellSession s = shells.get(id);
         if (s == null) {
-            throw new FleetException(Kind.NOT_FOUND, "no shell '" + id + "'. Open shells: " + (shells.isEmpty()
+            throw new FleetException(Kind.NOT_FOUND, "no shell " + FleetException.quote(id) + ". Open shells: " + (shells.isEmpty()
                     ? "none" : String.join(", ", shells.keySet().stream().sorted().toList()))
                     + ". Open one with shell_open(host).");
         }
@@ -102,7 +102,7 @@ public final class ShellSessions implements AutoCloseable {
     public void close(String id) {
         ShellSession s = shells.remove(id);
         if (s == null) {
-            throw new FleetException(Kind.NOT_FOUND, "no shell '" + id + "' (already closed?). Open shells: "
+            throw new FleetException(Kind.NOT_FOUND, "no shell " + FleetException.quote(id) + " (already closed?). Open shells: "
                     + (shells.isEmpty() ? "none" : String.join(", ", shells.keySet().stream().sorted().toList())));
         }
         s.close("closed by shell_close");

@@ -4,7 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-import io.github.sshfleet.Deadline;
+import io.github.sshfleet.core.Deadline;
 import io.github.sshfleet.ssh.BoundedOutput;
 
 /**

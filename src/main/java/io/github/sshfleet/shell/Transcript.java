@@ -12,7 +12,7 @@ import java.time.format.DateTimeFormatter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.sshfleet.PrivateFiles;
+import io.github.sshfleet.core.PrivateFiles;
 
 /**
  * What an agent did in one shell, for the person watching ({@code tail -f}): each command, its output as the

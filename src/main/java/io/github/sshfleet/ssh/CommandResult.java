@@ -1,6 +1,6 @@
 package io.github.sshfleet.ssh;
 
-import io.github.sshfleet.FleetException;
+import io.github.sshfleet.core.FleetException;
 
 /**
  * What one command on one machine did. Either it ran (exitCode or exitSignal set, possibly timedOut), or it failed

@@ -14,9 +14,9 @@ import org.apache.sshd.common.util.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.sshfleet.Daemons;
-import io.github.sshfleet.Deadline;
-import io.github.sshfleet.FleetException;
+import io.github.sshfleet.core.Daemons;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.config.FleetConfig;
 import io.github.sshfleet.fleet.Machine;
 
@@ -38,7 +38,10 @@ public final class CommandRunner implements AutoCloseable {
         this.pool = pool;
         this.config = config;
         this.helpers = Executors.newCachedThreadPool(Daemons.factory("ssh-fleet-io", true));
-        this.timers = Executors.newSingleThreadScheduledExecutor(Daemons.factory("ssh-fleet-timeouts", false));
+        java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                Daemons.factory("ssh-fleet-timeouts", false));
+        t.setRemoveOnCancelPolicy(true);
+        this.timers = t;
     }
 
     /**
@@ -102,13 +105,50 @@ public final class CommandRunner implements AutoCloseable {
         return start(m, command, hardTimeout, sudo, true, new BoundedOutput(outputCap), outputCap);
     }
 
+    /**
+     * The largest command line sent as an exec request, wrapping included. Linux refuses a single argument over
+     * 128 KiB (MAX_ARG_STRLEN: sshd hands the command to the login shell as one), and OpenSSH drops the whole
+     * connection, with every other channel on it, for a packet over 256 KiB; so a long command is refused here,
+     * before anything is sent.
+     */
+    static final int MAX_REQUEST_BYTES = 120 * 1024;
+
+    /** Refuses a command too long to send as an exec request (see {@link #MAX_REQUEST_BYTES}), naming run_script. */
+    public static void checkSize(String command) {
+        long bytes = utf8Length(command);
+        if (bytes > MAX_REQUEST_BYTES) {
+            throw tooLarge(bytes);
+        }
+    }
+
+    private static FleetException tooLarge(long bytes) {
+        return new FleetException(FleetException.Kind.TOO_LARGE, "the command is " + bytes + " bytes; commands up "
+                + "to about " + MAX_REQUEST_BYTES / 1024 + " KiB can be sent (a remote shell takes at most 128 KiB "
+                + "as one argument, and OpenSSH drops the connection for a request over 256 KiB). Nothing was run. "
+                + "Send long scripts with run_script (host, script), which uploads the body as a file; put large data "
+                + "on the host with write_file or upload first.");
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 1 : 3; // a surrogate pair: 1 + 3
+        }
+        return n;
+    }
+
     private RunningCommand start(Machine m, String command, Duration hardTimeout, boolean sudo, boolean login,
                                  OutputStream out, int stderrCap) {
-        Deadline connectDeadline = Deadline.after(config.connectTimeout().plusSeconds(1));
+        checkSize(command);
+        Deadline connectDeadline = pool.sessionDeadline();
         BoundedOutput err = new BoundedOutput(stderrCap);
         ChannelExec[] channelRef = new ChannelExec[1];
         Sudo sudoFilter = sudo ? new Sudo(m.password(), m.name(), err, helpers, () -> abort(channelRef[0])) : null;
         String remote = sudo ? sudoFilter.wrap(command, login) : login ? Shell.login(command) : command;
+        if (utf8Length(remote) > MAX_REQUEST_BYTES) { // quoting made it too long: say so in the command's terms
+            throw tooLarge(utf8Length(command));
+        }
 
         ConnectionPool.Opened<ChannelExec> opened = pool.openChannel(m, connectDeadline, (session, deadline) -> {
             ChannelExec channel = session.createExecChannel(remote);
@@ -126,7 +166,8 @@ public final class CommandRunner implements AutoCloseable {
             }
         });
         ChannelExec channel = opened.channel();
-        RunningCommand rc = new RunningCommand(m, command, sudo, out, err, sudoFilter, channel, opened.lease());
+        RunningCommand rc = new RunningCommand(m, command, sudo, out, err, sudoFilter, channel, opened.lease(),
+                config.keepaliveInterval());
         rc.watch();
         if (sudo) {
             sudoFilter.attach(channel.getInvertedIn());
@@ -134,7 +175,10 @@ public final class CommandRunner implements AutoCloseable {
             closeQuietly(channel.getInvertedIn()); // stdin is empty: a command reading it sees EOF at once
         }
         if (hardTimeout != null) {
-            timers.schedule(() -> helpers.execute(rc::timeout), hardTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            java.util.concurrent.ScheduledFuture<?> timer = timers.schedule(() -> helpers.execute(rc::timeout),
+                    hardTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            rc.onFinish(() -> timer.cancel(false)); // a finished command must not stay reachable until its timeout
+
         }
         return rc;
     }
@@ -157,14 +201,6 @@ public final class CommandRunner implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             log.debug("signal {} failed: {}", name, e.toString());
         }
-    }
-
-    /** Never show the machine's password, whatever the command printed. Very short ones would mangle output. */
-    public static String scrub(String text, String secret) {
-        if (secret == null || secret.length() < 4 || !text.contains(secret)) {
-            return text;
-        }
-        return text.replace(secret, "********");
     }
 
     private static long elapsed(long start) {

@@ -2,6 +2,7 @@ package io.github.sshfleet.ssh;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.client.session.ClientSession;
@@ -24,25 +27,37 @@ import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.sshfleet.Daemons;
-import io.github.sshfleet.Deadline;
-import io.github.sshfleet.FleetException;
+import io.github.sshfleet.core.Daemons;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.config.FleetConfig;
 import io.github.sshfleet.fleet.Machine;
 
 /**
- * One authenticated session per machine, shared by every call. Each call takes a {@link Lease}: a channel permit
- * (per-host cap below OpenSSH's MaxSessions, extra calls queue until their deadline) plus a live session. When many
- * calls race to a cold host exactly one connects; the others wait on the same future. Sessions nobody has used for
- * idle_timeout are closed by {@link #cleanup(long)}; a session with a lease out (a running command, an open shell)
- * is never idle.
+ * The pool's façade: one authenticated session per machine, shared by every call. Each call takes a {@link Lease}:
+ * usually a channel permit (per-host cap below OpenSSH's MaxSessions; extra calls queue until their deadline) plus a
+ * live session; a port forward takes the session only. Each machine's state lives in a {@link HostSlot} (connecting,
+ * ready, failed with a short back-off, closed); when many calls race to a cold host exactly one connects and the
+ * others wait for it. Connects run on a small fixed pool sized to the CPU, because key exchange is CPU-bound and
+ * hundreds of them at once all finish late together. Sessions nobody has used for idle_timeout are closed by
+ * {@link #cleanup(long)}; a session with a lease out is never idle. Time comes from the injected clock.
  */
 public final class ConnectionPool implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionPool.class);
 
+    /**
+     * Connects in flight at once. A key exchange costs tens of ms of CPU (more with the post-quantum one), so a few
+     * per core keep them all well inside connect_timeout; WAN latency is waited out by the others meanwhile.
+     */
+    static final int PARALLEL_CONNECTS = Math.max(8, 8 * Runtime.getRuntime().availableProcessors());
+    /** How long a caller may wait in line for its host's connect to start, on top of connect_timeout itself. */
+    static final Duration CONNECT_QUEUE_ALLOWANCE = Duration.ofSeconds(30);
+    private static final ThreadLocal<Boolean> CONNECT_WORKER = ThreadLocal.withInitial(() -> false);
+
     /** A snapshot of one machine's pooled connection, for list_machines. */
-    public record Status(boolean connected, int inUse, long idleMillis) {}
+    public record Status(String state, boolean connected, int inUse, long idleMillis, String lastError,
+                         String errorKind, long failingForMillis, long retryInMillis, int failures) {}
 
     /**
      * Built on a background thread by {@link #prepare}: MINA and BouncyCastle set-up takes a good part of a second of
@@ -53,27 +68,44 @@ public final class ConnectionPool implements AutoCloseable {
     private final AtomicBoolean preparing = new AtomicBoolean();
     private final FleetConfig config;
     private final long idleNanos;
-    private final Map<Machine.ConnectionKey, Entry> entries = new ConcurrentHashMap<>();
+    private final LongSupplier clock;
+    private final Map<Machine.ConnectionKey, HostSlot<ClientSession>> slots = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reaper;
+    private final ThreadPoolExecutor connects;
     private final AtomicInteger connectsOpened = new AtomicInteger();
     private volatile boolean closed;
 
     public ConnectionPool(FleetConfig config) {
+        this(config, System::nanoTime);
+    }
+
+    ConnectionPool(FleetConfig config, LongSupplier clock) {
         this.config = config;
+        this.clock = clock;
         this.idleNanos = config.idleTimeout().toNanos();
         this.reaper = Executors.newSingleThreadScheduledExecutor(Daemons.factory("ssh-fleet-pool-reaper", false));
+        this.connects = new ThreadPoolExecutor(PARALLEL_CONNECTS, PARALLEL_CONNECTS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), Daemons.factory("ssh-fleet-connect", true));
+        this.connects.allowCoreThreadTimeOut(true);
         scheduleCleanup(Math.min(idleNanos, TimeUnit.SECONDS.toNanos(30)));
     }
 
-    /** A channel permit and a live session for one machine. Close it when the channel is done. */
+    /** A deadline for getting a session: the host's own connect_timeout plus time to wait for a turn to connect. */
+    public Deadline sessionDeadline() {
+        return Deadline.after(config.connectTimeout().plus(CONNECT_QUEUE_ALLOWANCE));
+    }
+
+    /** A live session for one machine, with a channel permit unless it is a session-only lease. Close it when done. */
     public final class Lease implements AutoCloseable {
-        private final Entry entry;
+        private final HostSlot<ClientSession> slot;
         private final ClientSession session;
+        private final boolean permit;
         private boolean released;
 
-        private Lease(Entry entry, ClientSession session) {
-            this.entry = entry;
+        private Lease(HostSlot<ClientSession> slot, ClientSession session, boolean permit) {
+            this.slot = slot;
             this.session = session;
+            this.permit = permit;
         }
 
         public ClientSession session() {
@@ -82,43 +114,102 @@ public final class ConnectionPool implements AutoCloseable {
 
         /** The session proved dead (channel open failed): drop it so the next acquire reconnects. */
         public void evict() {
-            entry.evict(session);
+            slot.evict(session);
         }
 
         @Override
         public synchronized void close() {
             if (!released) {
                 released = true;
-                entry.lastUsedNanos = System.nanoTime();
-                entry.inUse.decrementAndGet();
-                entry.channels.release();
+                if (permit) {
+                    slot.returnPermit();
+                }
+                slot.exit();
             }
         }
     }
 
     /** Takes a channel permit and a live session, connecting if needed; all within the deadline. */
     public Lease acquire(Machine machine, Deadline deadline) {
-        if (closed) {
-            throw new FleetException(FleetException.Kind.CONNECTION_LOST, "ssh-fleet is shutting down");
-        }
-        Entry entry = entries.computeIfAbsent(machine.connectionKey(), k -> new Entry());
-        try {
-            if (!entry.channels.tryAcquire(deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
-                throw new FleetException(FleetException.Kind.BUSY, machine.name() + " already has "
-                        + config.maxChannelsPerHost() + " commands running through ssh-fleet and none finished in time; "
-                        + "wait for them or raise max_channels_per_host (stay below the server's MaxSessions).");
+        return acquire(machine, deadline, true);
+    }
+
+    /**
+     * Takes a live session without a channel permit: for what holds the session rather than running a command on
+     * it (a port forward), so idle forwards never use up a host's command slots.
+     */
+    public Lease acquireSession(Machine machine, Deadline deadline) {
+        return acquire(machine, deadline, false);
+    }
+
+    private Lease acquire(Machine machine, Deadline deadline, boolean withPermit) {
+        while (true) {
+            if (closed) {
+                throw new FleetException(FleetException.Kind.CONNECTION_LOST, "ssh-fleet is shutting down");
             }
+            HostSlot<ClientSession> slot = slots.computeIfAbsent(machine.connectionKey(), k -> newSlot(machine));
+            if (!slot.enter()) {
+                slots.remove(machine.connectionKey(), slot); // retired meanwhile: take a fresh one
+                continue;
+            }
+            boolean permit = false;
+            try {
+                slot.checkBackoff(); // a host that just failed answers at once, before queueing for a permit
+                if (withPermit) {
+                    slot.takePermit(deadline, () -> new FleetException(FleetException.Kind.BUSY, machine.name()
+                            + " already has " + config.maxChannelsPerHost() + " commands running through ssh-fleet and "
+                            + "none finished in time; wait for them or raise max_channels_per_host (stay below the "
+                            + "server's MaxSessions)."));
+                    permit = true;
+                }
+                ClientSession s = slot.session(deadline, connects, CONNECT_WORKER.get(), () -> connect(machine, slot));
+                return new Lease(slot, s, permit);
+            } catch (RuntimeException e) {
+                if (permit) {
+                    slot.returnPermit();
+                }
+                slot.exit();
+                throw e;
+            }
+        }
+    }
+
+    private HostSlot<ClientSession> newSlot(Machine machine) {
+        return new HostSlot<>(machine.name(), config.maxChannelsPerHost(), clock, new HostSlot.Sessions<>() {
+            @Override
+            public boolean alive(ClientSession s) {
+                return s.isOpen() && !s.isClosing();
+            }
+
+            @Override
+            public void close(ClientSession s) {
+                try {
+                    s.close(true);
+                } catch (RuntimeException e) {
+                    log.debug("close", e);
+                }
+            }
+        });
+    }
+
+    /** One connect attempt, on a connect worker: its own connect_timeout starts now, not when the caller queued. */
+    private ClientSession connect(Machine machine, HostSlot<ClientSession> slot) {
+        boolean wasWorker = CONNECT_WORKER.get();
+        CONNECT_WORKER.set(true);
+        try {
+            connectsOpened.incrementAndGet();
+            Deadline d = Deadline.after(config.connectTimeout());
+            ClientSession s = connector(d).connect(machine, d);
+            s.addCloseFutureListener(f -> slot.evict(s)); // a dropped connection frees the slot at once
+            return s;
+        } catch (IOException e) {
+            throw new FleetException(FleetException.Kind.UNREACHABLE, "cannot connect to " + machine.name() + ": "
+                    + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new FleetException(FleetException.Kind.TIMEOUT, "interrupted while waiting for " + machine.name());
-        }
-        entry.inUse.incrementAndGet();
-        try {
-            return new Lease(entry, entry.session(machine, deadline));
-        } catch (RuntimeException e) {
-            entry.inUse.decrementAndGet();
-            entry.channels.release();
-            throw e;
+            throw new FleetException(FleetException.Kind.TIMEOUT, "interrupted connecting to " + machine.name());
+        } finally {
+            CONNECT_WORKER.set(wasWorker);
         }
     }
 
@@ -243,46 +334,47 @@ public final class ConnectionPool implements AutoCloseable {
 
     /** Closes the session for a machine whose address or credentials changed (reload, add_host overwrite). */
     public void invalidate(Machine.ConnectionKey key) {
-        Entry e = entries.remove(key);
-        if (e != null) {
-            e.closeSession();
+        HostSlot<ClientSession> slot = slots.remove(key);
+        if (slot != null) {
+            slot.close();
         }
+    }
+
+    /** reload_machines: forget remembered connect failures, so every machine is tried again on its next call. */
+    public void clearFailures() {
+        slots.values().forEach(HostSlot::clearFailure);
     }
 
     public Optional<Status> status(Machine machine) {
-        Entry e = entries.get(machine.connectionKey());
-        if (e == null) {
+        HostSlot<ClientSession> slot = slots.get(machine.connectionKey());
+        if (slot == null) {
             return Optional.empty();
         }
-        ClientSession s = e.current();
-        boolean connected = s != null && s.isOpen();
-        long idle = e.inUse.get() > 0 ? 0 : (System.nanoTime() - e.lastUsedNanos) / 1_000_000;
-        return Optional.of(new Status(connected, e.inUse.get(), idle));
+        HostSlot.Snapshot s = slot.snapshot();
+        FleetException e = s.lastError();
+        return Optional.of(new Status(s.state().name().toLowerCase(java.util.Locale.ROOT),
+                s.state() == HostSlot.State.READY, s.users(), TimeUnit.NANOSECONDS.toMillis(s.idleNanos()),
+                e == null ? null : e.getMessage(), e == null ? null : e.kind().name().toLowerCase(java.util.Locale.ROOT),
+                TimeUnit.NANOSECONDS.toMillis(s.failingForNanos()), TimeUnit.NANOSECONDS.toMillis(s.retryInNanos()),
+                s.failures()));
     }
 
-    /** How many connections have been opened in all; tests use it to prove races open exactly one. */
+    /** How many connections have been attempted in all; tests use it to prove races open exactly one. */
     public int connectsOpened() {
         return connectsOpened.get();
     }
 
     /**
-     * Closes sessions idle for idle_timeout; returns nanoseconds until the next one could expire. Time is passed in
-     * so tests can drive it without sleeping.
+     * Closes sessions idle for idle_timeout and drops slots that hold nothing; returns nanoseconds until the next one
+     * could expire. Time is passed in so tests can drive it without sleeping.
      */
     public long cleanup(long nowNanos) {
         long next = idleNanos;
-        for (Map.Entry<Machine.ConnectionKey, Entry> me : entries.entrySet()) {
-            Entry e = me.getValue();
-            ClientSession s = e.current();
-            if (s == null || e.inUse.get() > 0) {
-                continue;
-            }
-            long idleFor = nowNanos - e.lastUsedNanos;
-            if (idleFor >= idleNanos || !s.isOpen()) {
-                log.debug("closing idle session {}", me.getKey());
-                e.evict(s);
-            } else {
-                next = Math.min(next, idleNanos - idleFor);
+        for (Map.Entry<Machine.ConnectionKey, HostSlot<ClientSession>> e : slots.entrySet()) {
+            HostSlot<ClientSession> slot = e.getValue();
+            next = Math.min(next, slot.closeIfIdle(nowNanos, idleNanos));
+            if (slot.retireIfUnused(nowNanos, idleNanos)) {
+                slots.remove(e.getKey(), slot);
             }
         }
         return next;
@@ -297,7 +389,7 @@ public final class ConnectionPool implements AutoCloseable {
         reaper.schedule(() -> {
             long next = idleNanos;
             try {
-                next = cleanup(System.nanoTime());
+                next = cleanup(clock.getAsLong());
             } catch (RuntimeException e) {
                 log.warn("pool cleanup failed", e);
             }
@@ -339,98 +431,16 @@ public final class ConnectionPool implements AutoCloseable {
     public void close() {
         closed = true;
         reaper.shutdownNow();
-        List<Entry> all = new ArrayList<>(entries.values());
-        entries.clear();
-        all.forEach(Entry::closeSession);
+        connects.shutdownNow();
+        List<HostSlot<ClientSession>> all = new ArrayList<>(slots.values());
+        slots.clear();
+        all.forEach(HostSlot::close);
         try {
             if (preparing.get()) {
                 connector.join().client().stop();
             }
         } catch (RuntimeException e) {
             log.debug("client stop", e);
-        }
-    }
-
-    /** One machine's slot: its session (or the connect in flight), its channel permits, its use counters. */
-    private final class Entry {
-        final Semaphore channels = new Semaphore(config.maxChannelsPerHost(), true);
-        final AtomicInteger inUse = new AtomicInteger();
-        volatile long lastUsedNanos = System.nanoTime();
-        private CompletableFuture<ClientSession> future; // guarded by this
-
-        ClientSession session(Machine machine, Deadline deadline) {
-            CompletableFuture<ClientSession> f;
-            boolean mine = false;
-            synchronized (this) {
-                f = future;
-                if (f == null || (f.isDone() && !usable(f))) {
-                    if (f != null) {
-                        closeQuietly(f.getNow(null));
-                    }
-                    f = new CompletableFuture<>();
-                    future = f;
-                    mine = true;
-                }
-            }
-            if (mine) {
-                try {
-                    connectsOpened.incrementAndGet();
-                    f.complete(connector(deadline).connect(machine, deadline));
-                } catch (Throwable t) {
-                    f.completeExceptionally(t);
-                }
-            }
-            try {
-                return f.get(deadline.waitMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new FleetException(FleetException.Kind.UNREACHABLE, "cannot connect to " + machine.name() + ": "
-                        + e.getCause());
-            } catch (TimeoutException e) {
-                throw new FleetException(FleetException.Kind.TIMEOUT, "timed out waiting for the connection to "
-                        + machine.name() + " (" + machine.address() + "); another call is still connecting");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new FleetException(FleetException.Kind.TIMEOUT, "interrupted connecting to " + machine.name());
-            }
-        }
-
-        private boolean usable(CompletableFuture<ClientSession> f) {
-            if (f.isCompletedExceptionally() || f.isCancelled()) {
-                return false;
-            }
-            ClientSession s = f.getNow(null);
-            return s != null && s.isOpen() && !s.isClosing();
-        }
-
-        synchronized ClientSession current() {
-            return future != null && future.isDone() && !future.isCompletedExceptionally() ? future.getNow(null) : null;
-        }
-
-        synchronized void evict(ClientSession s) {
-            if (future != null && future.isDone() && !future.isCompletedExceptionally() && future.getNow(null) == s) {
-                future = null;
-            }
-            closeQuietly(s);
-        }
-
-        synchronized void closeSession() {
-            if (future != null && future.isDone() && !future.isCompletedExceptionally()) {
-                closeQuietly(future.getNow(null));
-            }
-            future = null;
-        }
-
-        private void closeQuietly(ClientSession s) {
-            if (s != null) {
-                try {
-                    s.close(true);
-                } catch (RuntimeException e) {
-                    log.debug("close", e);
-                }
-            }
         }
     }
 }

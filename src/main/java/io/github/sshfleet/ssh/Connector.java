@@ -20,9 +20,9 @@ import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
-import io.github.sshfleet.Deadline;
-import io.github.sshfleet.FleetException;
-import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.config.FleetConfig;
 import io.github.sshfleet.fleet.Machine;
 

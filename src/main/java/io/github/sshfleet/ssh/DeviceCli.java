@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
 import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.common.channel.PtyChannelConfiguration;
 
-import io.github.sshfleet.Deadline;
-import io.github.sshfleet.FleetException;
-import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.Secrets;
+import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.fleet.Machine;
 
 /**
@@ -44,7 +45,7 @@ final class DeviceCli {
         pty.setPtyColumns(511); // wide: long lines do not wrap into the output
         ConnectionPool.Opened<PtyCapableChannelSession> opened;
         try {
-            opened = pool.openTerminal(m, Deadline.after(connectTimeout.plusSeconds(1)), null, pty, screen);
+            opened = pool.openTerminal(m, pool.sessionDeadline(), null, pty, screen);
         } catch (FleetException e) {
             return CommandResult.failed(m.name(), m.address(), elapsed(start), e);
         }
@@ -82,12 +83,12 @@ final class DeviceCli {
             byte[] b = out.getBytes(StandardCharsets.UTF_8);
             bounded.write(b, 0, b.length);
             int exit = CLI_ERROR.matcher(out).find() ? 1 : 0;
-            return new CommandResult(m.name(), m.address(), exit, null, CommandRunner.scrub(bounded.text(),
+            return new CommandResult(m.name(), m.address(), exit, null, Secrets.mask(bounded.text(),
                     m.password()), "", bounded.totalBytes(), 0, bounded.truncated(), false, false, elapsed(start),
                     null, null);
         } catch (FleetException e) {
             if (e.kind() == Kind.TIMEOUT) {
-                String partial = CommandRunner.scrub(screen.text(), m.password());
+                String partial = Secrets.mask(screen.text(), m.password());
                 return new CommandResult(m.name(), m.address(), null, null, partial, "", partial.length(), 0, false,
                         false, true, elapsed(start), null, null);
             }

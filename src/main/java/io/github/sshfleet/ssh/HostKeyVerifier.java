@@ -25,7 +25,7 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.sshfleet.PrivateFiles;
+import io.github.sshfleet.core.PrivateFiles;
 import io.github.sshfleet.config.HostKeyPolicy;
 
 /**

@@ -11,7 +11,7 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.sshfleet.Daemons;
+import io.github.sshfleet.core.Daemons;
 
 /**
  * The transport for a session behind a jump host: a loopback listener that takes exactly one connection (ours) and

@@ -8,7 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.sshfleet.Daemons;
+import io.github.sshfleet.core.Daemons;
 
 /** Byte relays between sockets and SSH channels (port forwards, jump hosts): copy, count, half-close, clean up. */
 public final class Pipes {

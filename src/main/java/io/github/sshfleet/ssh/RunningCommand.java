@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 
-import io.github.sshfleet.FleetException;
-import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.Secrets;
+import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.fleet.Machine;
 
 /**
@@ -37,6 +38,7 @@ public final class RunningCommand {
     private final Sudo sudoFilter;
     private final ChannelExec channel;
     private final ConnectionPool.Lease lease;
+    private final Duration keepalive;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean timedOut;
     private volatile String interruptedBy;
@@ -45,7 +47,8 @@ public final class RunningCommand {
     private final java.util.List<String> secrets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RunningCommand(Machine machine, String command, boolean sudo, OutputStream out, BoundedOutput err, Sudo sudoFilter,
-                   ChannelExec channel, ConnectionPool.Lease lease) {
+                   ChannelExec channel, ConnectionPool.Lease lease, Duration keepalive) {
+        this.keepalive = keepalive;
         this.machine = machine;
         this.command = command;
         this.sudo = sudo;
@@ -68,15 +71,9 @@ public final class RunningCommand {
         }
     }
 
-    /** Output text as the agent may see it: the machine password and registered secrets masked. */
+    /** Output text as the agent may see it: every known machine secret and this command's own secrets masked. */
     public String scrub(String text) {
-        String t = CommandRunner.scrub(text, machine.password());
-        for (String s : secrets) {
-            if (t.contains(s)) {
-                t = t.replace(s, "********");
-            }
-        }
-        return t;
+        return Secrets.mask(text, secrets);
     }
 
     /** Runs {@code action} once the command has ended (at once if it already has). */
@@ -231,8 +228,10 @@ public final class RunningCommand {
                     + ". Check that " + machine.username() + " may use sudo there (sudo -l) and that sudo is installed.");
         }
         if (!timedOut && interruptedBy == null && exit == null && signal == null) {
+            String why = channel.getSession().isOpen() ? null : SshClients.closeReason(channel.getSession(), keepalive);
             return new FleetException(Kind.CONNECTION_LOST, "the connection to " + machine.name() + " dropped while "
-                    + "the command was running" + (channel.getSession().isOpen() ? "" : " (session closed)")
+                    + "the command was running" + (channel.getSession().isOpen() ? "" : " (" + (why != null ? why
+                    : "session closed") + ")")
                     + "; it may or may not have completed. Output received so far is included; check the machine's "
                     + "state before re-running anything that is not idempotent.");
         }

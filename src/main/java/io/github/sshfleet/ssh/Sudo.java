@@ -6,7 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 
-import io.github.sshfleet.Tokens;
+import io.github.sshfleet.core.Tokens;
 
 /**
  * Runs a command as root through {@code sudo -S} without a PTY, so stdout and stderr stay apart. sudo prints a

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import io.github.sshfleet.FleetException;
-import io.github.sshfleet.FleetException.Kind;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.files.Staging;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.CommandResult;
@@ -53,7 +53,7 @@ public final class Tmux {
     public static String checkTarget(String target) {
         if (!TARGET.matcher(target).matches()) {
             throw FleetException.badArgument("tmux target must be a session name, session:window.pane (e.g. "
-                    + "work:0.0) or a pane id like %3; got '" + target + "'.");
+                    + "work:0.0) or a pane id like %3; got " + FleetException.quote(target) + ".");
         }
         return target;
     }
@@ -66,7 +66,7 @@ public final class Tmux {
         }
         for (String t : tokens) {
             if (!KEY.matcher(t).matches()) {
-                throw FleetException.badArgument("'" + t + "' is not a key token (like C-c, Enter, Up, Escape, F5, "
+                throw FleetException.badArgument(FleetException.quote(t) + " is not a key token (like C-c, Enter, Up, Escape, F5, "
                         + "M-x). To type text, use tmux_paste(target, text, enter=true).");
             }
         }
@@ -172,7 +172,7 @@ public final class Tmux {
     public Waited waitFor(Machine m, boolean sudo, String target, Pattern pattern, Duration timeout, Duration interval,
                           int lines, int cap) {
         long start = System.nanoTime();
-        io.github.sshfleet.Deadline deadline = io.github.sshfleet.Deadline.after(timeout);
+        io.github.sshfleet.core.Deadline deadline = io.github.sshfleet.core.Deadline.after(timeout);
         int polls = 0;
         String pane = "";
         while (true) {
@@ -223,7 +223,7 @@ public final class Tmux {
         String said = (r.stderr() + r.stdout()).strip();
         if (target != null && (said.contains("can't find") || said.contains("no server running")
                 || said.contains("error connecting"))) {
-            throw new FleetException(Kind.NOT_FOUND, "tmux target '" + target + "' not found on " + m.name()
+            throw new FleetException(Kind.NOT_FOUND, "tmux target " + FleetException.quote(target) + " not found on " + m.name()
                     + where(sudo) + ". It may live in " + (sudo ? "the login user's tmux server: try sudo: false"
                     : "root's tmux server: try sudo: true") + ", or list sessions with tmux_list.");
         }

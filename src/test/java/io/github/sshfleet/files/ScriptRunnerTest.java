@@ -21,9 +21,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.sshfleet.FleetException;
+import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.Tokens;
+import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.ToolHandler;
@@ -115,6 +115,26 @@ class ScriptRunnerTest {
         assertTrue(text(plain).contains("exit_code: 3"), text(plain));
         assertEquals(SshdFleet.PW_USER + "\n", stdout(plain));
         assertEquals("", runnerFiles(), "runner, body and env files are removed when the script exits");
+    }
+
+    @Test
+    void envNamesLikePathChangeTheScriptOnlyNeverTheLauncher() {
+        String secret = "pw-" + Tokens.next();
+        // PATH pointing nowhere used to break the launcher itself: exit 127 and the secret .env file left in /tmp.
+        CallToolResult r = call("host", "fleet-2", "script", "if command -v ls >/dev/null; then echo has-ls; "
+                + "else echo no-ls; fi; echo \"x=$WIZ\"", "env", Map.of("PATH", "/nonexistent", "WIZ", secret),
+                "sudo", false);
+        assertFalse(r.isError(), text(r));
+        assertEquals("no-ls\nx=********\n", stdout(r), "the script saw its PATH; the launcher kept its own");
+        assertEquals("", runnerFiles(), "runner, body and env files are removed");
+        CallToolResult withLog = call("host", "fleet-2", "script", "echo logged", "env", Map.of("PATH", "/x"),
+                "sudo", false, "log_path", "/tmp/ssh-fleet-test-envlog-" + Tokens.next());
+        assertFalse(withLog.isError(), text(withLog));
+        assertEquals("logged\n", stdout(withLog));
+        assertEquals("", runnerFiles());
+        FleetException readOnly = org.junit.jupiter.api.Assertions.assertThrows(FleetException.class,
+                () -> call("host", "fleet-2", "script", "true", "env", Map.of("SHELLOPTS", "x")));
+        assertTrue(readOnly.getMessage().contains("read-only in bash"), readOnly.getMessage());
     }
 
     @Test

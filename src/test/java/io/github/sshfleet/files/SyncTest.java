@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.Tokens;
+import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.testing.Fleets;

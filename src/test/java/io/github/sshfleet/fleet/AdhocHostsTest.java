@@ -10,7 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.sshfleet.FleetException;
+import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.config.ConfigLoader;
 import io.github.sshfleet.config.FleetConfig;
 

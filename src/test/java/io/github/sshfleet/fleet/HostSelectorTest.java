@@ -9,7 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.sshfleet.FleetException;
+import io.github.sshfleet.core.FleetException;
 
 class HostSelectorTest {
 

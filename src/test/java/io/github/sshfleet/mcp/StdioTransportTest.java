@@ -72,6 +72,12 @@ class StdioTransportTest {
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()).build();
         try {
             BufferedReader reader = new BufferedReader(new InputStreamReader(clientIn, StandardCharsets.UTF_8));
+            // A tool call before initialize is refused at once, not held and run later.
+            send(clientOut, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"x\"}}");
+            JsonNode early = JSON.readTree(reader.readLine());
+            assertEquals(7, early.get("id").asInt());
+            assertEquals(McpSchema.ErrorCodes.INVALID_REQUEST, early.at("/error/code").asInt());
+            assertTrue(early.at("/error/message").asText().contains("send initialize first"), early.toString());
             send(clientOut, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
                     + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
             assertEquals("2025-11-25", JSON.readTree(reader.readLine()).at("/result/protocolVersion").asText());

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.sshfleet.FleetException;
+import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.testing.Fleets;
 import io.github.sshfleet.testing.RouterServer;

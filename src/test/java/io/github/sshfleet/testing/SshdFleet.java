@@ -50,6 +50,9 @@ public final class SshdFleet {
     public final Path keyEcdsa;
     public final Path keyEncrypted;
     private final List<Process> daemons = new ArrayList<>();
+    private final List<ControlledSshd> controlled = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The host key as a known_hosts key part ("ssh-ed25519 AAAA..."). */
+    public final String hostKeyLine;
     private final int hosts;
 
     /** The shared fleet, started on first use; aborts (skips) the calling test when it cannot run here. */
@@ -115,6 +118,7 @@ public final class SshdFleet {
         this.port = freePort();
         String hostPub = Files.readString(dir.resolve("host_ed25519.pub")).trim();
         String keyPart = hostPub.split(" ")[0] + " " + hostPub.split(" ")[1];
+        this.hostKeyLine = keyPart;
         StringBuilder known = new StringBuilder();
         for (int i = 1; i <= hosts; i++) {
             startDaemon(i);
@@ -126,6 +130,16 @@ public final class SshdFleet {
             awaitListening(i);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll));
+    }
+
+    /**
+     * A separate sshd on {@code ips} (up to 16 loopback addresses) that the test may stop, start, freeze and thaw;
+     * same users, keys and host key as the fleet. Close it at the end of the test.
+     */
+    public ControlledSshd controlled(String name, List<String> ips) throws IOException, InterruptedException {
+        ControlledSshd c = new ControlledSshd(dir, name, ips, dir.resolve("host_ed25519"));
+        controlled.add(c);
+        return c;
     }
 
     public static String ip(int i) {
@@ -221,6 +235,13 @@ public final class SshdFleet {
     }
 
     private void stopAll() {
+        for (ControlledSshd c : controlled) {
+            try {
+                c.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         daemons.forEach(Process::destroy);
     }
 

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.github.sshfleet.FleetException;
+import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.config.ConfigLoader;
 import io.github.sshfleet.config.HostEntry;

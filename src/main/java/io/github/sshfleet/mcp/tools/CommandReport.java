@@ -5,6 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.fleet.Fanout;
+import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.ssh.CommandResult;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -15,6 +18,8 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
  */
 final class CommandReport {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CommandReport.class);
+
     private CommandReport() {}
 
     /** Per-stream cap for one host when {@code hosts} share a call: the total stays near 4x max_output_bytes. */
@@ -23,6 +28,28 @@ final class CommandReport {
             return maxOutputBytes;
         }
         return Math.max(4096, Math.min(maxOutputBytes, 4 * maxOutputBytes / hosts));
+    }
+
+    /**
+     * A host whose task did not return a result (see {@link Fanout.Outcome}): its own section, saying exactly what is
+     * known about whether the command ran, so nobody re-runs a non-idempotent command on a guess.
+     */
+    static CommandResult unfinished(Machine m, Fanout.Outcome outcome, Throwable cause) {
+        FleetException e = switch (outcome) {
+            case NOT_STARTED -> new FleetException(FleetException.Kind.CANCELLED, "not started on " + m.name()
+                    + ": the call was cancelled while this host waited for its turn. Nothing ran there.");
+            case ABANDONED -> new FleetException(FleetException.Kind.CANCELLED, "the call was cancelled while the "
+                    + "command ran on " + m.name() + "; it was being stopped, and its outcome is unknown. Check the "
+                    + "host (list_running_commands) before running it again.");
+            case FAILED -> cause instanceof FleetException fe ? fe : new FleetException(FleetException.Kind.INTERNAL,
+                    "ssh-fleet hit an unexpected error on " + m.name() + " (" + cause + "); whether the command "
+                    + "started there is unknown. Check the host before running it again; other hosts are unaffected. "
+                    + "Details are in the server log.", cause);
+        };
+        if (outcome == Fanout.Outcome.FAILED && !(cause instanceof FleetException)) {
+            log.error("unexpected error in a fan-out task for {}", m.name(), cause);
+        }
+        return CommandResult.failed(m.name(), m.address(), 0, e);
     }
 
     static CallToolResult report(List<CommandResult> results) {

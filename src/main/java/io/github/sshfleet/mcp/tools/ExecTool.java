@@ -3,7 +3,6 @@ package io.github.sshfleet.mcp.tools;
 import java.time.Duration;
 import java.util.List;
 
-import io.github.sshfleet.Deadline;
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
@@ -11,6 +10,7 @@ import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.ssh.CommandResult;
+import io.github.sshfleet.ssh.CommandRunner;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** exec: a command on one or many machines, in parallel, over pooled sessions. sudo_exec is the same with sudo. */
@@ -63,6 +63,7 @@ public final class ExecTool implements ToolHandler {
     @Override
     public CallToolResult call(Args args, Progress progress) {
         String command = args.nonBlank("command");
+        CommandRunner.checkSize(command); // once for the call, not once per host
         Duration hard = args.has("timeout") ? args.seconds("timeout", fleet.config().commandTimeout(), MAX_TIMEOUT_SECONDS) : null;
         Duration asyncAfter = args.seconds("async_after", fleet.config().asyncAfter(), MAX_TIMEOUT_SECONDS);
         if (hard != null && !args.has("async_after") && hard.compareTo(asyncAfter) > 0) {
@@ -70,8 +71,9 @@ public final class ExecTool implements ToolHandler {
         }
         List<Machine> machines = fleet.machines().select(args.raw("host"));
         int cap = CommandReport.perStreamCap(fleet.config().maxOutputBytes(), machines.size());
-        Waiter waiter = new Waiter(fleet, progress, Deadline.after(asyncAfter), machines.size());
-        List<CommandResult> results = fleet.fanout().run(machines, m -> waiter.runOn(m, command, hard, sudo, cap));
+        Waiter waiter = new Waiter(fleet, progress, asyncAfter, machines.size());
+        List<CommandResult> results = fleet.fanout().run(machines, m -> waiter.runOn(m, command, hard, sudo, cap),
+                CommandReport::unfinished);
         return CommandReport.report(results);
     }
 }

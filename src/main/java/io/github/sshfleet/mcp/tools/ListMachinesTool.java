@@ -37,6 +37,27 @@ public final class ListMachinesTool implements ToolHandler {
                 Schema.object().build(), true, false, true);
     }
 
+    /** One bracket of pool state: "connected, idle 4s", "failed (unreachable) 3x over 12 s, retry in 4.0 s: ...". */
+    private static String describe(ConnectionPool.Status s) {
+        String base = switch (s.state()) {
+            case "ready" -> s.inUse() > 0 ? "connected, " + s.inUse() + " in use" : "connected, idle "
+                    + (s.idleMillis() / 1000) + "s";
+            case "connecting" -> "connecting";
+            case "failed" -> "failed (" + s.errorKind() + ") " + s.failures() + "x over " + s.failingForMillis() / 1000
+                    + " s, " + (s.retryInMillis() > 0 ? "next try in " + String.format("%.1f", s.retryInMillis()
+                    / 1000.0) + " s" : "tried again on the next call");
+            default -> "not connected";
+        };
+        if (s.lastError() != null && !"failed".equals(s.state())) {
+            base += "; last connect failed (" + s.errorKind() + ")";
+        }
+        if (s.lastError() != null) {
+            String msg = s.lastError();
+            base += ": " + (msg.length() > 160 ? msg.substring(0, 160) + "..." : msg);
+        }
+        return base;
+    }
+
     @Override
     public CallToolResult call(Args args, Progress progress) {
         List<Machine> machines = fleet.machines().machines();
@@ -52,10 +73,7 @@ public final class ListMachinesTool implements ToolHandler {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Machine m : machines) {
             Optional<ConnectionPool.Status> st = fleet.pool().status(m);
-            String pool = st.filter(ConnectionPool.Status::connected)
-                    .map(s -> s.inUse() > 0 ? "connected, " + s.inUse() + " in use"
-                            : "connected, idle " + (s.idleMillis() / 1000) + "s")
-                    .orElse("not connected");
+            String pool = st.map(ListMachinesTool::describe).orElse("not connected");
             text.append("- ").append(m.name()).append("  ").append(m.username()).append('@').append(m.address())
                     .append("  auth=").append(m.authKind())
                     .append(m.origin() == Machine.Origin.TEMPORARY ? "  temporary"
@@ -75,9 +93,19 @@ public final class ListMachinesTool implements ToolHandler {
             row.put("source", m.source());
             row.put("metadata", m.metadata());
             row.put("connected", st.map(ConnectionPool.Status::connected).orElse(false));
-            st.filter(ConnectionPool.Status::connected).ifPresent(s -> {
+            row.put("state", st.map(ConnectionPool.Status::state).orElse("not_connected"));
+            st.ifPresent(s -> {
                 row.put("channels_in_use", s.inUse());
-                row.put("idle_seconds", s.idleMillis() / 1000);
+                if (s.connected()) {
+                    row.put("idle_seconds", s.idleMillis() / 1000);
+                }
+                if (s.lastError() != null) {
+                    row.put("last_error", s.errorKind());
+                    row.put("last_error_message", s.lastError());
+                    row.put("failures", s.failures());
+                    row.put("failing_for_seconds", s.failingForMillis() / 1000);
+                    row.put("retry_in_ms", s.retryInMillis());
+                }
             });
             rows.add(row);
         }

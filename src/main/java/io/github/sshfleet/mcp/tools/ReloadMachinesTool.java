@@ -28,13 +28,15 @@ public final class ReloadMachinesTool implements ToolHandler {
         return new Spec("reload_machines", "Reload machines",
                 "Re-read the hosts file and status/owner metadata. Reports machines added, removed and changed, and "
                         + "any bad lines. Connections of machines whose address or credentials changed are closed. "
-                        + "Temporary machines are kept.",
+                        + "Temporary machines are kept. Remembered connect failures are cleared, so failed machines are tried "
+                        + "again at once.",
                 Schema.object().build(), false, false, true);
     }
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
         MachineStore.ReloadResult r = fleet.machines().reload();
+        fleet.pool().clearFailures(); // the operator may have fixed the machine: try every one again at once
         StringBuilder text = new StringBuilder("Reloaded ").append(fleet.config().authFile()).append(": ")
                 .append(fleet.machines().machines().size()).append(" machines. ");
         text.append(describe("added", r.added())).append(describe("removed", r.removed()))

@@ -2,7 +2,7 @@ package io.github.sshfleet.mcp.tools;
 
 import java.time.Duration;
 
-import io.github.sshfleet.FleetException;
+import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;

@@ -45,7 +45,7 @@ final class RenderTools {
         return switch (f) {
             case "png" -> Renderer.Format.PNG;
             case "svg" -> Renderer.Format.SVG;
-            default -> throw io.github.sshfleet.FleetException.badArgument("format must be png or svg, got '" + f
+            default -> throw io.github.sshfleet.core.FleetException.badArgument("format must be png or svg, got '" + f
                     + "'.");
         };
     }

@@ -93,7 +93,7 @@ public final class RunScriptTool implements ToolHandler {
                 ? fleet.config().asyncAfter() : timeout.plusSeconds(5), ExecTool.MAX_TIMEOUT_SECONDS);
         io.github.sshfleet.ssh.RunningCommand rc = scripts.start(m, script, env, sudo, timeout, log, keep, cap);
         progress.onCancel(() -> rc.interrupt("the client cancelled the request"));
-        CommandResult r = new Waiter(fleet, progress, io.github.sshfleet.Deadline.after(asyncAfter), 1).await(rc);
+        CommandResult r = new Waiter(fleet, progress, asyncAfter, 1).await(rc);
         return CommandReport.report(List.of(r));
     }
 }

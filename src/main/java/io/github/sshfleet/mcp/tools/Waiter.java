@@ -3,8 +3,8 @@ package io.github.sshfleet.mcp.tools;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.sshfleet.Deadline;
-import io.github.sshfleet.FleetException;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Progress;
@@ -19,19 +19,34 @@ import io.github.sshfleet.ssh.RunningCommand;
 final class Waiter {
 
     private static final Duration SLICE = Duration.ofMillis(500);
+    static final Duration LATE_START_WAIT = Duration.ofSeconds(5);
 
     private final FleetServices fleet;
     private final Progress progress;
-    private final Deadline asyncDeadline;
+    private final Duration asyncAfter;
+    private final Deadline callAsyncDeadline;
     private final int hosts;
     private final long startNanos = System.nanoTime();
     private final AtomicInteger done = new AtomicInteger();
 
-    Waiter(FleetServices fleet, Progress progress, Deadline asyncDeadline, int hosts) {
+    Waiter(FleetServices fleet, Progress progress, Duration asyncAfter, int hosts) {
         this.fleet = fleet;
         this.progress = progress;
-        this.asyncDeadline = asyncDeadline;
+        this.asyncAfter = asyncAfter;
+        this.callAsyncDeadline = Deadline.after(asyncAfter);
         this.hosts = hosts;
+    }
+
+    /**
+     * When a command that starts now goes to the background. Queue time is not command time: a host that waited for
+     * a fan-out slot still gets at least {@link #LATE_START_WAIT} (or async_after, if shorter) of its own, so a quick
+     * command on host 480 of 500 returns its result instead of a background id. Hosts that start in time share the
+     * call's async_after, so a fan-out of long commands still returns after about async_after.
+     */
+    private Deadline asyncDeadlineFromNow() {
+        Duration own = asyncAfter.compareTo(LATE_START_WAIT) < 0 ? asyncAfter : LATE_START_WAIT;
+        Deadline late = Deadline.after(own);
+        return late.remainingMillis() > callAsyncDeadline.remainingMillis() ? late : callAsyncDeadline;
     }
 
     CommandResult runOn(Machine m, String command, Duration hardTimeout, boolean sudo, int cap) {
@@ -39,7 +54,7 @@ final class Waiter {
         long t0 = System.nanoTime();
         if (m.device() != null) { // a device CLI runs one command at a time, to its prompt: no background
             CommandResult r = fleet.runner().run(m, command, hardTimeout != null ? hardTimeout
-                    : Duration.ofSeconds(Math.max(60, asyncDeadline.remainingMillis() / 1000)), sudo, cap);
+                    : Duration.ofSeconds(Math.max(60, asyncAfter.toSeconds())), sudo, cap);
             report(m.name() + " done");
             return r;
         }
@@ -50,11 +65,15 @@ final class Waiter {
             return CommandResult.failed(m.name(), m.address(), (System.nanoTime() - t0) / 1_000_000, e);
         }
         progress.onCancel(() -> rc.interrupt("the client cancelled the request"));
-        return await(rc);
+        return await(rc, asyncDeadlineFromNow());
     }
 
-    /** Waits for a started command; hands it to the background when async_after passes. */
+    /** Waits for a command that started just now; hands it to the background when async_after passes. */
     CommandResult await(RunningCommand rc) {
+        return await(rc, asyncDeadlineFromNow());
+    }
+
+    private CommandResult await(RunningCommand rc, Deadline asyncDeadline) {
         while (!rc.await(SLICE)) {
             if (asyncDeadline.expired()) {
                 String id = fleet.background().track(rc).id();

@@ -1,4 +1,4 @@
-package io.github.sshfleet;
+package io.github.sshfleet.core;
 
 import java.time.Duration;
 
