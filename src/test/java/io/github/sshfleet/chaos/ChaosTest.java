@@ -36,6 +36,7 @@ import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.ssh.RunningCommand;
 import io.github.sshfleet.testing.ControlledSshd;
 import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
@@ -45,6 +46,7 @@ import io.modelcontextprotocol.spec.McpSchema.TextContent;
  * refuse the password, or get a request too big for OpenSSH. Real sshd daemons owned by each test; every fan-out
  * must still return every host's own result, and the pool must recover by itself.
  */
+@RequiresSshd
 class ChaosTest {
 
     @TempDir

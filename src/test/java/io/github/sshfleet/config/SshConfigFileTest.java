@@ -19,6 +19,7 @@ import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 
 /** Host aliases from an OpenSSH client config become machines; the hosts file wins clashes; gaps are reported. */
@@ -28,6 +29,7 @@ class SshConfigFileTest {
     Path home;
 
     @Test
+    @RequiresSshd
     void aliasesResolveLikeSshAndKeysFromHostStarLogIn() throws Exception {
         SshdFleet sshd = SshdFleet.get();
         Path sshConfig = Files.writeString(home.resolve("ssh_config"), """

@@ -18,11 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.sshfleet.testing.JarServer;
+import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** `credentials set` through the JAR's CLI, then the server using the stored password; a wrong master password. */
+@RequiresSshd
 class CredentialsE2ETest {
 
     @TempDir

@@ -27,12 +27,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.sshfleet.testing.JarServer;
+import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** Progress notifications, parallel calls with progress, and client cancellation, through the shipped JAR. */
+@RequiresSshd
 class LongRunningE2ETest {
 
     @TempDir

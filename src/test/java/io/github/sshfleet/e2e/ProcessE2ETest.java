@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.github.sshfleet.testing.JarServer;
+import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 import io.modelcontextprotocol.client.McpSyncClient;
 
@@ -37,6 +38,7 @@ class ProcessE2ETest {
     Path tmp;
 
     @Test
+    @RequiresSshd
     void stdoutCarriesOnlyJsonRpcEvenWhileLoggingAndFailing() throws Exception {
         SshdFleet sshd = SshdFleet.get();
         Path config = sshd.writeConfig(tmp.resolve("cfg"), sshd.standardHosts() + "broken line\n", "bogus_key: 1\n");

@@ -29,11 +29,13 @@ import io.github.sshfleet.mcp.tools.TransferTool;
 import io.github.sshfleet.mcp.tools.WriteFileTool;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 
 /** read_file, write_file, upload and download against real OpenSSH sshd, real users, real sudo. */
+@RequiresSshd
 class FilesAgainstSshdTest {
 
     static SshdFleet sshd;

@@ -30,11 +30,13 @@ import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.mcp.tools.RunScriptTool;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 
 /** run_script against real sshd: staging, quoting, secrets, cleanup, tmux. */
+@RequiresSshd
 class ScriptRunnerTest {
 
     static SshdFleet sshd;

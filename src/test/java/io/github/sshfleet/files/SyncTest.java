@@ -21,9 +21,11 @@ import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 
 /** sync against real sshd: changes, deletes and excludes; a second run copies nothing. */
+@RequiresSshd
 class SyncTest {
 
     static FleetServices fleet;

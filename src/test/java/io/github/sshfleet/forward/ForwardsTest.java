@@ -20,9 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 
 /** Port forwards through real sshd to a TCP echo server "on the host" (the test fleet is this machine). */
+@RequiresSshd
 class ForwardsTest {
 
     static FleetServices fleet;

@@ -27,11 +27,13 @@ import io.github.sshfleet.mcp.tools.ExecuteCommandAsyncTool;
 import io.github.sshfleet.mcp.tools.GetCommandStatusTool;
 import io.github.sshfleet.mcp.tools.InterruptCommandTool;
 import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 
 /** Long-running work against real sshd: exec turning into a background command, status, interrupt, history. */
+@RequiresSshd
 class BackgroundCommandsTest {
 
     static FleetServices fleet;

@@ -24,9 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 
 /** Persistent shells against real sshd: sudo with and without a password, markers, timeouts, transcripts. */
+@RequiresSshd
 class ShellAgainstSshdTest {
 
     static SshdFleet sshd;

@@ -17,9 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 
 /** Key login through a real ssh-agent started by the test (OpenSSH's), over its Unix socket. */
+@RequiresSshd
 class AgentTest {
 
     static SshdFleet sshd;

@@ -25,9 +25,11 @@ import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 
 /** exec and sudo through the pool against real OpenSSH sshd with real users, keys and sudo rules. */
+@RequiresSshd
 class ExecAgainstSshdTest {
 
     static SshdFleet sshd;

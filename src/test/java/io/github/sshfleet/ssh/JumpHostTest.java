@@ -21,9 +21,11 @@ import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 
 /** Machines behind jump hosts (jump=), one and two hops, through real sshd; host keys checked under the target name. */
+@RequiresSshd
 class JumpHostTest {
 
     static SshdFleet sshd;

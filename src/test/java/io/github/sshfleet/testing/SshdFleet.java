@@ -55,8 +55,16 @@ public final class SshdFleet {
     public final String hostKeyLine;
     private final int hosts;
 
-    /** The shared fleet, started on first use; aborts (skips) the calling test when it cannot run here. */
-    public static synchronized SshdFleet get() {
+    /**
+     * Why the fleet cannot run here, or null when it runs (starting it on first use). With SSH_FLEET_REQUIRE_SSHD
+     * set it always answers null, so {@link #get()} fails loudly instead of tests being skipped.
+     */
+    public static synchronized String unavailableReason() {
+        start();
+        return System.getenv("SSH_FLEET_REQUIRE_SSHD") != null ? null : unavailable;
+    }
+
+    private static void start() {
         if (instance == null && unavailable == null) {
             unavailable = missingPrerequisite();
             if (unavailable == null) {
@@ -67,6 +75,11 @@ public final class SshdFleet {
                 }
             }
         }
+    }
+
+    /** The shared fleet, started on first use; aborts (skips) the calling test when it cannot run here. */
+    public static synchronized SshdFleet get() {
+        start();
         if (unavailable != null && System.getenv("SSH_FLEET_REQUIRE_SSHD") != null) {
             // CI sets this: there, a skipped sshd test would be a silent hole, so it fails instead.
             throw new IllegalStateException("SSH_FLEET_REQUIRE_SSHD is set but " + unavailable);

@@ -20,9 +20,11 @@ import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.files.Staging;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 
 /** The tmux tools' engine against real sshd and real tmux, as root (sudo with a password) and as the user. */
+@RequiresSshd
 class TmuxAgainstSshdTest {
 
     static FleetServices fleet;
