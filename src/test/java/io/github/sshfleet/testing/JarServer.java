@@ -73,6 +73,14 @@ public final class JarServer {
     public static McpSyncClient client(Path config, Path home,
                                        java.util.function.Consumer<McpSchema.ProgressNotification> progress,
                                        List<String> jvmOptions, Map<String, String> extraEnv) {
+        return client(config, home, progress, jvmOptions, extraEnv, line -> { });
+    }
+
+    /** With extra JVM options, extra environment variables, and the server's log lines (stderr) to {@code log}. */
+    public static McpSyncClient client(Path config, Path home,
+                                       java.util.function.Consumer<McpSchema.ProgressNotification> progress,
+                                       List<String> jvmOptions, Map<String, String> extraEnv,
+                                       java.util.function.Consumer<String> log) {
         List<String> cmd = new ArrayList<>(command());
         cmd.addAll(1, jvmOptions);
         Map<String, String> env = new HashMap<>(env(config, home));
@@ -80,7 +88,7 @@ public final class JarServer {
         ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size()))
                 .env(env).build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
-        transport.setStdErrorHandler(line -> { }); // the server's log; not needed here
+        transport.setStdErrorHandler(log::accept);
         McpSyncClient client = McpClient.sync(new SerializedClientTransport(transport)).requestTimeout(Duration.ofSeconds(90))
                 .initializationTimeout(Duration.ofSeconds(30)).progressConsumer(progress).build();
         client.initialize();

@@ -50,12 +50,12 @@ public final class AddHostTool implements ToolHandler {
     public CallToolResult call(Args args, Progress progress) {
         String name = args.nonBlank("hostname").strip();
         if (!HostsFile.isValidName(name)) {
-            throw FleetException.badArgument("add_host: hostname '" + name
-                    + "' must be letters, digits, '.', '_' or '-' (at most 63), starting with a letter or digit.");
+            throw FleetException.badArgument("add_host: hostname " + FleetException.quote(name)
+                    + " must be letters, digits, '.', '_' or '-' (at most 63), starting with a letter or digit.");
         }
         String ip = args.nonBlank("ip").strip();
         if (ip.matches(".*[\\s\\[\\]/].*")) {
-            throw FleetException.badArgument("add_host: ip '" + ip + "' is not an address; give e.g. 10.0.0.5 or "
+            throw FleetException.badArgument("add_host: ip " + FleetException.quote(ip) + " is not an address; give e.g. 10.0.0.5 or "
                     + "db.example.com, and the port separately.");
         }
         String user = args.nonBlank("username").strip();
