@@ -1,8 +1,17 @@
 package io.github.sshfleet;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import io.github.sshfleet.config.FleetConfig;
+import io.github.sshfleet.files.Litter;
+import io.github.sshfleet.files.LocalPaths;
+import io.github.sshfleet.files.RemoteReader;
+import io.github.sshfleet.files.RemoteWriter;
+import io.github.sshfleet.files.ScriptRunner;
+import io.github.sshfleet.files.Staging;
+import io.github.sshfleet.files.Sync;
+import io.github.sshfleet.files.Transfers;
 import io.github.sshfleet.fleet.Fanout;
 import io.github.sshfleet.fleet.MachineStore;
 import io.github.sshfleet.forward.Forwards;
@@ -10,22 +19,119 @@ import io.github.sshfleet.jobs.BackgroundCommands;
 import io.github.sshfleet.shell.ShellSessions;
 import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.ConnectionPool;
+import io.github.sshfleet.tmux.Tmux;
 
 /**
- * What tools are built from. Made once by {@link #create} (Main, and the tests the same way) and closed on shutdown:
- * shells first (they hold pool leases), then the runner, then the pool.
+ * The one place services are built and wired; tools receive them and never build their own. Made once by
+ * {@link #create} (Main, and the tests the same way) and closed on shutdown: shells first (they hold pool leases),
+ * then background commands and forwards, the fan-out threads, the runner, then the pool.
  */
-public record FleetServices(FleetConfig config, MachineStore machines, ConnectionPool pool, CommandRunner runner,
-                            Fanout fanout, ShellSessions shells, BackgroundCommands background, Forwards forwards)
-        implements AutoCloseable {
+public final class FleetServices implements AutoCloseable {
 
-    public static FleetServices create(FleetConfig config, MachineStore machines, Path home) {
-        ConnectionPool pool = new ConnectionPool(config);
+    /** How long a transfer waits for one SFTP reply before calling the connection stalled. */
+    public static final Duration TRANSFER_STALL = Duration.ofSeconds(60);
+
+    private final FleetConfig config;
+    private final MachineStore machines;
+    private final ConnectionPool pool;
+    private final CommandRunner runner;
+    private final Fanout fanout;
+    private final ShellSessions shells;
+    private final BackgroundCommands background;
+    private final Forwards forwards;
+    private final Litter litter;
+    private final RemoteReader reader;
+    private final RemoteWriter writer;
+    private final Transfers transfers;
+    private final ScriptRunner scripts;
+    private final Tmux tmux;
+    private final Sync sync;
+
+    private FleetServices(FleetConfig config, MachineStore machines, Path home) {
+        Duration connect = config.connectTimeout();
+        this.config = config;
+        this.machines = machines;
+        this.pool = new ConnectionPool(config);
+        this.runner = new CommandRunner(pool, config);
+        this.fanout = new Fanout(config.maxParallelHosts());
+        this.shells = new ShellSessions(pool, config, home);
+        this.background = new BackgroundCommands();
+        this.forwards = new Forwards(pool, connect);
+        this.litter = new Litter(home.resolve(".ssh-fleet").resolve("state"), pool, connect);
+        this.reader = new RemoteReader(pool, runner, connect);
+        this.writer = new RemoteWriter(pool, runner, litter, connect);
+        LocalPaths local = new LocalPaths(machines.home(), config.localRoot(), Path.of("").toAbsolutePath());
+        this.transfers = new Transfers(pool, writer, litter, local, connect, TRANSFER_STALL);
+        this.scripts = new ScriptRunner(pool, runner, litter, connect);
+        this.tmux = new Tmux(runner, new Staging(pool, litter, connect));
+        this.sync = new Sync(transfers, runner);
         machines.onInvalidated(pool::invalidate);
         pool.resolveMachinesWith(machines::jumpHost);
-        return new FleetServices(config, machines, pool, new CommandRunner(pool, config),
-                new Fanout(config.maxParallelHosts()), new ShellSessions(pool, config, home),
-                new BackgroundCommands(), new Forwards(pool, config.connectTimeout()));
+        pool.onConnected(litter::onConnected);
+    }
+
+    public static FleetServices create(FleetConfig config, MachineStore machines, Path home) {
+        return new FleetServices(config, machines, home);
+    }
+
+    public FleetConfig config() {
+        return config;
+    }
+
+    public MachineStore machines() {
+        return machines;
+    }
+
+    public ConnectionPool pool() {
+        return pool;
+    }
+
+    public CommandRunner runner() {
+        return runner;
+    }
+
+    public Fanout fanout() {
+        return fanout;
+    }
+
+    public ShellSessions shells() {
+        return shells;
+    }
+
+    public BackgroundCommands background() {
+        return background;
+    }
+
+    public Forwards forwards() {
+        return forwards;
+    }
+
+    public Litter litter() {
+        return litter;
+    }
+
+    public RemoteReader reader() {
+        return reader;
+    }
+
+    public RemoteWriter writer() {
+        return writer;
+    }
+
+    public Transfers transfers() {
+        return transfers;
+    }
+
+    public ScriptRunner scripts() {
+        return scripts;
+    }
+
+    public Tmux tmux() {
+        return tmux;
+    }
+
+    public Sync sync() {
+        return sync;
     }
 
     @Override

@@ -114,6 +114,7 @@ public final class Main {
         transport.afterHandshake(fleet.pool()::prepare); // set-up after the handshake, in this order
         McpSyncServer server = ToolServer.start(fleet, transport, json, version()); // queues the input validator
         transport.afterHandshake(JvmLog::toStderr);
+        transport.afterHandshake(fleet.litter()::adoptLeftovers); // what a killed server left mid-transfer
         transport.afterHandshake(StartupArchive::refreshIfStale); // slowest (a training run), so last
         log.info("ssh-fleet {} ready: {} machines from {}", version(), machines.machines().size(), config.authFile());
         if (config.statusUrl() != null || config.ownersUrl() != null) {

@@ -205,14 +205,17 @@ final class RemoteFs implements AutoCloseable {
         }
     }
 
-    /** Best effort cleanup of a staging file; never masks the failure that led here. */
-    void removeQuietly(String path) {
+    /** Best effort cleanup of a staging file; never masks the failure that led here. True if it is gone now. */
+    boolean removeQuietly(String path) {
         try {
             sftp.remove(path);
+            return true;
         } catch (IOException e) {
-            if (!(e instanceof SftpException se && se.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE)) {
-                log.warn("could not remove staging file {} on {}: {}", path, machine.name(), e.toString());
+            if (e instanceof SftpException se && se.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                return true;
             }
+            log.warn("could not remove staging file {} on {}: {}", path, machine.name(), e.toString());
+            return false;
         }
     }
 

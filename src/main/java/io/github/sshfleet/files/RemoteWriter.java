@@ -53,12 +53,31 @@ public final class RemoteWriter {
 
     private final ConnectionPool pool;
     private final CommandRunner runner;
+    private final Litter litter;
     private final Duration connectTimeout;
 
-    public RemoteWriter(ConnectionPool pool, CommandRunner runner, Duration connectTimeout) {
+    public RemoteWriter(ConnectionPool pool, CommandRunner runner, Litter litter, Duration connectTimeout) {
         this.pool = pool;
         this.runner = runner;
+        this.litter = litter;
         this.connectTimeout = connectTimeout;
+    }
+
+    /**
+     * Removes a staging file that did not land; if it cannot be removed (the connection is gone), the journal keeps
+     * it for the host's next connection and the failure says so.
+     */
+    private static void cleanUp(RemoteFs fs, String staging, Litter.Ticket ticket, boolean landed, RuntimeException[] failure) {
+        if (landed || fs.removeQuietly(staging)) {
+            ticket.close();
+            return;
+        }
+        ticket.leftBehind();
+        if (failure[0] instanceof FleetException fe) {
+            failure[0] = new FleetException(fe.kind(), fe.getMessage() + " The temporary file " + staging + " was left "
+                    + "on " + fs.machine().name() + " (the target is untouched); ssh-fleet removes it on its next "
+                    + "connection to that host.", fe);
+        }
     }
 
     /** write_file: {@code content} at {@code path}, atomically replaced (or appended), within {@code timeout}. */
@@ -114,7 +133,9 @@ public final class RemoteWriter {
             }
         }
         String staging = RemoteFs.stagingName(path, ".tmp");
+        Litter.Ticket ticket = litter.remote(fs.machine(), staging);
         boolean renamed = false;
+        RuntimeException[] failure = {null};
         try {
             long n;
             try (CloseableHandle h = fs.sftp().create(staging, 0600, true, false)) {
@@ -143,9 +164,13 @@ public final class RemoteWriter {
             fs.renameReplacing(staging, path);
             renamed = true;
             return finish(fs, path, existing.isPresent(), n, in.hex(), false, false);
+        } catch (RuntimeException e) {
+            failure[0] = e;
+            throw e;
         } finally {
-            if (!renamed) {
-                fs.removeQuietly(staging);
+            cleanUp(fs, staging, ticket, renamed, failure);
+            if (failure[0] != null) {
+                throw failure[0];
             }
         }
     }
@@ -153,7 +178,9 @@ public final class RemoteWriter {
     private Written putAsRoot(RemoteFs fs, InputStream source, String target, Options o, LongConsumer progress,
                               Duration rootTimeout) {
         String staging = "/tmp/ssh-fleet-stage-" + Tokens.next();
+        Litter.Ticket ticket = litter.remote(fs.machine(), staging);
         Sha256Stream in = new Sha256Stream(source);
+        RuntimeException[] failure = {null};
         try {
             long n;
             try (CloseableHandle h = fs.sftp().create(staging, 0600, true, false)) {
@@ -165,8 +192,14 @@ public final class RemoteWriter {
             RootInstall.Installed done = RootInstall.install(runner, fs.machine(), staging, target, o.mode(),
                     o.newMode(), o.owner(), o.makeDirs(), o.append(), !o.overwrite(), rootTimeout.plusSeconds(1));
             return new Written(done.path(), done.existed(), n, in.hex(), done.mode(), done.owner(), true, o.append());
+        } catch (RuntimeException e) {
+            failure[0] = e;
+            throw e;
         } finally {
-            fs.removeQuietly(staging);
+            cleanUp(fs, staging, ticket, false, failure);
+            if (failure[0] != null) {
+                throw failure[0];
+            }
         }
     }
 

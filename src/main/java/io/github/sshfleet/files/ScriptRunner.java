@@ -8,7 +8,6 @@ import java.util.regex.Pattern;
 
 
 import io.github.sshfleet.core.Daemons;
-import io.github.sshfleet.core.Deadline;
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.core.Tokens;
@@ -37,11 +36,13 @@ public final class ScriptRunner {
 
     private final ConnectionPool pool;
     private final CommandRunner runner;
+    private final Litter litter;
     private final Duration connectTimeout;
 
-    public ScriptRunner(ConnectionPool pool, CommandRunner runner, Duration connectTimeout) {
+    public ScriptRunner(ConnectionPool pool, CommandRunner runner, Litter litter, Duration connectTimeout) {
         this.pool = pool;
         this.runner = runner;
+        this.litter = litter;
         this.connectTimeout = connectTimeout;
     }
 
@@ -88,14 +89,14 @@ public final class ScriptRunner {
             throw e;
         }
         env.values().forEach(rc::addSecret);
-        if (!keep) {
-            rc.onFinish(() -> {
-                CommandResult r = rc.result();
-                if (r.timedOut() || r.failure() != null || rc.interruptedBy() != null) {
-                    Daemons.start("ssh-fleet-runner-cleanup", () -> cleanUp(m, s));
-                }
-            });
-        }
+        rc.onFinish(() -> {
+            CommandResult r = rc.result();
+            if (!keep && (r.timedOut() || r.failure() != null || rc.interruptedBy() != null)) {
+                Daemons.start("ssh-fleet-runner-cleanup", () -> cleanUp(m, s));
+            } else {
+                s.tickets().forEach(Litter.Ticket::close); // the launcher's trap removed them (or keep_script)
+            }
+        });
         return rc;
     }
 
@@ -126,10 +127,11 @@ public final class ScriptRunner {
             throw new FleetException(Kind.IO, "starting tmux on " + m.name() + " failed (exit " + exit + "): "
                     + r.stderr().strip());
         }
+        s.tickets().forEach(Litter.Ticket::close); // from here the runner's own trap removes its files
         return new Launched(session, s.runner, s.log, sudo);
     }
 
-    private record Staged(String runner, String log) {
+    private record Staged(String runner, String log, List<Litter.Ticket> tickets) {
         List<String> files() {
             return List.of(runner, runner + ".sh", runner + ".env");
         }
@@ -140,7 +142,11 @@ public final class ScriptRunner {
                 .plusSeconds(20))) {
             String log = logPath == null || logPath.isBlank() ? "" : fs.resolve(logPath);
             String base = "/tmp/ssh-fleet-runner-" + Tokens.next();
-            Staged staged = new Staged(base, log.isEmpty() ? null : log);
+            List<Litter.Ticket> tickets = new java.util.ArrayList<>();
+            for (String f : List.of(base, base + ".sh", base + ".env")) {
+                tickets.add(litter.remote(m, f)); // the .env holds secrets: never left behind unrecorded
+            }
+            Staged staged = new Staged(base, log.isEmpty() ? null : log, tickets);
             boolean done = false;
             try {
                 fs.writeNew(base + ".sh", 0600, utf8(script.endsWith("\n") ? script : script + "\n"));
@@ -154,7 +160,7 @@ public final class ScriptRunner {
                 return staged;
             } finally {
                 if (!done) {
-                    staged.files().forEach(fs::removeQuietly);
+                    removeAll(fs, staged);
                 }
             }
         }
@@ -194,9 +200,20 @@ public final class ScriptRunner {
 
     private void cleanUp(Machine m, Staged s) {
         try (RemoteFs fs = RemoteFs.open(pool, m, pool.sessionDeadline(), connectTimeout)) {
-            s.files().forEach(fs::removeQuietly);
+            removeAll(fs, s);
         } catch (FleetException e) {
-            // the host is gone; /tmp cleanup happens on its side or never: nothing secret is left (env is 0600)
+            s.tickets().forEach(Litter.Ticket::leftBehind); // removed on the host's next connection
+        }
+    }
+
+    private static void removeAll(RemoteFs fs, Staged s) {
+        List<String> files = s.files();
+        for (int i = 0; i < files.size(); i++) {
+            if (fs.removeQuietly(files.get(i))) {
+                s.tickets().get(i).close();
+            } else {
+                s.tickets().get(i).leftBehind();
+            }
         }
     }
 }

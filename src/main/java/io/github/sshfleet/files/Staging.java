@@ -3,7 +3,6 @@ package io.github.sshfleet.files;
 import java.time.Duration;
 
 
-import io.github.sshfleet.core.Deadline;
 import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.ConnectionPool;
@@ -15,16 +14,20 @@ import io.github.sshfleet.ssh.ConnectionPool;
 public final class Staging {
 
     private final ConnectionPool pool;
+    private final Litter litter;
     private final Duration connectTimeout;
+    private final java.util.Map<String, Litter.Ticket> staged = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public Staging(ConnectionPool pool, Duration connectTimeout) {
+    public Staging(ConnectionPool pool, Litter litter, Duration connectTimeout) {
         this.pool = pool;
+        this.litter = litter;
         this.connectTimeout = connectTimeout;
     }
 
     /** Writes {@code content} to a new /tmp/ssh-fleet-{@code kind}-random file and returns its path. */
     public String stage(Machine m, String kind, byte[] content) {
         String path = "/tmp/ssh-fleet-" + kind + "-" + Tokens.next();
+        staged.put(path, litter.remote(m, path));
         try (RemoteFs fs = RemoteFs.open(pool, m, pool.sessionDeadline(),
                 connectTimeout.plusSeconds(20))) {
             fs.writeNew(path, 0600, content);
@@ -35,9 +38,27 @@ public final class Staging {
     /** Best effort removal (the command that used the file normally removed it already). */
     public void remove(Machine m, String path) {
         try (RemoteFs fs = RemoteFs.open(pool, m, pool.sessionDeadline(), connectTimeout)) {
-            fs.removeQuietly(path);
+            if (fs.removeQuietly(path)) {
+                done(path);
+            } else {
+                leftBehind(path);
+            }
         } catch (RuntimeException e) {
-            // the host is unreachable: nothing more we can do; the file is 0600
+            leftBehind(path); // the host is unreachable: removed on its next connection; the file is 0600
+        }
+    }
+
+    private void done(String path) {
+        Litter.Ticket t = staged.remove(path);
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    private void leftBehind(String path) {
+        Litter.Ticket t = staged.remove(path);
+        if (t != null) {
+            t.leftBehind();
         }
     }
 }

@@ -27,12 +27,10 @@ import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.client.impl.SftpInputStreamAsync;
 
 import io.github.sshfleet.core.PrivateFiles;
-import io.github.sshfleet.core.Deadline;
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.fleet.Machine;
-import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.ConnectionPool;
 
 /**
@@ -53,13 +51,15 @@ public final class Transfers {
     private final ConnectionPool pool;
     private final RemoteWriter writer;
     private final LocalPaths localPaths;
+    private final Litter litter;
     private final Duration connectTimeout;
     private final Duration stall;
 
-    public Transfers(ConnectionPool pool, CommandRunner runner, LocalPaths localPaths, Duration connectTimeout,
-                     Duration stall) {
+    public Transfers(ConnectionPool pool, RemoteWriter writer, Litter litter, LocalPaths localPaths,
+                     Duration connectTimeout, Duration stall) {
         this.pool = pool;
-        this.writer = new RemoteWriter(pool, runner, connectTimeout);
+        this.writer = writer;
+        this.litter = litter;
         this.localPaths = localPaths;
         this.connectTimeout = connectTimeout;
         this.stall = stall;
@@ -229,6 +229,7 @@ public final class Transfers {
         int perms = a.getPermissions() & 0755;
         Path part = dir.resolve("." + target.getFileName() + ".ssh-fleet-" + Tokens.next() + ".part");
         boolean replaced = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+        Litter.Ticket ticket = litter.local(part); // a killed server's .part is removed at the next start
         try {
             long n = 0;
             DigestOutputStream out;
@@ -269,8 +270,9 @@ public final class Transfers {
         } finally {
             try {
                 Files.deleteIfExists(part);
+                ticket.close();
             } catch (IOException ignored) {
-                // best effort; the name says what it is
+                ticket.leftBehind(); // the name says what it is; the next start removes it
             }
         }
     }

@@ -201,6 +201,13 @@ public final class ConnectionPool implements AutoCloseable {
             Deadline d = Deadline.after(config.connectTimeout());
             ClientSession s = connector(d).connect(machine, d);
             s.addCloseFutureListener(f -> slot.evict(s)); // a dropped connection frees the slot at once
+            for (java.util.function.Consumer<Machine> l : connectListeners) {
+                try {
+                    l.accept(machine);
+                } catch (RuntimeException e) {
+                    log.warn("connect listener failed for {}", machine.name(), e);
+                }
+            }
             return s;
         } catch (IOException e) {
             throw new FleetException(FleetException.Kind.UNREACHABLE, "cannot connect to " + machine.name() + ": "
@@ -217,6 +224,14 @@ public final class ConnectionPool implements AutoCloseable {
     private volatile java.util.function.Function<String, Machine> machines = name -> {
         throw new FleetException(FleetException.Kind.UNKNOWN_HOST, "unknown jump host '" + name + "'");
     };
+
+    private final List<java.util.function.Consumer<Machine>> connectListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told of every new session (on the connect thread: must return quickly), e.g. to sweep a transfer's litter. */
+    public void onConnected(java.util.function.Consumer<Machine> listener) {
+        connectListeners.add(listener);
+    }
 
     /** How jump= names are looked up (the machine store); set once when services are wired. */
     public void resolveMachinesWith(java.util.function.Function<String, Machine> lookup) {
@@ -291,7 +306,8 @@ public final class ConnectionPool implements AutoCloseable {
             Lease lease = acquire(m, deadline);
             ClientSession session = lease.session();
             try {
-                return new Opened<>(lease, opener.open(session, deadline));
+                // Waiting for a turn to connect may take long; a channel on a live session must answer quickly.
+                return new Opened<>(lease, opener.open(session, deadline.cappedAt(config.connectTimeout())));
             } catch (IOException | RuntimeException e) {
                 lease.close();
                 if (e instanceof FleetException fe) {
@@ -303,6 +319,14 @@ public final class ConnectionPool implements AutoCloseable {
                     continue;
                 }
                 lease.evict();
+                if (timedOut(e)) {
+                    // No answer at all on a live TCP connection: a frozen or overloaded host. A reconnect would
+                    // most likely hang the same way, doubling the wait; the next call connects afresh.
+                    throw new FleetException(FleetException.Kind.TIMEOUT, m.name() + " (" + m.address() + ") did "
+                            + "not answer a channel request within " + config.connectTimeout().toSeconds() + " s: "
+                            + "it may be frozen, overloaded or cut off. Nothing was started there; the pooled "
+                            + "session was dropped and the next call connects afresh.", e);
+                }
                 if (!reconnected && !deadline.expired()) {
                     reconnected = true;
                     log.debug("channel open on {} failed ({}); reconnecting once", m.name(), e.toString());
@@ -313,6 +337,15 @@ public final class ConnectionPool implements AutoCloseable {
                         + ". The server may limit sessions (MaxSessions) or be restarting; retry shortly.", e);
             }
         }
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean refusedByServer(Throwable e) {

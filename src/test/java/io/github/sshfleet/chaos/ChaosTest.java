@@ -214,6 +214,27 @@ class ChaosTest {
     }
 
     @Test
+    void aNewCallToAHostThatFrozeSinceItsLastUseFailsWithinConnectTimeout() throws Exception {
+        ControlledSshd d = host("frozen-new", "127.0.2.6");
+        // Keepalives far apart: the pool has not noticed yet when the call comes.
+        open(line("chaos-1", d, 0, SshdFleet.get().npPassword), "keepalive_interval: 120\nconnect_timeout: 2\n");
+        assertEquals(0, run("chaos-1", "true").exitCode());
+        d.freeze();
+        try {
+            long t0 = System.nanoTime();
+            CommandResult r = run("chaos-1", "true");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(Kind.TIMEOUT, r.failure().kind(), r.failure().getMessage());
+            assertTrue(r.failure().getMessage().contains("did not answer"), r.failure().getMessage());
+            assertTrue(ms < 2_000 + 1_000, "one connect_timeout, not two: " + ms + " ms");
+        } finally {
+            d.thaw();
+        }
+        assertEquals("ok\n", eventually(Duration.ofSeconds(8), () -> run("chaos-1", "echo ok"),
+                x -> x.exitCode() != null && x.exitCode() == 0, "chaos-1 back").stdout());
+    }
+
+    @Test
     void anOversizeCommandIsRefusedAndTheCommandBesideItSurvives() throws Exception {
         open("", "");
         Machine m = fleet.machines().one("fleet-2");

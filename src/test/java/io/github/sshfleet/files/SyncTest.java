@@ -38,7 +38,8 @@ class SyncTest {
         SshdFleet sshd = SshdFleet.get();
         fleet = Fleets.open(sshd.writeConfig(tmp.resolve("cfg"), sshd.standardHosts(), ""), tmp);
         LocalPaths local = new LocalPaths(tmp, Optional.empty(), tmp);
-        Transfers t = new Transfers(fleet.pool(), fleet.runner(), local, Duration.ofSeconds(10), Duration.ofSeconds(30));
+        Transfers t = new Transfers(fleet.pool(), fleet.writer(), fleet.litter(), local, Duration.ofSeconds(10),
+                Duration.ofSeconds(30));
         sync = new Sync(t, fleet.runner());
     }
 

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.files.Staging;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.testing.Fleets;
 import io.github.sshfleet.testing.RequiresSshd;
@@ -37,7 +36,7 @@ class TmuxAgainstSshdTest {
     static void start() throws Exception {
         SshdFleet sshd = SshdFleet.get();
         fleet = Fleets.open(sshd.writeConfig(home.resolve("cfg"), sshd.standardHosts(), ""), home);
-        tmux = new Tmux(fleet.runner(), new Staging(fleet.pool(), Duration.ofSeconds(10)));
+        tmux = fleet.tmux();
     }
 
     @AfterAll

@@ -25,7 +25,7 @@ public final class ReadFileTool implements ToolHandler {
 
     public ReadFileTool(FleetServices fleet) {
         this.fleet = fleet;
-        this.reader = new RemoteReader(fleet.pool(), fleet.runner(), fleet.config().connectTimeout());
+        this.reader = fleet.reader();
     }
 
     @Override

@@ -24,7 +24,7 @@ public final class RunScriptTool implements ToolHandler {
 
     public RunScriptTool(FleetServices fleet) {
         this.fleet = fleet;
-        this.scripts = new ScriptRunner(fleet.pool(), fleet.runner(), fleet.config().connectTimeout());
+        this.scripts = fleet.scripts();
     }
 
     @Override

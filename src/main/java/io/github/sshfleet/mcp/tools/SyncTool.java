@@ -22,7 +22,7 @@ public final class SyncTool implements ToolHandler {
 
     public SyncTool(FleetServices fleet) {
         this.fleet = fleet;
-        this.sync = new Sync(TransferTool.transfers(fleet), fleet.runner());
+        this.sync = fleet.sync();
     }
 
     @Override

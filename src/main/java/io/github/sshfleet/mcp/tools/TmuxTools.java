@@ -3,7 +3,6 @@ package io.github.sshfleet.mcp.tools;
 import java.time.Duration;
 
 import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.files.Staging;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Schema;
@@ -15,7 +14,7 @@ final class TmuxTools {
     private TmuxTools() {}
 
     static Tmux tmux(FleetServices fleet) {
-        return new Tmux(fleet.runner(), new Staging(fleet.pool(), fleet.config().connectTimeout()));
+        return fleet.tmux();
     }
 
     /** host, then the tool's own arguments are added by the caller, then sudo and timeout. */

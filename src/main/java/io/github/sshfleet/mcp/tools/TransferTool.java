@@ -1,12 +1,10 @@
 package io.github.sshfleet.mcp.tools;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.files.LocalPaths;
 import io.github.sshfleet.files.Modes;
 import io.github.sshfleet.files.TransferProgress;
 import io.github.sshfleet.files.Transfers;
@@ -22,7 +20,6 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 public final class TransferTool implements ToolHandler {
 
     /** A transfer fails when the server sends no SFTP reply for this long (the transfer itself may take hours). */
-    static final Duration STALL = Duration.ofSeconds(60);
 
     private final FleetServices fleet;
     private final Transfers transfers;
@@ -31,14 +28,7 @@ public final class TransferTool implements ToolHandler {
     private TransferTool(FleetServices fleet, boolean upload) {
         this.fleet = fleet;
         this.upload = upload;
-        this.transfers = transfers(fleet);
-    }
-
-    /** The transfer engine as every local-side tool uses it: local_root rules, the connect timeout, the stall limit. */
-    static Transfers transfers(FleetServices fleet) {
-        LocalPaths local = new LocalPaths(fleet.machines().home(), fleet.config().localRoot(),
-                Path.of("").toAbsolutePath());
-        return new Transfers(fleet.pool(), fleet.runner(), local, fleet.config().connectTimeout(), STALL);
+        this.transfers = fleet.transfers();
     }
 
     public static TransferTool upload(FleetServices fleet) {

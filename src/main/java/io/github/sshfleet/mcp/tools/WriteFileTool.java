@@ -24,7 +24,7 @@ public final class WriteFileTool implements ToolHandler {
 
     public WriteFileTool(FleetServices fleet) {
         this.fleet = fleet;
-        this.writer = new RemoteWriter(fleet.pool(), fleet.runner(), fleet.config().connectTimeout());
+        this.writer = fleet.writer();
     }
 
     @Override
