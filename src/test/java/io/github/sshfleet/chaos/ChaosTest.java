@@ -169,6 +169,47 @@ class ChaosTest {
     }
 
     @Test
+    void aHostFlappingDuringFanOutsNeverCostsAnotherHostItsResult() throws Exception {
+        ControlledSshd d = host("flap", "127.0.2.7");
+        open(line("chaos-1", d, 0, SshdFleet.get().npPassword), "");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread flapper = new Thread(() -> {
+            try {
+                while (!stop.get()) {
+                    d.stop();
+                    Thread.sleep(250);
+                    d.start();
+                    Thread.sleep(250);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        flapper.start();
+        try {
+            for (int i = 0; i < 12; i++) {
+                CallToolResult r = call(ExecTool.exec(fleet), "host", "all", "command", "echo " + i);
+                List<Map<String, Object>> res = results(r);
+                assertEquals(4, res.size(), text(r));
+                for (Map<String, Object> h : res) {
+                    if (!h.get("host").equals("chaos-1")) {
+                        assertEquals(i + "\n", h.get("stdout"), h.toString());
+                    } else if (h.get("error") == null) {
+                        assertEquals(i + "\n", h.get("stdout"), "chaos-1 either ran it or says why not: " + h);
+                    }
+                }
+                Thread.sleep(100);
+            }
+        } finally {
+            stop.set(true);
+            flapper.join();
+        }
+        d.start();
+        assertEquals("up\n", eventually(Duration.ofSeconds(15), () -> run("chaos-1", "echo up"),
+                x -> x.exitCode() != null && x.exitCode() == 0, "chaos-1 back after flapping").stdout());
+    }
+
+    @Test
     void sshdRestartedUnderOpenSessionsIsReconnectedTransparently() throws Exception {
         ControlledSshd d = host("restart", "127.0.2.4");
         open(line("chaos-1", d, 0, SshdFleet.get().npPassword), "");

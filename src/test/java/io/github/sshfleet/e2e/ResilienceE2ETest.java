@@ -78,6 +78,23 @@ class ResilienceE2ETest {
         assertTrue(text(call(client, "list_machines", Map.of())).contains("connected"));
     }
 
+    @Test
+    void idleForwardsLeaveCommandSlotsAndAnOversizeCommandIsRefusedWithoutHarm() throws Exception {
+        SshdFleet sshd = SshdFleet.get();
+        client = JarServer.client(sshd.writeConfig(tmp.resolve("cfg"), sshd.standardHosts(), ""), tmp.resolve("home"));
+        for (int i = 0; i < 8; i++) {
+            assertOk(call(client, "forward_start", Map.of("host", "fleet-2", "local_port", 0, "remote_host",
+                    "127.0.0.1", "remote_port", 9)));
+        }
+        assertOk(call(client, "exec", Map.of("host", "fleet-2", "command", "echo free")));
+        CallToolResult huge = call(client, "exec", Map.of("host", "fleet-2", "command", "echo " + "x".repeat(1 << 20)));
+        assertTrue(huge.isError());
+        assertTrue(text(huge).contains("run_script") && text(huge).length() < 4_000, text(huge));
+        CallToolResult after = call(client, "exec", Map.of("host", "fleet-2", "command", "echo still"));
+        assertOk(after);
+        assertTrue(text(call(client, "forward_list", Map.of())).contains("fwd-8"), "the forwards survived");
+    }
+
     static void assertOk(CallToolResult r) {
         assertFalse(r.isError(), text(r));
     }
