@@ -106,6 +106,9 @@ public final class Main {
             log.warn("host_key_policy is OFF: host keys are NOT verified; anyone on the path can impersonate a machine");
         }
         MachineStore machines = new MachineStore(config, home);
+        if (loaded.unusable() != null) {
+            machines.refuseAll(loaded.unusable());
+        }
         machines.loadHostsFile().forEach(p -> log.warn("hosts: {}", p));
         FleetServices fleet = FleetServices.create(config, machines, home);
 
@@ -160,7 +163,11 @@ public final class Main {
         out.println("output cap:     " + c.maxOutputBytes() + " bytes per stream per host");
         MachineStore store = new MachineStore(c, home);
         List<ConfigProblem> problems = new java.util.ArrayList<>(loaded.problems());
-        problems.addAll(store.loadHostsFile());
+        if (loaded.unusable() != null) {
+            store.refuseAll(loaded.unusable()); // its problem is already in the list
+        } else {
+            problems.addAll(store.loadHostsFile());
+        }
         if (c.statusUrl() != null || c.ownersUrl() != null) {
             store.refreshMetadata().forEach(w -> problems.add(ConfigProblem.warning("metadata", w)));
         }

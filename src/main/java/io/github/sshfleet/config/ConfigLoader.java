@@ -29,12 +29,26 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  */
 public final class ConfigLoader {
 
-    /** The config that was loaded and everything wrong with it. */
-    public record Loaded(FleetConfig config, List<ConfigProblem> problems) {
+    /**
+     * The config that was loaded and everything wrong with it. {@code unusable} is set when the file could not be
+     * parsed at all: then no machines are offered (never another hosts file), and every tool says why.
+     */
+    public record Loaded(FleetConfig config, List<ConfigProblem> problems, ConfigProblem unusable) {
+        Loaded(FleetConfig config, List<ConfigProblem> problems) {
+            this(config, problems, null);
+        }
+
         public boolean hasErrors() {
             return problems.stream().anyMatch(ConfigProblem::isError);
         }
     }
+
+    /** Every top-level key config.yaml may have (unknown ones get the nearest of these suggested). */
+    static final List<String> KEYS = List.of("auth_file", "status_url", "owners_url", "known_hosts", "default_port",
+            "host_key_policy", "connect_timeout", "command_timeout", "idle_timeout", "keepalive_interval",
+            "metadata_timeout", "max_output_bytes", "max_channels_per_host", "max_parallel_hosts",
+            "shell_idle_timeout", "async_after", "use_ssh_config", "allow_adhoc_hosts", "ssh_config", "ssh_agent",
+            "guide_output_dir", "local_root", "tools");
 
     /** Keys later capabilities own: accepted quietly here so enabling them does not warn. */
     private static final Set<String> RESERVED_KEYS = Set.of();
@@ -85,9 +99,15 @@ public final class ConfigLoader {
                 return new Loaded(withSource(d, file), List.copyOf(problems));
             }
             root = mapping;
+        } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+            ConfigProblem p = syntaxError(file, e);
+            problems.add(p);
+            return new Loaded(withSource(d, file), List.copyOf(problems), p);
         } catch (IOException | RuntimeException e) {
-            problems.add(ConfigProblem.error(file.toString(), "cannot parse YAML: " + e.getMessage().replace('\n', ' ')));
-            return new Loaded(withSource(d, file), List.copyOf(problems));
+            ConfigProblem p = ConfigProblem.error(file.toString(), "cannot read: " + e.getMessage()
+                    .lines().findFirst().orElse(e.toString()));
+            problems.add(p);
+            return new Loaded(withSource(d, file), List.copyOf(problems), p);
         }
 
         Path authFile = d.authFile();
@@ -114,6 +134,8 @@ public final class ConfigLoader {
         boolean adhoc = d.allowAdhocHosts();
         Path sshConfigPath = null;
 
+        Map<String, String> seen = new java.util.HashMap<>();
+        String authFileWhere = null;
         for (NodeTuple tuple : root.getValue()) {
             String where = file + ":" + (tuple.getKeyNode().getStartMark().getLine() + 1);
             if (!(tuple.getKeyNode() instanceof ScalarNode keyNode)) {
@@ -121,6 +143,15 @@ public final class ConfigLoader {
                 continue;
             }
             String key = keyNode.getValue();
+            String first = seen.putIfAbsent(key, where);
+            if (first != null) {
+                // YAML would silently take the last one; an operator means one of them, so say so.
+                problems.add(ConfigProblem.error(where, key + ": duplicate key (first at " + first
+                        + "); this one is used"));
+            }
+            if (key.equals("auth_file")) {
+                authFileWhere = where;
+            }
             if (key.equals("tools")) {
                 disabledTools = toolGroups(where, tuple.getValueNode());
                 continue;
@@ -176,7 +207,8 @@ public final class ConfigLoader {
                 }
                 default -> {
                     if (!RESERVED_KEYS.contains(key)) {
-                        problems.add(ConfigProblem.warning(where, "unknown key '" + key + "' ignored"));
+                        problems.add(ConfigProblem.warning(where, "unknown key '" + key + "' ignored"
+                                + nearest(key).map(k -> " (did you mean " + k + "?)").orElse("")));
                     }
                 }
             }
@@ -185,10 +217,69 @@ public final class ConfigLoader {
         Optional<Path> sshConfig = Boolean.FALSE.equals(useSshConfig) ? Optional.empty()
                 : sshConfigPath != null ? Optional.of(sshConfigPath)
                 : Boolean.TRUE.equals(useSshConfig) ? Optional.of(home.resolve(".ssh").resolve("config")) : Optional.empty();
+        if (!Files.exists(authFile)) {
+            problems.add(ConfigProblem.error(authFileWhere != null ? authFileWhere : file.toString(), "auth_file "
+                    + authFile + (authFileWhere != null ? "" : " (the default)") + " does not exist, so there are no "
+                    + "machines: create it (lines hostname<TAB>address<TAB>username:password, mode 0600), point "
+                    + "auth_file at yours, or add machines with add_host"));
+        }
         FleetConfig config = new FleetConfig(Optional.of(file), authFile, statusUrl, ownersUrl, defaultPort,
                 knownHosts, policy, connect, command, idle, keepalive, metadata, maxOutput, maxChannels, maxParallel,
                 localRoot, shellIdle, guideDir, asyncAfter, disabledTools, sshAgent, sshConfig, adhoc);
         return new Loaded(config, List.copyOf(problems));
+    }
+
+    /** file:LINE:COL: the parser's short reason, and the offending line, instead of SnakeYAML's multi-line text. */
+    private static ConfigProblem syntaxError(Path file, org.yaml.snakeyaml.error.MarkedYAMLException e) {
+        org.yaml.snakeyaml.error.Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+        String reason = e.getProblem() != null ? e.getProblem() : e.getContext();
+        if (m == null) {
+            return ConfigProblem.error(file.toString(), "YAML syntax error: " + reason + "; no machines are offered "
+                    + "until it is fixed");
+        }
+        String line = "";
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            line = m.getLine() < lines.size() ? lines.get(m.getLine()) : "";
+        } catch (IOException | RuntimeException ignored) {
+            // the position is enough
+        }
+        return ConfigProblem.error(file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1), "YAML syntax error: "
+                + reason + (line.isBlank() ? "" : " in: " + line.strip()) + ". No machines are offered until it is "
+                + "fixed (ssh-fleet reads config.yaml at start: restart it afterwards)");
+    }
+
+    /** The known key closest to a misspelt one (edit distance at most 3), if any. */
+    static Optional<String> nearest(String key) {
+        String best = null;
+        int bestDistance = 4;
+        for (String k : KEYS) {
+            int dist = distance(key.toLowerCase(java.util.Locale.ROOT), k);
+            if (dist < bestDistance) {
+                best = k;
+                bestDistance = dist;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     private static FleetConfig withSource(FleetConfig d, Path file) {

@@ -8,6 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -18,6 +19,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+
+import io.github.sshfleet.core.FleetException;
 
 import io.github.sshfleet.core.PrivateFiles;
 
@@ -116,8 +119,13 @@ public final class HostsFile {
         for (int i = 3; i < f.length; i++) {
             String opt = f[i].strip();
             int eq = opt.indexOf('=');
-            String k = eq < 0 ? opt : opt.substring(0, eq);
-            String v = eq < 0 ? "" : opt.substring(eq + 1);
+            if (eq <= 0) {
+                // A bare word where only key=value options may follow: prose or a mangled line, never a machine.
+                throw new IllegalArgumentException("field " + (i + 1) + " " + FleetException.quote(opt) + " is not an "
+                        + "option (key=, passphrase=, jump=, device=, enable=)");
+            }
+            String k = opt.substring(0, eq);
+            String v = opt.substring(eq + 1);
             switch (k) {
                 case "key" -> key = ConfigLoader.expand(v.strip(), home).toString();
                 case "passphrase" -> passphrase = v;
@@ -140,6 +148,11 @@ public final class HostsFile {
         }
         if (key != null && key.isEmpty()) {
             throw new IllegalArgumentException("key= needs a path");
+        }
+        if (key != null && !Files.isReadable(Path.of(key))) {
+            // Kept as a machine (its connect says the same), but an error: it can never log in like this.
+            problems.add(ConfigProblem.error(where, "key file " + key + " does not exist or is not readable; fix key="
+                    + " on this line, then call reload_machines"));
         }
         // No password and no key: the password may come from the credential store (checked when machines are built).
         return new HostEntry(name, addr.host(), addr.port(), user, password == null || password.isEmpty() ? null : password,

@@ -21,6 +21,7 @@ import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.ConnectionPool;
+import io.github.sshfleet.ssh.Shell;
 
 /**
  * One SFTP channel on a machine's pooled session, as the login user, for the length of one tool call. Paths are
@@ -34,6 +35,7 @@ final class RemoteFs implements AutoCloseable {
     private final Machine machine;
     private final ConnectionPool.Lease lease;
     private final FleetSftpClient sftp;
+    private NoSudo noSudo; // null: the tool has sudo
     private String home;
 
     private RemoteFs(Machine machine, ConnectionPool.Lease lease, FleetSftpClient sftp) {
@@ -47,6 +49,18 @@ final class RemoteFs implements AutoCloseable {
         ConnectionPool.Opened<FleetSftpClient> opened = pool.openChannel(m, deadline,
                 (session, d) -> new FleetSftpClient(session, stall));
         return new RemoteFs(m, opened.lease(), opened.channel());
+    }
+
+    /** What a tool without sudo does as the login user, for the hint on a permission error. */
+    enum NoSudo { READ, WRITE }
+
+    /**
+     * For tools that have no sudo (download, sync): a permission error then suggests a step that works instead of a
+     * parameter the tool does not have.
+     */
+    RemoteFs withoutSudo(NoSudo what) {
+        noSudo = what;
+        return this;
     }
 
     FleetSftpClient sftp() {
@@ -219,6 +233,25 @@ final class RemoteFs implements AutoCloseable {
         }
     }
 
+    private String permissionHint(String path) {
+        if (noSudo == NoSudo.READ) {
+            return "This tool reads as the login user only: make a readable copy first, e.g. sudo_exec with command "
+                    + "\"cp -r " + Shell.quote(path) + " /tmp/ && chown -R " + machine.username() + " /tmp/"
+                    + Shell.quote(basename(path)) + "\", then use /tmp/" + basename(path) + "; a single file can also "
+                    + "be read with read_file and sudo: true.";
+        }
+        if (noSudo == NoSudo.WRITE) {
+            return "This tool writes as the login user only: write into a directory it owns (e.g. /tmp/...), then move "
+                    + "the result into place with sudo_exec; or use upload with sudo: true.";
+        }
+        return "Pass sudo: true to do it as root.";
+    }
+
+    private static String basename(String path) {
+        String p = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+        return p.substring(p.lastIndexOf('/') + 1);
+    }
+
     /** The error for a failed SFTP step, in words for the agent: what failed, why, what to try. */
     FleetException fail(IOException e, String action, String path) {
         String where = " " + path + " on " + machine.name();
@@ -233,7 +266,7 @@ final class RemoteFs implements AutoCloseable {
                             + "directory. Check the path (exec 'ls -la " + parent(path) + "').", e);
                 case SftpConstants.SSH_FX_PERMISSION_DENIED:
                     return new FleetException(Kind.PERMISSION, "could not " + action + where + ": permission denied "
-                            + "for " + machine.username() + ". Pass sudo: true to do it as root.", e);
+                            + "for " + machine.username() + ". " + permissionHint(path), e);
                 case SftpConstants.SSH_FX_FILE_ALREADY_EXISTS:
                     return new FleetException(Kind.CONFLICT, "could not " + action + where + ": it already exists.", e);
                 case SftpConstants.SSH_FX_FAILURE:

@@ -49,7 +49,7 @@ public final class Sync {
                       List<String> excludes, boolean dryRun, boolean checksum, TransferProgress progress) {
         List<PathMatcher> ex = excludes.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g))
                 .toList();
-        try (RemoteFs fs = transfers.openFs(m)) {
+        try (RemoteFs fs = transfers.openFs(m).withoutSudo(upload ? RemoteFs.NoSudo.WRITE : RemoteFs.NoSudo.READ)) {
             Path local = transfers.localPaths().resolve(upload ? source : destination,
                     upload ? "source" : "destination");
             String remote = fs.resolve(upload ? destination : source);
@@ -214,9 +214,11 @@ public final class Sync {
         String dir = rel.isEmpty() ? root : root + "/" + rel;
         List<DirEntry> entries = new ArrayList<>();
         try {
-            fs.sftp().readDir(dir).forEach(entries::add);
+            fs.sftp().readDir(dir).forEach(entries::add); // pages lazily: later pages fail as UncheckedIOException
         } catch (IOException e) {
             throw fs.fail(e, "list directory", dir);
+        } catch (java.io.UncheckedIOException e) {
+            throw fs.fail(e.getCause(), "list directory", dir);
         }
         for (DirEntry e : entries) {
             String name = e.getFilename();

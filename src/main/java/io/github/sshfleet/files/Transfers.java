@@ -199,7 +199,7 @@ public final class Transfers {
     public Transferred download(Machine m, String remoteRaw, String localRaw, boolean overwrite,
                                 TransferProgress progress) {
         Path local = localPaths.resolve(localRaw, "local_path");
-        try (RemoteFs fs = openFs(m)) {
+        try (RemoteFs fs = openFs(m).withoutSudo(RemoteFs.NoSudo.READ)) {
             String remote = fs.resolve(remoteRaw);
             Attributes a = fs.stat(remote).orElseThrow(() -> new FleetException(Kind.NOT_FOUND, "no such file or "
                     + "directory: " + remote + " on " + m.name() + "."));

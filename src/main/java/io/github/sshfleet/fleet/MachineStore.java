@@ -58,6 +58,7 @@ public final class MachineStore {
     private volatile Map<String, Map<String, Object>> metadataByIp = Map.of();
     private volatile List<Machine> snapshot = List.of();
     private volatile List<ConfigProblem> problems = List.of();
+    private volatile ConfigProblem unusable;
 
     public MachineStore(FleetConfig config, Path home) {
         this(config, home, System::getenv);
@@ -93,7 +94,29 @@ public final class MachineStore {
         return home;
     }
 
+    /**
+     * The config could not be parsed: offer no machines at all (never fall back to another hosts file, which could be
+     * a different fleet), and let every tool that needs one say why.
+     */
+    public void refuseAll(ConfigProblem why) {
+        this.unusable = why;
+    }
+
+    /** Why no machines are offered, when the config could not be parsed. */
+    public java.util.Optional<ConfigProblem> unusable() {
+        return java.util.Optional.ofNullable(unusable);
+    }
+
+    private void checkUsable() {
+        ConfigProblem why = unusable;
+        if (why != null) {
+            throw new FleetException(FleetException.Kind.NO_CONFIG, "no machines: the config could not be read ("
+                    + why.where() + ": " + why.message() + ")");
+        }
+    }
+
     public List<Machine> select(Object hostArg) {
+        checkUsable();
         if (config.allowAdhocHosts() && hostArg instanceof String s && adhoc(s) != null) {
             return List.of(adhoc(s));
         }
@@ -101,6 +124,7 @@ public final class MachineStore {
     }
 
     public Machine one(String host) {
+        checkUsable();
         if (config.allowAdhocHosts()) {
             Machine m = adhoc(host);
             if (m != null) {
@@ -156,6 +180,10 @@ public final class MachineStore {
 
     /** Reads the hosts file (at start). Metadata is fetched separately so start-up never waits on the network. */
     public synchronized List<ConfigProblem> loadHostsFile() {
+        if (unusable != null) {
+            problems = List.of(unusable);
+            return problems;
+        }
         loadHostsFileLocked();
         publish();
         return problems;

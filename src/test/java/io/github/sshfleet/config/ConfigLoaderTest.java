@@ -36,6 +36,7 @@ class ConfigLoaderTest {
     void readsEveryKeyAndExpandsHomeAndRelativePaths() throws Exception {
         Path cfg = home.resolve("conf/config.yaml");
         Files.createDirectories(cfg.getParent());
+        Files.writeString(home.resolve("hosts.tsv"), "");
         Files.writeString(cfg, """
                 auth_file: ~/hosts.tsv
                 known_hosts: kh
@@ -66,6 +67,8 @@ class ConfigLoaderTest {
     @Test
     void reportsEveryProblemWithLineNumbersAndKeepsDefaults() throws Exception {
         Path cfg = home.resolve("config.yaml");
+        Files.createDirectories(home.resolve(".ssh-fleet"));
+        Files.writeString(home.resolve(".ssh-fleet/hosts.tsv"), "");
         Files.writeString(cfg, """
                 default_port: 99999
                 host_key_policy: yolo
@@ -87,6 +90,39 @@ class ConfigLoaderTest {
         Path cfg = home.resolve("config.yaml");
         Files.writeString(cfg, "auth_file: [unclosed\n");
         ConfigLoader.Loaded l = ConfigLoader.load(cfg, true, home);
+        assertTrue(l.hasErrors());
+    }
+
+    @Test
+    void aYamlSyntaxErrorNamesLineAndColumnAndOffersNoMachinesInsteadOfAnotherFleet() throws Exception {
+        Path cfg = home.resolve("config.yaml");
+        Files.writeString(home.resolve(".ssh-fleet-hosts.tsv"), "x\t10.0.0.1\tu:p\n");
+        Files.writeString(cfg, "auth_file: hosts.tsv\nconnect_timeout: [5\nidle_timeout: 90\n");
+        ConfigLoader.Loaded l = ConfigLoader.load(Map.of("SSH_FLEET_CONFIG", cfg.toString()), home);
+        assertTrue(l.unusable() != null, l.problems().toString());
+        String p = l.unusable().toString();
+        assertTrue(p.matches("(?s)error: " + java.util.regex.Pattern.quote(cfg.toString()) + ":\\d+:\\d+: YAML syntax error: .*"), p);
+        assertFalse(p.contains("\n"), "one line: " + p);
+        io.github.sshfleet.fleet.MachineStore store = new io.github.sshfleet.fleet.MachineStore(l.config(), home);
+        store.refuseAll(l.unusable());
+        assertEquals(java.util.List.of(l.unusable()), store.loadHostsFile());
+        assertTrue(store.machines().isEmpty(), "never falls back to the default hosts file");
+        io.github.sshfleet.core.FleetException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.github.sshfleet.core.FleetException.class, () -> store.select("all"));
+        assertEquals(io.github.sshfleet.core.FleetException.Kind.NO_CONFIG, e.kind());
+        assertTrue(e.getMessage().contains("YAML syntax error"), e.getMessage());
+    }
+
+    @Test
+    void duplicateKeysMissingHostsFileAndTyposAreReported() throws Exception {
+        Path cfg = home.resolve("config.yaml");
+        Files.writeString(cfg, "auth_file: nowhere.tsv\nidle_timout: 5\nconnect_timeout: 5\nconnect_timeout: 6\n");
+        ConfigLoader.Loaded l = ConfigLoader.load(Map.of("SSH_FLEET_CONFIG", cfg.toString()), home);
+        String all = l.problems().toString();
+        assertTrue(all.contains(cfg + ":4: connect_timeout: duplicate key (first at " + cfg + ":3)"), all);
+        assertTrue(all.contains("unknown key 'idle_timout' ignored (did you mean idle_timeout?)"), all);
+        assertTrue(all.contains("error: " + cfg + ":1: auth_file " + home.resolve("nowhere.tsv") + " does not exist"),
+                all);
         assertTrue(l.hasErrors());
     }
 }

@@ -20,6 +20,8 @@ class HostsFileTest {
     @Test
     void parsesTheReferenceFormatAndItsExtensions() throws Exception {
         Path f = dir.resolve("hosts.tsv");
+        Files.createDirectories(dir.resolve(".ssh"));
+        Files.writeString(dir.resolve(".ssh/id_ed25519"), "not really a key");
         Files.writeString(f, String.join("\n",
                 "# comment",
                 "",
@@ -84,5 +86,22 @@ class HostsFileTest {
         try (var files = Files.list(f.getParent())) {
             assertEquals(1, files.count(), "no temp files left behind");
         }
+    }
+
+    @Test
+    void aMissingKeyFileIsAnErrorAndProseNeverBecomesAMachine() throws Exception {
+        Path f = dir.resolve("hosts.tsv");
+        Files.writeString(f, String.join("\n",
+                "keyed\t10.0.0.1\tdeploy\tkey=/nonexistent/id_ed25519",
+                "this is a sentence someone pasted",
+                "spaced   10.0.0.2   admin:pw   jump=keyed",
+                ""));
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        HostsFile.Parsed p = HostsFile.read(f, dir);
+        assertEquals(List.of("keyed", "spaced"), p.entries().stream().map(HostEntry::name).toList());
+        assertEquals("error: " + f + ":1: key file /nonexistent/id_ed25519 does not exist or is not readable; fix key= on "
+                + "this line, then call reload_machines", p.problems().get(0).toString());
+        assertTrue(p.problems().get(1).toString().startsWith("warning: " + f + ":2: field 4 'sentence' is not an option"),
+                p.problems().toString());
     }
 }

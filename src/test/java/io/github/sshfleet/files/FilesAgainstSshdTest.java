@@ -96,6 +96,26 @@ class FilesAgainstSshdTest {
     }
 
     @Test
+    void toolsWithoutSudoGiveAPermissionHintThatWorksAsWritten() throws Exception {
+        String dir = unique("/tmp/ssh-fleet-private-");
+        root("mkdir -p " + dir + " && echo secret > " + dir + "/app.conf && chmod 700 " + dir);
+        try {
+            FleetException e = fails(download, "host", "fleet-2", "remote_path", dir + "/app.conf", "local_path",
+                    localRoot.resolve("app.conf").toString());
+            assertEquals(FleetException.Kind.PERMISSION, e.kind(), e.getMessage());
+            assertFalse(e.getMessage().contains("Pass sudo: true"), "download has no sudo: " + e.getMessage());
+            assertTrue(e.getMessage().contains("sudo_exec"), e.getMessage());
+            FleetException s = assertThrows(FleetException.class, () -> fleet.sync().run(fleet.machines()
+                    .one("fleet-2"), false, dir, localRoot.resolve("synced").toString(), false, java.util.List.of(), false,
+                    false, (done, total, file) -> { }));
+            assertEquals(FleetException.Kind.PERMISSION, s.kind(), s.getMessage());
+            assertTrue(s.getMessage().contains("sudo_exec"), s.getMessage());
+        } finally {
+            root("rm -rf " + dir);
+        }
+    }
+
+    @Test
     void writesRootOwnedFileWithModeAndOwnerAtomically() {
         String path = "/etc/" + unique("ssh-fleet-test") + ".conf";
         try {

@@ -225,6 +225,11 @@ class ScriptRunnerTest {
             }
             assertEquals("started\nfinished\n[ssh-fleet] EXIT 4", content);
             assertEquals("600", root("stat -c %a " + log), "the log is private");
+            // The hint names a call that can read that root-owned 0600 log; try it as written.
+            assertTrue(text(r).contains("sudo_exec(host=\"fleet-1\", command=\"tail -n 50 '" + log + "'\")"), text(r));
+            CommandResult tail = fleet.runner().run(fleet.machines().one("fleet-1"), "tail -n 50 '" + log + "'",
+                    Duration.ofSeconds(10), true, 4096);
+            assertTrue(tail.stdout().contains("[ssh-fleet] EXIT 4"), tail.toString());
             FleetException clash = org.junit.jupiter.api.Assertions.assertThrows(FleetException.class, () -> {
                 root("tmux new-session -d -s " + session + "-b 'sleep 30'");
                 call("host", "fleet-1", "script", "true", "tmux_session", session + "-b");

@@ -40,32 +40,48 @@ public final class ExecTool implements ToolHandler {
                 ? "Run a shell command as root (sudo) on one or more machines. The machine's password is given to "
                 + "sudo only if it asks (never on the command line); NOPASSWD sudo works too. "
                 : "Run a shell command on one or more machines as the configured user. ";
+        long asyncSeconds = fleet.config().asyncAfter().toSeconds();
+        String waiting = background()
+                ? "Never hangs: a command still running after async_after seconds (default " + asyncSeconds + ") keeps "
+                + "running in the background and the call returns its command id and the output so far (follow it "
+                + "with get_command_status, stop it with interrupt_command). Give `timeout` to kill it for real at "
+                + "that point instead."
+                : "Background commands are off (tools: async), so a command still running after `timeout` seconds "
+                + "(default " + asyncSeconds + ") is killed and its output so far returned.";
         String description = what + "Runs in a login shell (bash -l -c) over a pooled SSH connection. `host` is a "
                 + "machine name or IP, a list, a glob like 'web-*', or 'all': hosts run in parallel, one section per "
                 + "host. Returns exit code, stdout and stderr (kept apart, each capped with head and tail kept), and "
-                + "duration; the call is an error if any host fails or exits non-zero. stdin is empty. Never hangs: "
-                + "a command still running after async_after seconds (default " + fleet.config().asyncAfter()
-                .toSeconds() + ") keeps running in the background and the call returns its command id and the output "
-                + "so far (follow it with get_command_status, stop it with interrupt_command). Give `timeout` to kill "
-                + "it for real at that point instead.";
+                + "duration; the call is an error if any host fails or exits non-zero. stdin is empty. " + waiting;
+        Schema schema = Schema.object()
+                .hosts("host", "Machine name or IP, a list of them, a glob ('web-*'), or 'all'.")
+                .string("command", "Shell command line, e.g. 'df -h /'.", true)
+                .integer("timeout", background() ? "Hard limit: seconds after which the command is killed (default: "
+                        + "none; it goes to the background after async_after)." : "Seconds after which the command is "
+                        + "killed (default " + asyncSeconds + ").", 1, MAX_TIMEOUT_SECONDS, null);
+        if (background()) {
+            schema.integer("async_after", "Seconds to wait before returning a background command id (default "
+                    + asyncSeconds + ").", 1, MAX_TIMEOUT_SECONDS, null);
+        }
         return new Spec(sudo ? "sudo_exec" : "exec", sudo ? "Run command as root" : "Run command", description,
-                Schema.object()
-                        .hosts("host", "Machine name or IP, a list of them, a glob ('web-*'), or 'all'.")
-                        .string("command", "Shell command line, e.g. 'df -h /'.", true)
-                        .integer("timeout", "Hard limit: seconds after which the command is killed (default: none; "
-                                + "it goes to the background after async_after).", 1, MAX_TIMEOUT_SECONDS, null)
-                        .integer("async_after", "Seconds to wait before returning a background command id (default "
-                                + fleet.config().asyncAfter().toSeconds() + ").", 1, MAX_TIMEOUT_SECONDS, null)
-                        .build(),
-                false, true, false);
+                schema.build(), false, true, false);
+    }
+
+    /**
+     * Whether long commands may go to the background: not when the async tools are switched off, since nothing
+     * could then follow or stop them. Then a command is waited for up to its timeout and killed there.
+     */
+    private boolean background() {
+        return !fleet.config().disabledTools().contains("async");
     }
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
         String command = args.nonBlank("command");
         CommandRunner.checkSize(command); // once for the call, not once per host
-        Duration hard = args.has("timeout") ? args.seconds("timeout", fleet.config().commandTimeout(), MAX_TIMEOUT_SECONDS) : null;
-        Duration asyncAfter = args.seconds("async_after", fleet.config().asyncAfter(), MAX_TIMEOUT_SECONDS);
+        Duration hard = args.has("timeout") || !background()
+                ? args.seconds("timeout", fleet.config().asyncAfter(), MAX_TIMEOUT_SECONDS) : null;
+        Duration asyncAfter = background() ? args.seconds("async_after", fleet.config().asyncAfter(),
+                MAX_TIMEOUT_SECONDS) : hard.plusSeconds(5);
         if (hard != null && !args.has("async_after") && hard.compareTo(asyncAfter) > 0) {
             asyncAfter = hard.plusSeconds(5); // an explicit timeout means "wait for it, up to that long"
         }

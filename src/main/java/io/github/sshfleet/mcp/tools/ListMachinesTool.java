@@ -65,7 +65,11 @@ public final class ListMachinesTool implements ToolHandler {
         if (fleet.config().hostKeyPolicy() == HostKeyPolicy.OFF) {
             text.append("WARNING: host_key_policy is off: host keys are NOT verified (man-in-the-middle possible).\n\n");
         }
-        if (machines.isEmpty()) {
+        if (fleet.machines().unusable().isPresent()) {
+            ConfigProblem why = fleet.machines().unusable().get();
+            text.append("No machines: the config could not be read (").append(why.where()).append(": ")
+                    .append(why.message()).append(").\n");
+        } else if (machines.isEmpty()) {
             text.append("No machines configured. ").append(MachineStore.SETUP_HINT).append('\n');
         } else {
             text.append(machines.size()).append(machines.size() == 1 ? " machine:\n" : " machines:\n");

@@ -29,8 +29,7 @@ public final class RunScriptTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("run_script", "Run script",
-                "Run a bash script on one machine. The body is uploaded over SFTP to a private runner file "
+        String description = "Run a bash script on one machine. The body is uploaded over SFTP to a private runner file "
                         + "(/tmp/ssh-fleet-runner-<random>) and run with `bash <runner>`, so quotes, $VARS, "
                         + "backticks and heredocs need no escaping. Root by default (sudo: true). `env` values are "
                         + "treated as secrets: exported to the script from a private file, never on a command line, "
@@ -38,8 +37,8 @@ public final class RunScriptTool implements ToolHandler {
                         + "bounded, killed on timeout). With tmux_session it starts detached in a new tmux session "
                         + "and returns at once; add log_path to tee all output to a file ending with a line "
                         + "'[ssh-fleet] EXIT <code>'. The runner files are removed when the script exits unless "
-                        + "keep_script: true.",
-                Schema.object()
+                        + "keep_script: true.";
+        Schema schema = Schema.object()
                         .string("host", "Machine name or IP (one machine).", true)
                         .string("script", "The script body (bash).", true)
                         .bool("sudo", "Run as root (default true).", true)
@@ -51,12 +50,17 @@ public final class RunScriptTool implements ToolHandler {
                                 + "<code>'.", false)
                         .stringMap("env", "Environment variables for the script (secrets welcome: never in argv, "
                                 + "masked in output).")
-                        .bool("keep_script", "Keep the runner file after the script exits (for debugging).", false)
-                        .integer("async_after", "Seconds to wait before returning a background command id instead "
-                                + "(default: the timeout, so the script is waited for).", 1, ExecTool.MAX_TIMEOUT_SECONDS,
-                                null)
-                        .build(),
-                false, true, false);
+                        .bool("keep_script", "Keep the runner file after the script exits (for debugging).", false);
+        if (background()) {
+            schema.integer("async_after", "Seconds to wait before returning a background command id instead "
+                    + "(default: the timeout, so the script is waited for).", 1, ExecTool.MAX_TIMEOUT_SECONDS, null);
+        }
+        return new Spec("run_script", "Run script", description, schema.build(), false, true, false);
+    }
+
+    /** With the async tools off nothing could follow a background script: it is always waited for. */
+    private boolean background() {
+        return !fleet.config().disabledTools().contains("async");
     }
 
     @Override
@@ -76,7 +80,9 @@ public final class RunScriptTool implements ToolHandler {
             String text = "Started in tmux session '" + l.session() + "' on " + m.name()
                     + (l.asRoot() ? " (root's tmux server)" : "") + "; the call returns now, the script keeps "
                     + "running.\nWatch it: tmux_capture(host=\"" + m.name() + "\", target=\"" + l.session() + "\")"
-                    + (l.logPath() != null ? ", or exec 'tail -n 50 " + l.logPath() + "' (the log ends with "
+                    + (l.logPath() != null ? ", or " + (l.asRoot() ? "sudo_exec" : "exec") + "(host=\"" + m.name()
+                    + "\", command=\"tail -n 50 " + io.github.sshfleet.ssh.Shell.quote(l.logPath()) + "\")"
+                    + (l.asRoot() ? " (the log is root's, mode 0600)" : "") + " (the log ends with "
                     + "'[ssh-fleet] EXIT <code>' when the script finishes)" : "")
                     + ".\nThe tmux session closes when the script ends"
                     + (keep ? "; the runner stays at " + l.runner() : "; the runner files are removed then") + ".";
@@ -89,8 +95,9 @@ public final class RunScriptTool implements ToolHandler {
             return Results.of(text, s, false);
         }
         int cap = fleet.config().maxOutputBytes();
-        Duration asyncAfter = args.seconds("async_after", fleet.config().asyncAfter().compareTo(timeout) > 0
-                ? fleet.config().asyncAfter() : timeout.plusSeconds(5), ExecTool.MAX_TIMEOUT_SECONDS);
+        Duration asyncAfter = !background() ? timeout.plusSeconds(5) : args.seconds("async_after",
+                fleet.config().asyncAfter().compareTo(timeout) > 0 ? fleet.config().asyncAfter()
+                        : timeout.plusSeconds(5), ExecTool.MAX_TIMEOUT_SECONDS);
         io.github.sshfleet.ssh.RunningCommand rc = scripts.start(m, script, env, sudo, timeout, log, keep, cap);
         progress.onCancel(() -> rc.interrupt("the client cancelled the request"));
         CommandResult r = new Waiter(fleet, progress, asyncAfter, 1).await(rc);
