@@ -33,8 +33,17 @@ final class CredentialsCommand {
         Path file = CredentialStore.defaultFile(home);
         Console console = System.console();
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String masterEnv = env.get("SSH_FLEET_MASTER_PASSWORD");
+        if ((masterEnv == null || masterEnv.isEmpty()) && console == null) {
+            // Without a terminal, stdin carries the machine's password (piped): taking its first line as the master
+            // password would lock the store with a password nobody chose.
+            System.err.println("credentials: no terminal to ask for the master password: set SSH_FLEET_MASTER_PASSWORD"
+                    + " in the environment (e.g. read -rs SSH_FLEET_MASTER_PASSWORD; export SSH_FLEET_MASTER_PASSWORD)"
+                    + "; nothing was changed");
+            return 2;
+        }
         try {
-            char[] master = secret(env.get("SSH_FLEET_MASTER_PASSWORD"), "Master password: ", console, stdin);
+            char[] master = secret(masterEnv, "Master password: ", console, stdin);
             if (master == null || master.length == 0) {
                 System.err.println("credentials: no master password (set SSH_FLEET_MASTER_PASSWORD or run in a terminal)");
                 return 2;

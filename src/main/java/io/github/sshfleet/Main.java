@@ -1,6 +1,5 @@
 package io.github.sshfleet;
 
-import io.github.sshfleet.core.Daemons;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
@@ -20,6 +19,8 @@ import io.github.sshfleet.config.ConfigLoader;
 import io.github.sshfleet.config.ConfigProblem;
 import io.github.sshfleet.config.FleetConfig;
 import io.github.sshfleet.config.HostKeyPolicy;
+import io.github.sshfleet.core.Daemons;
+import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.fleet.MachineStore;
 import io.github.sshfleet.mcp.ProtocolWarmup;
@@ -65,6 +66,8 @@ public final class Main {
             System.exit(CredentialsCommand.run(argv, console, home(), System.getenv()));
         }
         if (argv.length > 1 || !Set.of("", "--help", "-h", "--version", "--check-config", "--cds").contains(mode)) {
+            System.err.println("ssh-fleet: unknown option " + FleetException.quote(argv.length > 1 && Set.of("--help",
+                    "-h", "--version", "--check-config", "--cds").contains(mode) ? argv[1] : mode));
             System.err.printf(USAGE, version());
             System.exit(2);
         }
@@ -127,7 +130,8 @@ public final class Main {
         AtomicBoolean stopped = new AtomicBoolean();
         Runnable shutdown = () -> {
             if (stopped.compareAndSet(false, true)) {
-                log.info("shutting down: closing {} pooled sessions", machines.machines().size());
+                int open = fleet.pool().openSessions();
+                log.info("shutting down: closing {} pooled session{}", open, open == 1 ? "" : "s");
                 try {
                     server.close();
                 } catch (RuntimeException e) {

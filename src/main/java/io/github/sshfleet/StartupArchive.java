@@ -1,6 +1,5 @@
 package io.github.sshfleet;
 
-import io.github.sshfleet.core.PrivateFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -16,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.github.sshfleet.core.PrivateFiles;
 
 /**
  * The application class-data archive (AppCDS) that lets the server answer tools/list in about half the time: the MCP

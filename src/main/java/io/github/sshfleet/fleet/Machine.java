@@ -9,10 +9,12 @@ import java.util.Map;
  * @param port      effective port (the hosts line's, else default_port)
  * @param password  login password, also fed to sudo; null for key-only machines
  * @param metadata  status/owner data keyed as in the reference (hostname, version, os_version, machine_state, owner)
+ * @param unsetPasswordEnv the VAR of an {@code env:VAR} password that was not set when the machine was loaded (so
+ *                  the error can say exactly that), else null
  */
 public record Machine(String name, String host, int port, String username, String password, String keyFile,
                       String passphrase, Origin origin, String source, Map<String, Object> metadata,
-                      NetworkDevice device, String jump) {
+                      NetworkDevice device, String jump, String unsetPasswordEnv) {
 
     /** A router or switch: commands go through its interactive CLI; {@code enablePassword} null = no enable. */
     public record NetworkDevice(String enablePassword) {
@@ -24,13 +26,13 @@ public record Machine(String name, String host, int port, String username, Strin
 
     public Machine(String name, String host, int port, String username, String password, String keyFile,
                    String passphrase, Origin origin, String source, Map<String, Object> metadata) {
-        this(name, host, port, username, password, keyFile, passphrase, origin, source, metadata, null, null);
+        this(name, host, port, username, password, keyFile, passphrase, origin, source, metadata, null, null, null);
     }
 
     public Machine(String name, String host, int port, String username, String password, String keyFile,
                    String passphrase, Origin origin, String source, Map<String, Object> metadata,
                    NetworkDevice device) {
-        this(name, host, port, username, password, keyFile, passphrase, origin, source, metadata, device, null);
+        this(name, host, port, username, password, keyFile, passphrase, origin, source, metadata, device, null, null);
     }
 
     /** Where the machine came from: the hosts file (permanent) or add_host(permanent=false) (this process only). */
@@ -56,13 +58,13 @@ public record Machine(String name, String host, int port, String username, Strin
 
     public Machine withMetadata(Map<String, Object> newMetadata) {
         return new Machine(name, host, port, username, password, keyFile, passphrase, origin, source, newMetadata,
-                device, jump);
+                device, jump, unsetPasswordEnv);
     }
 
     /** The same machine reached through {@code jumpChain} instead of its own jump host. */
     public Machine withJump(String jumpChain) {
         return new Machine(name, host, port, username, password, keyFile, passphrase, origin, source, metadata, device,
-                jumpChain);
+                jumpChain, unsetPasswordEnv);
     }
 
     /** Identity of a connection: same key, same authenticated session. Secrets masked in toString. */

@@ -45,11 +45,13 @@ public final class MachineStore {
                                List<ConfigProblem> problems, List<String> metadataWarnings) {}
 
     /** What add_host did. */
-    public record AddResult(Machine machine, boolean replaced, Path writtenTo) {}
+    /** {@code replaced}: each machine the add replaced, as "name (where it was: file:line, or temporary)". */
+    public record AddResult(Machine machine, List<String> replaced, Path writtenTo) {}
 
     private final FleetConfig config;
     private final Path home;
     private final SecretSource secrets;
+    private final java.util.function.Function<String, String> env;
     private volatile List<Machine> sshConfigMachines = List.of();
     private final List<Consumer<Machine.ConnectionKey>> invalidationListeners = new CopyOnWriteArrayList<>();
 
@@ -69,6 +71,7 @@ public final class MachineStore {
         this.config = config;
         this.home = home;
         this.secrets = new SecretSource(CredentialStore.defaultFile(home), env);
+        this.env = env;
     }
 
     public void onInvalidated(Consumer<Machine.ConnectionKey> listener) {
@@ -301,9 +304,20 @@ public final class MachineStore {
             Machine c = clashes.get(0);
             throw new FleetException(FleetException.Kind.CONFLICT, "machine '" + c.name() + "' (" + c.username()
                     + "@" + c.address() + ", " + describeOrigin(c) + ") already uses this "
-                    + (c.name().equalsIgnoreCase(candidate.name()) ? "name" : "address")
+                    + (c.name().equalsIgnoreCase(candidate.name()) ? "name" : "account (same user, address and port)")
                     + ". Pass overwrite: true to replace it, or choose another name.");
         }
+        if (!permanent) {
+            for (Machine c : clashes) {
+                if (c.origin() != Machine.Origin.TEMPORARY) {
+                    // A temporary add must not edit the hosts file, and could not shadow a line that stays there.
+                    throw new FleetException(FleetException.Kind.CONFLICT, "machine '" + c.name() + "' is defined in "
+                            + describeOrigin(c) + "; a temporary machine cannot replace it. Pass permanent: true to "
+                            + "replace that line, or choose another name.");
+                }
+            }
+        }
+        List<String> replaced = clashes.stream().map(c -> c.name() + " (" + describeOrigin(c) + ")").toList();
         for (Machine c : clashes) {
             temporary.remove(c.name().toLowerCase(Locale.ROOT));
             invalidate(c);
@@ -322,12 +336,14 @@ public final class MachineStore {
         publish();
         Machine added = snapshot.stream().filter(m -> m.name().equalsIgnoreCase(entry.name())).findFirst()
                 .orElse(candidate);
-        return new AddResult(added, !clashes.isEmpty(), written);
+        return new AddResult(added, replaced, written);
     }
 
+    /** Same name, or the same account: two users on one host:port are two machines, legitimately. */
     private static boolean clashes(Machine existing, Machine candidate) {
         return existing.name().equalsIgnoreCase(candidate.name())
-                || (existing.host().equalsIgnoreCase(candidate.host()) && existing.port() == candidate.port());
+                || (existing.host().equalsIgnoreCase(candidate.host()) && existing.port() == candidate.port()
+                && existing.username().equals(candidate.username()));
     }
 
     public String describeOrigin(Machine m) {
@@ -352,7 +368,16 @@ public final class MachineStore {
         Machine.NetworkDevice device = e.device() == null ? null : new Machine.NetworkDevice(
                 e.enable() == null ? null : e.enable().isEmpty() ? password : e.enable());
         return new Machine(e.name(), e.address(), port, e.username(), password, e.keyFile(), e.passphrase(),
-                origin, source, Map.of(), device, e.jump());
+                origin, source, Map.of(), device, e.jump(), unsetEnv(e.password()));
+    }
+
+    /** The VAR of an env:VAR password that is not set in this process's environment, else null. */
+    private String unsetEnv(String fromHostsFile) {
+        if (fromHostsFile == null || !fromHostsFile.startsWith("env:")) {
+            return null;
+        }
+        String v = env.apply(fromHostsFile.substring(4));
+        return v == null || v.isEmpty() ? fromHostsFile.substring(4) : null;
     }
 
     /** Recomputes the snapshot; caller holds the lock. Temporary machines never shadow a hosts-file name. */

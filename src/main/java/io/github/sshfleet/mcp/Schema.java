@@ -85,6 +85,19 @@ public final class Schema {
         return add(name, p, true);
     }
 
+    /** Marks properties already added as required (for kinds whose builder has no flag, e.g. integers). */
+    public Schema require(String... names) {
+        for (String n : names) {
+            if (!properties.containsKey(n)) {
+                throw new IllegalArgumentException("no property " + n);
+            }
+            if (!required.contains(n)) {
+                required.add(n);
+            }
+        }
+        return this;
+    }
+
     private Schema add(String name, Map<String, Object> p, boolean isRequired) {
         properties.put(name, p);
         if (isRequired) {

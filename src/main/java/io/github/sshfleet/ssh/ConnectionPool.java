@@ -392,6 +392,11 @@ public final class ConnectionPool implements AutoCloseable {
                 s.failures()));
     }
 
+    /** Sessions open right now (for the shutdown log line). */
+    public int openSessions() {
+        return (int) slots.values().stream().filter(s -> s.current() != null).count();
+    }
+
     /** How many connections have been attempted in all; tests use it to prove races open exactly one. */
     public int connectsOpened() {
         return connectsOpened.get();

@@ -54,6 +54,14 @@ final class Connector {
     private static final int MAX_HOPS = 5;
 
     ClientSession connect(Machine m, Deadline callDeadline) {
+        if (m.password() == null && m.unsetPasswordEnv() != null && m.keyFile() == null) {
+            String var = m.unsetPasswordEnv();
+            throw new FleetException(Kind.AUTH_FAILED, m.name() + "'s password comes from env:" + var + " (" + m.source()
+                    + "), but " + var + " is not set in ssh-fleet's environment. Pass it when registering the server: "
+                    + "claude mcp add --env " + var + "=... ssh-fleet -- java -jar ssh-fleet.jar; for Codex CLI add "
+                    + "env = { " + var + " = \"...\" } to [mcp_servers.ssh-fleet] in ~/.codex/config.toml. Then "
+                    + "restart the server (the environment is read when it starts).");
+        }
         if (m.password() == null && m.keyFile() == null && SshClients.agentSocket(config).isEmpty()) {
             throw new FleetException(Kind.AUTH_FAILED, m.name() + " has no password and no key: add one with "
                     + "'java -jar ssh-fleet.jar credentials set " + m.name() + "' and start ssh-fleet with "
@@ -70,7 +78,7 @@ final class Connector {
                 cf.cancel();
                 throw new FleetException(Kind.UNREACHABLE, "cannot reach " + m.name() + " (" + m.address()
                         + "): no answer within " + config.connectTimeout().toSeconds()
-                        + "s. Check that the machine is up and the address/port in " + m.source() + " are right.");
+                        + "s. Check that the machine is up and the address/port " + where(m) + " are right.");
             }
             if (cf.getException() != null) {
                 throw unreachable(m, cf.getException());
@@ -84,6 +92,16 @@ final class Connector {
                         + "s; the server may be overloaded, or a host key prompt is pending elsewhere."));
             }
             if (!auth.isSuccess()) {
+                if (!session.isOpen() && auth.getException() != null && !(auth.getException() instanceof
+                        org.apache.sshd.common.SshException se && se.getDisconnectCode() != 0
+                        && se.getDisconnectCode() == org.apache.sshd.common.SshConstants
+                        .SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE)) {
+                    // The connection went away while logging in: not the credentials' fault.
+                    throw refusedOrElse(session, m, new FleetException(Kind.CONNECTION_LOST, "the connection to "
+                            + m.name() + " (" + m.address() + ") was lost during login (" + auth.getException()
+                            .getMessage() + "): the server or the network dropped it, not a credentials problem. "
+                            + "Retry; if it keeps happening check the server's sshd (MaxStartups, load, logs)."));
+                }
                 throw refusedOrElse(session, m, authFailed(m, auth.getException()));
             }
             ClientSession ok = session;
@@ -212,6 +230,11 @@ final class Connector {
                 + ", then call reload_machines (or add_host with overwrite: true).");
     }
 
+    /** Where the address came from, as a phrase: "in hosts.tsv:4", or "given to add_host" for a temporary machine. */
+    private static String where(Machine m) {
+        return m.origin() == Machine.Origin.TEMPORARY ? "given to add_host" : "in " + m.source();
+    }
+
     private static FleetException unreachable(Machine m, Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
@@ -228,6 +251,6 @@ final class Connector {
             why = root.getClass().getSimpleName() + (root.getMessage() != null ? ": " + root.getMessage() : "");
         }
         return new FleetException(Kind.UNREACHABLE, "cannot reach " + m.name() + " (" + m.address() + "): " + why
-                + ". Check the machine and the address/port in " + m.source() + ".", e);
+                + ". Check the machine and the address/port " + where(m) + ".", e);
     }
 }

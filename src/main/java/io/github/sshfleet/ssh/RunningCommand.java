@@ -163,7 +163,8 @@ public final class RunningCommand {
         for (String sig : new String[] {"INT", "TERM", "KILL"}) {
             CommandRunner.signal(channel, sig);
             if (await(sig.equals("KILL") ? KILL_GRACE : INTERRUPT_GRACE)) {
-                return "stopped after SIG" + sig;
+                return "it ended within " + (sig.equals("KILL") ? KILL_GRACE : INTERRUPT_GRACE).toMillis() / 1000.0
+                        + " s of SIG" + sig;
             }
         }
         channel.close(true);
@@ -224,7 +225,8 @@ public final class RunningCommand {
         if (sudoFilter != null && !sudoFilter.ready() && !timedOut && interruptedBy == null) {
             String said = sudoFilter.preambleText();
             return new FleetException(Kind.SUDO, "sudo failed on " + machine.name()
-                    + (exit != null ? " (exit " + exit + ")" : "") + (said.isEmpty() ? "" : ": " + said)
+                    + (exit != null ? " (exit " + exit + ")" : "") + (said.isEmpty() ? "" : ": "
+                    + said.replaceAll("[.\\s]+$", ""))
                     + ". Check that " + machine.username() + " may use sudo there (sudo -l) and that sudo is installed.");
         }
         if (!timedOut && interruptedBy == null && exit == null && signal == null) {

@@ -35,7 +35,11 @@ class CredentialsE2ETest {
     Run cli(String master, String stdin, String... args) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(JarServer.command(args)).redirectErrorStream(true);
         pb.environment().put("HOME", home.toString());
-        pb.environment().put("SSH_FLEET_MASTER_PASSWORD", master);
+        if (master == null) {
+            pb.environment().remove("SSH_FLEET_MASTER_PASSWORD");
+        } else {
+            pb.environment().put("SSH_FLEET_MASTER_PASSWORD", master);
+        }
         Process p = pb.start();
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
@@ -57,6 +61,11 @@ class CredentialsE2ETest {
         assertTrue(wrong.out().contains("wrong master password"), wrong.out());
         assertArrayEquals(before, Files.readAllBytes(store));
         assertEquals(List.of("vault-1"), cli("correct horse", "", "credentials", "list").out().lines().toList());
+        // Piped stdin and no master password in the environment: refused, nothing written.
+        Run piped = cli(null, "a-machine-password\n", "credentials", "set", "vault-2");
+        assertEquals(2, piped.exit(), piped.out());
+        assertTrue(piped.out().contains("set SSH_FLEET_MASTER_PASSWORD"), piped.out());
+        assertArrayEquals(before, Files.readAllBytes(store));
 
         // A hosts line with a user and no password: the store supplies it.
         Path config = sshd.writeConfig(home.resolve("cfg"), sshd.line("vault-1", 2, SshdFleet.NP_USER, "") + "\n", "");

@@ -70,14 +70,24 @@ class MachineStoreTest {
         assertEquals(Machine.Origin.TEMPORARY, store.one("tmp-1").origin());
 
         FleetException clash = assertThrows(FleetException.class,
-                () -> store.add(new HostEntry("other", "10.0.0.1", 22, "u", "p", null, null, 0), true, false));
+                () -> store.add(new HostEntry("other", "10.0.0.1", 22, "admin", "p", null, null, 0), true, false));
         assertEquals(FleetException.Kind.CONFLICT, clash.kind());
         assertTrue(clash.getMessage().contains("web-1") && clash.getMessage().contains("overwrite"));
+        // Another account on the same host:port is another machine, not a clash.
+        assertTrue(store.add(new HostEntry("web-1-deploy", "10.0.0.1", 22, "deploy", "p", null, null, 0), true, false)
+                .replaced().isEmpty());
+        // A temporary machine may not shadow a hosts-file line.
+        FleetException shadow = assertThrows(FleetException.class,
+                () -> store.add(new HostEntry("db-1", "10.0.0.7", 0, "u", "p", null, null, 0), false, true));
+        assertTrue(shadow.getMessage().contains(hosts + ":3"), shadow.getMessage());
 
-        store.add(new HostEntry("web-1", "10.0.0.1", 0, "root", "newpw", null, null, 0), true, true);
+        MachineStore.AddResult r = store.add(new HostEntry("web-1", "10.0.0.1", 0, "root", "newpw", null, null, 0),
+                true, true);
+        assertEquals(List.of("web-1 (" + hosts + ":2)"), r.replaced(), "says exactly which line it replaced");
         assertEquals("root", store.one("web-1").username());
+        assertEquals("deploy", store.one("web-1-deploy").username(), "the other account is untouched");
         assertEquals(1, invalidated.size(), "the replaced machine's session is closed");
-        assertEquals(1, Files.readString(hosts).split("web-1", -1).length - 1, "replaced, not duplicated");
+        assertEquals(1, Files.readString(hosts).split("web-1\t", -1).length - 1, "replaced, not duplicated");
     }
 
     @Test

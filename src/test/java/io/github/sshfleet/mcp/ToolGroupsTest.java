@@ -28,7 +28,8 @@ class ToolGroupsTest {
     Path dir;
 
     FleetServices fleet(String yaml) throws Exception {
-        Path cfg = Files.writeString(dir.resolve("config.yaml"), yaml);
+        Files.writeString(dir.resolve("hosts.tsv"), "");
+        Path cfg = Files.writeString(dir.resolve("config.yaml"), "auth_file: hosts.tsv\n" + yaml);
         ConfigLoader.Loaded loaded = ConfigLoader.load(cfg, true, dir);
         assertFalse(loaded.hasErrors(), loaded.problems().toString());
         FleetConfig c = loaded.config();
@@ -41,7 +42,7 @@ class ToolGroupsTest {
 
     @Test
     void groupsCanBeSwitchedOffAsAListOrAMapping() throws Exception {
-        try (FleetServices all = fleet("auth_file: hosts.tsv\n")) {
+        try (FleetServices all = fleet("")) {
             assertEquals(ToolServer.groups(all).values().stream().mapToInt(List::size).sum(), names(all).size());
         }
         try (FleetServices some = fleet("tools:\n  render: false\n  tmux: off\n")) {
@@ -60,11 +61,14 @@ class ToolGroupsTest {
     }
 
     /** Prints the figure the README quotes; fails only if the tool list balloons. */
+    /** The README's budget table, regenerated from the schemas: a stale table fails this test with the fresh one. */
     @Test
-    void toolListSizeInTokens() throws Exception {
+    void toolListSizeInTokensMatchesTheReadmeTable() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        try (FleetServices all = fleet("auth_file: hosts.tsv\n")) {
+        StringBuilder table = new StringBuilder("| group | tools | ~tokens |\n|---|---|---|\n");
+        try (FleetServices all = fleet("")) {
             int total = 0;
+            int count = 0;
             for (Map.Entry<String, List<ToolHandler>> g : ToolServer.groups(all).entrySet()) {
                 int chars = 0;
                 for (ToolHandler t : g.getValue()) {
@@ -72,11 +76,34 @@ class ToolGroupsTest {
                     chars += json.writeValueAsString(Map.of("name", s.name(), "description", s.description(),
                             "inputSchema", s.inputSchema())).length();
                 }
-                System.out.printf("tool group %-7s %2d tools  ~%5d tokens%n", g.getKey(), g.getValue().size(), chars / 4);
+                table.append("| ").append(g.getKey()).append(" | ").append(g.getValue().stream()
+                        .map(t -> t.spec().name()).collect(Collectors.joining(", "))).append(" | ")
+                        .append(String.format(java.util.Locale.ROOT, "%,d", round(chars / 4))).append(" |\n");
                 total += chars;
+                count += g.getValue().size();
             }
-            System.out.printf("all tools: ~%d tokens (characters / 4)%n", total / 4);
+            table.append("| all | ").append(count).append(" tools | ")
+                    .append(String.format(java.util.Locale.ROOT, "%,d", round(total / 4))).append(" |\n");
             assertTrue(total / 4 < 20_000, "tools/list is " + total / 4 + " tokens");
         }
+        Path readme = Path.of("README.md");
+        String text = Files.readString(readme);
+        String start = "<!-- tool-budget:start -->\n";
+        String end = "<!-- tool-budget:end -->";
+        int i = text.indexOf(start);
+        int j = text.indexOf(end);
+        assertTrue(i >= 0 && j > i, "README.md has the tool budget markers");
+        String current = text.substring(i + start.length(), j);
+        if (!current.equals(table.toString()) && Boolean.getBoolean("sshfleet.updateReadme")) {
+            Files.writeString(readme, text.substring(0, i + start.length()) + table + text.substring(j));
+            return;
+        }
+        assertEquals(table.toString(), current, "README.md's tool budget table is stale; regenerate it with "
+                + "mvn test -Dtest=ToolGroupsTest -Dsshfleet.updateReadme=true");
+    }
+
+    /** Rounded to tens: the table should not change for a word. */
+    private static int round(int tokens) {
+        return (tokens + 5) / 10 * 10;
     }
 }

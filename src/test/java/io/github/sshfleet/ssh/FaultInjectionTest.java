@@ -33,7 +33,9 @@ class FaultInjectionTest {
         server = new FaultServer();
         Path hosts = tmp.resolve("hosts.tsv");
         Files.writeString(hosts, "faulty\t127.0.0.1:" + server.port() + "\t" + FaultServer.USER + ":"
-                + FaultServer.PASSWORD + "\n");
+                + FaultServer.PASSWORD + "\n" + "dropper\t127.0.0.1:" + server.port() + "\t" + FaultServer.DROP_LOGIN_USER
+                + ":whatever\n" + "wrongpw\t127.0.0.1:" + server.port() + "\t" + FaultServer.USER + ":nope\n"
+                + "envpw\t127.0.0.1:" + server.port() + "\t" + FaultServer.USER + ":env:SSH_FLEET_TEST_UNSET_PW\n");
         Path cfg = tmp.resolve("config.yaml");
         Files.writeString(cfg, "auth_file: " + hosts + "\nknown_hosts: " + tmp.resolve("known_hosts")
                 + "\nconnect_timeout: 5\n");
@@ -130,5 +132,25 @@ class FaultInjectionTest {
         pool.cleanup(System.nanoTime() + fleet.config().idleTimeout().toNanos() + 1);
         assertFalse(pool.status(m).map(ConnectionPool.Status::connected).orElse(false), "idle past idle_timeout: closed");
         assertEquals(0, run("echo", Duration.ofSeconds(5)).exitCode(), "and reopened on demand");
+    }
+
+    @Test
+    void aConnectionDroppedDuringLoginIsNotCalledAWrongPassword() {
+        CommandResult dropped = fleet.runner().run(fleet.machines().one("dropper"), "echo", Duration.ofSeconds(5), false,
+                4096);
+        assertEquals(FleetException.Kind.CONNECTION_LOST, dropped.failure().kind(), dropped.failure().getMessage());
+        assertTrue(dropped.failure().getMessage().contains("lost during login"), dropped.failure().getMessage());
+        CommandResult wrong = fleet.runner().run(fleet.machines().one("wrongpw"), "echo", Duration.ofSeconds(5), false,
+                4096);
+        assertEquals(FleetException.Kind.AUTH_FAILED, wrong.failure().kind(), wrong.failure().getMessage());
+    }
+
+    @Test
+    void anUnsetEnvPasswordSaysWhichVariableAndHowToPassIt() {
+        CommandResult r = fleet.runner().run(fleet.machines().one("envpw"), "echo", Duration.ofSeconds(5), false, 4096);
+        String msg = r.failure().getMessage();
+        assertTrue(msg.contains("SSH_FLEET_TEST_UNSET_PW is not set in ssh-fleet's environment"), msg);
+        assertTrue(msg.contains("claude mcp add --env SSH_FLEET_TEST_UNSET_PW="), msg);
+        assertFalse(msg.contains("has no password and no key"), msg);
     }
 }

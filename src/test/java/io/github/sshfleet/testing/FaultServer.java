@@ -27,6 +27,8 @@ public final class FaultServer implements AutoCloseable {
 
     public static final String USER = "fault";
     public static final String PASSWORD = "fault-pass";
+    /** Logging in as this user drops the connection during authentication. */
+    public static final String DROP_LOGIN_USER = "drop-login";
 
     private SshServer server;
     private KeyPairProvider hostKeys = new SimpleGeneratorHostKeyProvider();
@@ -56,7 +58,13 @@ public final class FaultServer implements AutoCloseable {
         server.setHost("127.0.0.1");
         server.setPort(onPort);
         server.setKeyPairProvider(hostKeys);
-        server.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
+        server.setPasswordAuthenticator((user, password, session) -> {
+            if (DROP_LOGIN_USER.equals(user)) {
+                session.close(true); // the connection dies in the middle of the login
+                return false;
+            }
+            return USER.equals(user) && PASSWORD.equals(password);
+        });
         server.setCommandFactory((channel, command) -> new Scripted(command));
         server.start();
         port = server.getPort();

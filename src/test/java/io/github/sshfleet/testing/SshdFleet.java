@@ -188,8 +188,9 @@ public final class SshdFleet {
         Path kh = into.resolve("known_hosts");
         Files.copy(knownHosts, kh, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path config = into.resolve("config.yaml");
-        Files.writeString(config, "auth_file: " + hostsFile + "\nknown_hosts: " + kh + "\nconnect_timeout: 5\n"
-                + extraYaml);
+        // connect_timeout 5 s unless the test sets its own (a duplicate key is a config error).
+        Files.writeString(config, "auth_file: " + hostsFile + "\nknown_hosts: " + kh + "\n"
+                + (extraYaml.contains("connect_timeout:") ? "" : "connect_timeout: 5\n") + extraYaml);
         return config;
     }
 

@@ -87,10 +87,11 @@ public final class AddHostTool implements ToolHandler {
                     + "permanent: false to keep the machine in memory only.");
         }
         var m = added.machine();
-        String text = (added.replaced() ? "Replaced" : "Added") + " machine " + m.name() + " (" + m.username() + "@"
-                + m.address() + ", auth=" + m.authKind() + ", "
-                + (permanent ? "permanent: written to " + added.writtenTo() : "temporary: until the server exits")
-                + "). Use host='" + m.name() + "' in exec and other tools.";
+        String text = "Added machine " + m.name() + " (" + m.username() + "@" + m.address() + ", auth="
+                + m.authKind() + ", " + (permanent ? "permanent: written to " + added.writtenTo()
+                : "temporary: until the server exits") + ")"
+                + (added.replaced().isEmpty() ? "" : "; it replaced " + String.join(", ", added.replaced()))
+                + ". Use host='" + m.name() + "' in exec and other tools.";
         Map<String, Object> structured = new LinkedHashMap<>();
         structured.put("name", m.name());
         structured.put("address", m.host());

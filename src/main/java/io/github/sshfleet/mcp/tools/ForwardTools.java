@@ -63,6 +63,7 @@ public final class ForwardTools implements ToolHandler {
                             .integer("remote_port", "Port on the machine's side.", 0, 65535, null)
                             .string("bind_address", "Address here (default 127.0.0.1; 0.0.0.0 exposes the port to "
                                     + "your network).", false)
+                            .require("local_port", "remote_port")
                             .build(),
                     false, false, false);
             case LIST -> new Spec("forward_list", "List port forwards",
@@ -104,8 +105,8 @@ public final class ForwardTools implements ToolHandler {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (Forwards.Info f : all) {
                     text.append(f.id()).append("  ").append(f.direction()).append("  ").append(f.listen())
-                            .append(" -> ").append(f.target()).append(f.counted() ? "  " + f.connections()
-                                    + " connections (" + f.active() + " open), " + Sizes.human(f.bytesOut()) + " out, "
+                            .append(" -> ").append(f.target()).append(f.counted() ? "  " + Sizes.count(f.connections(),
+                                    "connection") + " (" + f.active() + " open), " + Sizes.human(f.bytesOut()) + " out, "
                                     + Sizes.human(f.bytesIn()) + " in" : "").append('\n');
                     rows.add(row(f));
                 }
@@ -115,7 +116,7 @@ public final class ForwardTools implements ToolHandler {
                 Forwards.Info f = forwards.stop(args.nonBlank("forward_id"));
                 yield Results.of("Stopped " + f.id() + " (" + f.listen() + " -> " + f.target() + ")"
                         + (f.counted() ? "; it moved " + Sizes.human(f.bytesOut()) + " out and "
-                        + Sizes.human(f.bytesIn()) + " in over " + f.connections() + " connections." : "."),
+                        + Sizes.human(f.bytesIn()) + " in over " + Sizes.count(f.connections(), "connection") + "." : "."),
                         row(f), false);
             }
         };

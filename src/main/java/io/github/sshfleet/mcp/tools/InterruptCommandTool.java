@@ -37,9 +37,10 @@ public final class InterruptCommandTool implements ToolHandler {
         String how = e.command().interrupt("interrupt_command");
         CommandResult r = e.command().snapshot();
         String text = wasRunning
-                ? e.id() + " on " + e.command().machine().name() + ": " + how + " (state now " + e.state()
+                ? e.id() + " on " + e.command().machine().name() + ": " + how + "; state: " + e.state()
                         + (r.exitCode() != null ? ", exit_code " + r.exitCode() : "")
-                        + (r.exitSignal() != null ? ", signal " + r.exitSignal() : "") + ")."
+                        + (r.exitSignal() != null ? "; the host reports it ended by signal " + r.exitSignal() : "")
+                        + "."
                 : e.id() + " had already ended (" + e.state() + (r.exitCode() != null ? ", exit_code " + r.exitCode()
                         : "") + "); nothing to interrupt.";
         Map<String, Object> s = new LinkedHashMap<>();

@@ -115,7 +115,7 @@ public final class ListMachinesTool implements ToolHandler {
         }
         List<ConfigProblem> problems = fleet.machines().problems();
         if (!problems.isEmpty()) {
-            text.append("\nHosts file problems (lines skipped):\n");
+            text.append("\nHosts file problems:\n");
             problems.forEach(p -> text.append("- ").append(p).append('\n'));
         }
         Map<String, Object> structured = new LinkedHashMap<>();

@@ -5,6 +5,11 @@ final class Sizes {
 
     private Sizes() {}
 
+    /** "1 connection", "2 connections". */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     static String human(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";

@@ -109,7 +109,7 @@ public final class TransferTool implements ToolHandler {
         if (t.directory()) {
             text.append("directory: ").append(t.files()).append(" files, ").append(Sizes.human(t.bytes()));
         } else {
-            text.append(Sizes.human(t.bytes())).append(" (").append(t.bytes()).append(" bytes)");
+            text.append(Sizes.human(t.bytes())).append(t.bytes() >= 1024 ? " (" + t.bytes() + " bytes)" : "");
         }
         text.append(upload ? " from " + t.localPath() + " to " + m.name() + ":" + t.remotePath()
                 : " from " + m.name() + ":" + t.remotePath() + " to " + t.localPath());
