@@ -26,6 +26,7 @@ import io.github.sshfleet.fleet.MachineStore;
 import io.github.sshfleet.mcp.ProtocolWarmup;
 import io.github.sshfleet.mcp.StdioTransport;
 import io.github.sshfleet.mcp.ToolServer;
+import io.github.sshfleet.mcp.tools.ToolCatalog;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpSyncServer;
 
@@ -118,7 +119,7 @@ public final class Main {
         McpJsonMapper json = jsonMapper.join();
         StdioTransport transport = new StdioTransport(json, System.in, protocolOut);
         transport.afterHandshake(fleet.pool()::prepare); // set-up after the handshake, in this order
-        McpSyncServer server = ToolServer.start(fleet, transport, json, version()); // queues the input validator
+        McpSyncServer server = ToolServer.start(ToolCatalog.tools(fleet), transport, json, version()); // queues the input validator
         transport.afterHandshake(JvmLog::toStderr);
         transport.afterHandshake(fleet.litter()::adoptLeftovers); // what a killed server left mid-transfer
         transport.afterHandshake(StartupArchive::refreshIfStale); // slowest (a training run), so last

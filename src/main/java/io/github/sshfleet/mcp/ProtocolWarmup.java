@@ -59,16 +59,16 @@ public final class ProtocolWarmup {
         if (m instanceof McpSchema.JSONRPCRequest r) {
             McpSchema.InitializeRequest init = json.convertValue(r.params(),
                     new TypeRef<McpSchema.InitializeRequest>() { });
-            McpSchema.InitializeResult result = new McpSchema.InitializeResult(init.protocolVersion(),
+            McpSchema.InitializeResult result = McpSchema.InitializeResult.builder(init.protocolVersion(),
                     McpSchema.ServerCapabilities.builder().tools(false).logging().build(),
-                    new McpSchema.Implementation("warmup", "0"), "");
+                    McpSchema.Implementation.builder("warmup", "0").build()).instructions("").build();
             json.writeValueAsString(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, r.id(), result, null));
         }
-        McpSchema.Tool tool = McpSchema.Tool.builder().name("warmup").title("").description("")
-                .inputSchema(Map.of("type", "object", "properties", Map.of("a", Map.of("type", "string"))))
+        McpSchema.Tool tool = McpSchema.Tool.builder("warmup", Map.of("type", "object", "properties",
+                        Map.of("a", Map.of("type", "string")))).title("").description("")
                 .annotations(new McpSchema.ToolAnnotations("", true, false, true, true, null)).build();
         json.writeValueAsString(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, 1,
-                new McpSchema.ListToolsResult(List.of(tool), null), null));
+                McpSchema.ListToolsResult.builder(List.of(tool)).build(), null));
         json.convertValue(Map.of("name", "warmup", "arguments", Map.of("a", "b")),
                 new TypeRef<McpSchema.CallToolRequest>() { });
     }

@@ -21,8 +21,8 @@ public final class Results {
     /** Text plus an image the agent can look at (PNG, base64 as MCP wants it). */
     public static CallToolResult withImage(String text, Map<String, Object> structured, byte[] png) {
         return CallToolResult.builder().addTextContent(text)
-                .addContent(new io.modelcontextprotocol.spec.McpSchema.ImageContent(null,
-                        java.util.Base64.getEncoder().encodeToString(png), "image/png"))
+                .addContent(io.modelcontextprotocol.spec.McpSchema.ImageContent.builder(
+                        java.util.Base64.getEncoder().encodeToString(png), "image/png").build())
                 .structuredContent(structured).isError(false).build();
     }
 

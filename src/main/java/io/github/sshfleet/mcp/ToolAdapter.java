@@ -22,11 +22,9 @@ public final class ToolAdapter {
 
     public static SyncToolSpecification adapt(ToolHandler handler, Cancellations cancellations) {
         ToolHandler.Spec spec = handler.spec();
-        McpSchema.Tool tool = McpSchema.Tool.builder()
-                .name(spec.name())
+        McpSchema.Tool tool = McpSchema.Tool.builder(spec.name(), spec.inputSchema())
                 .title(spec.title())
                 .description(spec.description())
-                .inputSchema(spec.inputSchema())
                 .annotations(new ToolAnnotations(spec.title(), spec.readOnly(), spec.destructive(), spec.idempotent(),
                         true, null))
                 .build();

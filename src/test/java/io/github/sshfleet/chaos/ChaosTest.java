@@ -29,15 +29,13 @@ import io.github.sshfleet.forward.Forwards;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.ToolHandler;
-import io.github.sshfleet.mcp.tools.ExecTool;
-import io.github.sshfleet.mcp.tools.ListMachinesTool;
-import io.github.sshfleet.mcp.tools.ReloadMachinesTool;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.ssh.RunningCommand;
 import io.github.sshfleet.testing.ControlledSshd;
 import io.github.sshfleet.testing.Fleets;
 import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
+import io.github.sshfleet.mcp.tools.ToolCatalog;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 
@@ -126,14 +124,14 @@ class ChaosTest {
         assertTrue((System.nanoTime() - t0) / 1_000_000 < 500, "a remembered failure answers at once");
         assertTrue(remembered.failure().getMessage().contains("connects again on the first call after"),
                 remembered.failure().getMessage());
-        String listed = text(call(new ListMachinesTool(fleet)));
+        String listed = text(call(ToolCatalog.find(fleet, "list_machines")));
         assertTrue(listed.contains("chaos-1") && listed.contains("failed (unreachable)"), listed);
 
         d.start();
         CommandResult back = eventually(Duration.ofSeconds(5), () -> run("chaos-1", "echo back"),
                 r -> r.exitCode() != null && r.exitCode() == 0, "chaos-1 usable again");
         assertEquals("back\n", back.stdout());
-        assertTrue(text(call(new ListMachinesTool(fleet))).contains("connected"));
+        assertTrue(text(call(ToolCatalog.find(fleet, "list_machines"))).contains("connected"));
     }
 
     @Test
@@ -143,7 +141,7 @@ class ChaosTest {
         d.stop();
         assertEquals(Kind.UNREACHABLE, run("chaos-1", "true").failure().kind());
         d.start();
-        call(new ReloadMachinesTool(fleet));
+        call(ToolCatalog.find(fleet, "reload_machines"));
         assertEquals(0, run("chaos-1", "true").exitCode(), "no back-off wait after reload_machines");
     }
 
@@ -154,7 +152,7 @@ class ChaosTest {
         d.stop();
         assertEquals(Kind.UNREACHABLE, run("chaos-1", "true").failure().kind()); // repro: one failed connect first
         for (Object hosts : List.of("all", List.of("chaos-1", "fleet-2", "fleet-3"))) {
-            CallToolResult r = call(ExecTool.exec(fleet), "host", hosts, "command", "echo ran");
+            CallToolResult r = call(ToolCatalog.find(fleet, "exec"), "host", hosts, "command", "echo ran");
             String t = text(r);
             assertTrue(r.isError());
             assertTrue(t.startsWith("4 hosts: 3 ok, 1 failed") || t.startsWith("3 hosts: 2 ok, 1 failed"), t);
@@ -188,7 +186,7 @@ class ChaosTest {
         flapper.start();
         try {
             for (int i = 0; i < 12; i++) {
-                CallToolResult r = call(ExecTool.exec(fleet), "host", "all", "command", "echo " + i);
+                CallToolResult r = call(ToolCatalog.find(fleet, "exec"), "host", "all", "command", "echo " + i);
                 List<Map<String, Object>> res = results(r);
                 assertEquals(4, res.size(), text(r));
                 for (Map<String, Object> h : res) {
@@ -282,7 +280,7 @@ class ChaosTest {
         RunningCommand beside = fleet.runner().start(m, "sleep 2; echo survived", null, false, 4096);
         String huge = "echo " + "x".repeat(1 << 20);
         FleetException refused = assertThrows(FleetException.class,
-                () -> call(ExecTool.exec(fleet), "host", "fleet-2", "command", huge));
+                () -> call(ToolCatalog.find(fleet, "exec"), "host", "fleet-2", "command", huge));
         assertEquals(Kind.TOO_LARGE, refused.kind());
         assertTrue(refused.getMessage().contains("run_script"), refused.getMessage());
         assertTrue(refused.getMessage().length() < 2_000, "the refusal does not echo the command back");
@@ -315,7 +313,7 @@ class ChaosTest {
             hosts.append(s.line("q-" + i, 2, SshdFleet.NP_USER, ":" + s.npPassword)).append('\n');
         }
         open(hosts.toString(), "max_parallel_hosts: 2\n");
-        CallToolResult r = call(ExecTool.exec(fleet), "host", "q-*", "command", "sleep 0.7; echo done",
+        CallToolResult r = call(ToolCatalog.find(fleet, "exec"), "host", "q-*", "command", "sleep 0.7; echo done",
                 "async_after", 1);
         for (Map<String, Object> h : results(r)) {
             assertNull(h.get("command_id"), "queued host went to the background: " + h);
@@ -351,7 +349,7 @@ class ChaosTest {
         open(lines.toString(), "max_parallel_hosts: 100\nconnect_timeout: 10\n",
                 daemons.toArray(ControlledSshd[]::new));
         long t0 = System.nanoTime();
-        CallToolResult r = call(ExecTool.exec(fleet), "host", "cold-*", "command", "echo hi");
+        CallToolResult r = call(ToolCatalog.find(fleet, "exec"), "host", "cold-*", "command", "echo hi");
         long ms = (System.nanoTime() - t0) / 1_000_000;
         List<Map<String, Object>> res = results(r);
         assertEquals(100, res.size());

@@ -24,13 +24,11 @@ import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.ToolHandler;
-import io.github.sshfleet.mcp.tools.ReadFileTool;
-import io.github.sshfleet.mcp.tools.TransferTool;
-import io.github.sshfleet.mcp.tools.WriteFileTool;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.testing.Fleets;
 import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
+import io.github.sshfleet.mcp.tools.ToolCatalog;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 
@@ -54,10 +52,10 @@ class FilesAgainstSshdTest {
         localRoot = Files.createDirectories(tmp.resolve("local"));
         fleet = Fleets.open(sshd.writeConfig(tmp.resolve("cfg"), sshd.standardHosts(), "local_root: " + localRoot
                 + "\n"), tmp);
-        read = new ReadFileTool(fleet);
-        write = new WriteFileTool(fleet);
-        upload = TransferTool.upload(fleet);
-        download = TransferTool.download(fleet);
+        read = ToolCatalog.find(fleet, "read_file");
+        write = ToolCatalog.find(fleet, "write_file");
+        upload = ToolCatalog.find(fleet, "upload");
+        download = ToolCatalog.find(fleet, "download");
     }
 
     @AfterAll

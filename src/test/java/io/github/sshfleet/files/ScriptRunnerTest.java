@@ -27,11 +27,11 @@ import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.ToolHandler;
-import io.github.sshfleet.mcp.tools.RunScriptTool;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.testing.Fleets;
 import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
+import io.github.sshfleet.mcp.tools.ToolCatalog;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 
@@ -49,7 +49,7 @@ class ScriptRunnerTest {
     static void start() throws Exception {
         sshd = SshdFleet.get();
         fleet = Fleets.open(sshd.writeConfig(tmp.resolve("cfg"), sshd.standardHosts(), ""), tmp);
-        runScript = new RunScriptTool(fleet);
+        runScript = ToolCatalog.find(fleet, "run_script");
     }
 
     @AfterAll

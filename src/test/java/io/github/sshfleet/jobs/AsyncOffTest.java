@@ -16,10 +16,10 @@ import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.ToolHandler;
-import io.github.sshfleet.mcp.tools.ExecTool;
 import io.github.sshfleet.testing.Fleets;
 import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
+import io.github.sshfleet.mcp.tools.ToolCatalog;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** With the async tools switched off, exec never hands out a background id nobody could follow: it kills at timeout. */
@@ -35,7 +35,7 @@ class AsyncOffTest {
         SshdFleet sshd = SshdFleet.get();
         try (FleetServices fleet = Fleets.open(sshd.writeConfig(tmp.resolve("cfg"), sshd.standardHosts(),
                 "tools: {async: false}\nasync_after: 1\n"), tmp)) {
-            ToolHandler exec = ExecTool.exec(fleet);
+            ToolHandler exec = ToolCatalog.find(fleet, "exec");
             ToolHandler.Spec spec = exec.spec();
             assertTrue(spec.description().contains("Background commands are off"), spec.description());
             assertFalse(((Map<String, Object>) spec.inputSchema().get("properties")).containsKey("async_after"));

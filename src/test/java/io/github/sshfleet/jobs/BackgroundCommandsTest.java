@@ -21,14 +21,10 @@ import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.ToolHandler;
-import io.github.sshfleet.mcp.tools.CommandListsTool;
-import io.github.sshfleet.mcp.tools.ExecTool;
-import io.github.sshfleet.mcp.tools.ExecuteCommandAsyncTool;
-import io.github.sshfleet.mcp.tools.GetCommandStatusTool;
-import io.github.sshfleet.mcp.tools.InterruptCommandTool;
 import io.github.sshfleet.testing.Fleets;
 import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
+import io.github.sshfleet.mcp.tools.ToolCatalog;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 
@@ -53,12 +49,12 @@ class BackgroundCommandsTest {
         fleet = Fleets.open(sshd.writeConfig(home.resolve("cfg"), sshd.standardHosts() + sshd.line("nosudo", 2,
                 SshdFleet.NOSUDO_USER, ":" + sshd.nosudoPassword) + "\n", ""), home);
         sshdFleet = sshd;
-        exec = ExecTool.exec(fleet);
-        async = new ExecuteCommandAsyncTool(fleet);
-        status = new GetCommandStatusTool(fleet);
-        interrupt = new InterruptCommandTool(fleet);
-        running = CommandListsTool.running(fleet);
-        history = CommandListsTool.history(fleet);
+        exec = ToolCatalog.find(fleet, "exec");
+        async = ToolCatalog.find(fleet, "execute_command_async");
+        status = ToolCatalog.find(fleet, "get_command_status");
+        interrupt = ToolCatalog.find(fleet, "interrupt_command");
+        running = ToolCatalog.find(fleet, "list_running_commands");
+        history = ToolCatalog.find(fleet, "list_command_history");
     }
 
     @AfterAll

@@ -15,6 +15,7 @@ import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.config.ConfigLoader;
 import io.github.sshfleet.config.FleetConfig;
 import io.github.sshfleet.fleet.MachineStore;
+import io.github.sshfleet.mcp.tools.ToolCatalog;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -36,7 +37,7 @@ class ToolSchemasTest {
                 "the meta-schema check must be able to fail");
         int checked = 0;
         try (FleetServices fleet = FleetServices.create(c, new MachineStore(c, dir), dir)) {
-            for (ToolHandler t : ToolServer.tools(fleet)) {
+            for (ToolHandler t : ToolCatalog.tools(fleet)) {
                 McpSchema.Tool tool = ToolAdapter.adapt(t, new Cancellations()).tool();
                 for (Map<String, Object> schema : new java.util.ArrayList<>(java.util.Arrays.asList(
                         tool.inputSchema(), tool.outputSchema()))) {

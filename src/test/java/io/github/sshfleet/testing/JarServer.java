@@ -96,14 +96,13 @@ public final class JarServer {
     }
 
     public static McpSchema.CallToolResult call(McpSyncClient client, String tool, Map<String, Object> args) {
-        return client.callTool(new McpSchema.CallToolRequest(tool, args));
+        return client.callTool(McpSchema.CallToolRequest.builder(tool).arguments(args).build());
     }
 
     /** A call that asks for progress notifications with {@code token}. */
     public static McpSchema.CallToolResult callWithProgress(McpSyncClient client, String tool, Map<String, Object> args,
                                                             String token) {
-        return client.callTool(McpSchema.CallToolRequest.builder().name(tool).arguments(args).progressToken(token)
-                .build());
+        return client.callTool(McpSchema.CallToolRequest.builder(tool).arguments(args).progressToken(token).build());
     }
 
     public static String text(McpSchema.CallToolResult r) {

@@ -18,11 +18,11 @@ import io.github.sshfleet.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** add_host: register a machine, permanently (hosts file) by default or for this process only. */
-public final class AddHostTool implements ToolHandler {
+final class AddHostTool implements ToolHandler {
 
     private final FleetServices fleet;
 
-    public AddHostTool(FleetServices fleet) {
+    AddHostTool(FleetServices fleet) {
         this.fleet = fleet;
     }
 

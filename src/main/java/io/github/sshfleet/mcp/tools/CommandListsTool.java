@@ -16,7 +16,7 @@ import io.github.sshfleet.ssh.CommandResult;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** list_running_commands and list_command_history: the background commands, live or finished. */
-public final class CommandListsTool implements ToolHandler {
+final class CommandListsTool implements ToolHandler {
 
     private final FleetServices fleet;
     private final boolean history;
@@ -26,11 +26,11 @@ public final class CommandListsTool implements ToolHandler {
         this.history = history;
     }
 
-    public static CommandListsTool running(FleetServices fleet) {
+    static CommandListsTool running(FleetServices fleet) {
         return new CommandListsTool(fleet, false);
     }
 
-    public static CommandListsTool history(FleetServices fleet) {
+    static CommandListsTool history(FleetServices fleet) {
         return new CommandListsTool(fleet, true);
     }
 

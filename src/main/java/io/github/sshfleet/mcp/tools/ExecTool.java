@@ -14,7 +14,7 @@ import io.github.sshfleet.ssh.CommandRunner;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** exec: a command on one or many machines, in parallel, over pooled sessions. sudo_exec is the same with sudo. */
-public final class ExecTool implements ToolHandler {
+final class ExecTool implements ToolHandler {
 
     static final int MAX_TIMEOUT_SECONDS = 24 * 3600;
 
@@ -26,11 +26,11 @@ public final class ExecTool implements ToolHandler {
         this.sudo = sudo;
     }
 
-    public static ExecTool exec(FleetServices fleet) {
+    static ExecTool exec(FleetServices fleet) {
         return new ExecTool(fleet, false);
     }
 
-    public static ExecTool sudoExec(FleetServices fleet) {
+    static ExecTool sudoExec(FleetServices fleet) {
         return new ExecTool(fleet, true);
     }
 

@@ -16,11 +16,11 @@ import io.github.sshfleet.ssh.RunningCommand;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** execute_command_async: start a command in the background at once and return its id. */
-public final class ExecuteCommandAsyncTool implements ToolHandler {
+final class ExecuteCommandAsyncTool implements ToolHandler {
 
     private final FleetServices fleet;
 
-    public ExecuteCommandAsyncTool(FleetServices fleet) {
+    ExecuteCommandAsyncTool(FleetServices fleet) {
         this.fleet = fleet;
     }
 

@@ -15,11 +15,11 @@ import io.github.sshfleet.ssh.RunningCommand;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** get_command_status: state, exit code and the output that is new since the last look. */
-public final class GetCommandStatusTool implements ToolHandler {
+final class GetCommandStatusTool implements ToolHandler {
 
     private final FleetServices fleet;
 
-    public GetCommandStatusTool(FleetServices fleet) {
+    GetCommandStatusTool(FleetServices fleet) {
         this.fleet = fleet;
     }
 

@@ -14,11 +14,11 @@ import io.github.sshfleet.ssh.CommandResult;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** interrupt_command: SIGINT, then TERM, then KILL, and say which one worked. */
-public final class InterruptCommandTool implements ToolHandler {
+final class InterruptCommandTool implements ToolHandler {
 
     private final FleetServices fleet;
 
-    public InterruptCommandTool(FleetServices fleet) {
+    InterruptCommandTool(FleetServices fleet) {
         this.fleet = fleet;
     }
 

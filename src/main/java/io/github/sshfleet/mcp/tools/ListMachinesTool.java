@@ -20,11 +20,11 @@ import io.github.sshfleet.ssh.ConnectionPool;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** list_machines: every machine with address, user, auth kind (never the secret), metadata and pool state. */
-public final class ListMachinesTool implements ToolHandler {
+final class ListMachinesTool implements ToolHandler {
 
     private final FleetServices fleet;
 
-    public ListMachinesTool(FleetServices fleet) {
+    ListMachinesTool(FleetServices fleet) {
         this.fleet = fleet;
     }
 

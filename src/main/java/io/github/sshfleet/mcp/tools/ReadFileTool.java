@@ -15,7 +15,7 @@ import io.github.sshfleet.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** read_file: a remote file's text (one page of it), or a description when it is binary. */
-public final class ReadFileTool implements ToolHandler {
+final class ReadFileTool implements ToolHandler {
 
     static final int DEFAULT_MAX = 1024 * 1024;
     static final int HARD_MAX = 2 * 1024 * 1024;
@@ -23,7 +23,7 @@ public final class ReadFileTool implements ToolHandler {
     private final FleetServices fleet;
     private final RemoteReader reader;
 
-    public ReadFileTool(FleetServices fleet) {
+    ReadFileTool(FleetServices fleet) {
         this.fleet = fleet;
         this.reader = fleet.reader();
     }

@@ -15,11 +15,11 @@ import io.github.sshfleet.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** reload_machines: re-read the hosts file and metadata; report what changed; drop stale sessions. */
-public final class ReloadMachinesTool implements ToolHandler {
+final class ReloadMachinesTool implements ToolHandler {
 
     private final FleetServices fleet;
 
-    public ReloadMachinesTool(FleetServices fleet) {
+    ReloadMachinesTool(FleetServices fleet) {
         this.fleet = fleet;
     }
 

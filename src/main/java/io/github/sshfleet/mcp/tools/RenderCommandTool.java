@@ -14,7 +14,7 @@ import io.github.sshfleet.ssh.CommandResult;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** render_command (PNG/SVG) and render_gif: run a command on a machine (exec or sudo_exec), draw what it printed. */
-public final class RenderCommandTool implements ToolHandler {
+final class RenderCommandTool implements ToolHandler {
 
     /** Output kept per stream for drawing; far more than max_output_lines can show. */
     private static final int CAPTURE_BYTES = 512 * 1024;
@@ -29,11 +29,11 @@ public final class RenderCommandTool implements ToolHandler {
         this.gif = gif;
     }
 
-    public static RenderCommandTool png(FleetServices fleet) {
+    static RenderCommandTool png(FleetServices fleet) {
         return new RenderCommandTool(fleet, false);
     }
 
-    public static RenderCommandTool gif(FleetServices fleet) {
+    static RenderCommandTool gif(FleetServices fleet) {
         return new RenderCommandTool(fleet, true);
     }
 
@@ -53,7 +53,7 @@ public final class RenderCommandTool implements ToolHandler {
                         + "stdout and stderr are kept apart (also with sudo), so stderr lines are drawn in red, after "
                         + "stdout. Writes the file to guide_output_dir; returns path, exit code and line count"
                         + (gif ? ", frames and size." : ", and the PNG itself as an image."),
-                RenderTools.common(s, gif).build(), false, true, false);
+                RenderArgs.common(s, gif).build(), false, true, false);
     }
 
     @Override
@@ -62,7 +62,7 @@ public final class RenderCommandTool implements ToolHandler {
         String command = args.nonBlank("command");
         boolean sudo = args.bool("sudo", true);
         Duration timeout = args.seconds("timeout", Duration.ofSeconds(60), 3600);
-        Renderer.Format format = gif ? Renderer.Format.GIF : RenderTools.format(args);
+        Renderer.Format format = gif ? Renderer.Format.GIF : RenderArgs.format(args);
         CommandResult c = fleet.runner().run(m, command, timeout, sudo, CAPTURE_BYTES);
         if (c.failure() != null) {
             throw c.failure();
@@ -76,8 +76,8 @@ public final class RenderCommandTool implements ToolHandler {
         Renderer.Request r = new Renderer.Request(command, c.stdout(), c.stderr(), exit, m.username(), m.name(),
                 args.string("prompt_cwd", "~"), sudo, args.optional("title"), args.optional("output_name"),
                 args.integer("max_output_lines", gif ? 50 : 200, 1, 2000));
-        Renderer.Rendered done = gif ? renderer.renderGif(r, RenderTools.animation(args)) : renderer.render(r, format);
-        return RenderTools.result(done, exit, c.stdoutTruncated() || c.stderrTruncated()
+        Renderer.Rendered done = gif ? renderer.renderGif(r, RenderArgs.animation(args)) : renderer.render(r, format);
+        return RenderArgs.result(done, exit, c.stdoutTruncated() || c.stderrTruncated()
                 ? "\n(the output was larger than " + CAPTURE_BYTES / 1024 + " KiB per stream; its middle was cut "
                 + "before drawing)" : "");
     }

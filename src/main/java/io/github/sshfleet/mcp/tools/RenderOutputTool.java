@@ -9,7 +9,7 @@ import io.github.sshfleet.render.Renderer;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** render_output (PNG/SVG) and render_gif_output: literal text drawn as a terminal screenshot; no SSH involved. */
-public final class RenderOutputTool implements ToolHandler {
+final class RenderOutputTool implements ToolHandler {
 
     private final Renderer renderer;
     private final boolean gif;
@@ -19,11 +19,11 @@ public final class RenderOutputTool implements ToolHandler {
         this.gif = gif;
     }
 
-    public static RenderOutputTool png(FleetServices fleet) {
+    static RenderOutputTool png(FleetServices fleet) {
         return new RenderOutputTool(fleet, false);
     }
 
-    public static RenderOutputTool gif(FleetServices fleet) {
+    static RenderOutputTool gif(FleetServices fleet) {
         return new RenderOutputTool(fleet, true);
     }
 
@@ -46,7 +46,7 @@ public final class RenderOutputTool implements ToolHandler {
                         + "Catppuccin Mocha). ")
                         + "No machine is contacted. Writes the file to guide_output_dir and returns its path"
                         + (gif ? ", frame count and size." : "; the PNG is also returned as an image."),
-                RenderTools.common(s, gif).build(), false, false, true);
+                RenderArgs.common(s, gif).build(), false, false, true);
     }
 
     @Override
@@ -57,8 +57,8 @@ public final class RenderOutputTool implements ToolHandler {
                 args.string("prompt_user", "user"), args.string("prompt_host", "host"), args.string("prompt_cwd", "~"),
                 args.bool("sudo", false), args.optional("title"), args.optional("output_name"),
                 args.integer("max_output_lines", gif ? 50 : 200, 1, 2000));
-        Renderer.Rendered done = gif ? renderer.renderGif(r, RenderTools.animation(args))
-                : renderer.render(r, RenderTools.format(args));
-        return RenderTools.result(done, exit, "");
+        Renderer.Rendered done = gif ? renderer.renderGif(r, RenderArgs.animation(args))
+                : renderer.render(r, RenderArgs.format(args));
+        return RenderArgs.result(done, exit, "");
     }
 }

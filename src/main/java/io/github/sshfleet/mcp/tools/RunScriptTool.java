@@ -17,12 +17,12 @@ import io.github.sshfleet.ssh.CommandResult;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** run_script: a script body staged over SFTP and run with a short command, in the foreground or in tmux. */
-public final class RunScriptTool implements ToolHandler {
+final class RunScriptTool implements ToolHandler {
 
     private final FleetServices fleet;
     private final ScriptRunner scripts;
 
-    public RunScriptTool(FleetServices fleet) {
+    RunScriptTool(FleetServices fleet) {
         this.fleet = fleet;
         this.scripts = fleet.scripts();
     }

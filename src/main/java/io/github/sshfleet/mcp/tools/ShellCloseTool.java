@@ -11,11 +11,11 @@ import io.github.sshfleet.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** shell_close: ends a persistent shell. */
-public final class ShellCloseTool implements ToolHandler {
+final class ShellCloseTool implements ToolHandler {
 
     private final FleetServices fleet;
 
-    public ShellCloseTool(FleetServices fleet) {
+    ShellCloseTool(FleetServices fleet) {
         this.fleet = fleet;
     }
 

@@ -17,11 +17,11 @@ import io.github.sshfleet.shell.ShellSession;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** shell_list: the open persistent shells. */
-public final class ShellListTool implements ToolHandler {
+final class ShellListTool implements ToolHandler {
 
     private final FleetServices fleet;
 
-    public ShellListTool(FleetServices fleet) {
+    ShellListTool(FleetServices fleet) {
         this.fleet = fleet;
     }
 

@@ -14,11 +14,11 @@ import io.github.sshfleet.shell.ShellSession;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** shell_open: a persistent (root) shell on one machine, for multi-step work. */
-public final class ShellOpenTool implements ToolHandler {
+final class ShellOpenTool implements ToolHandler {
 
     private final FleetServices fleet;
 
-    public ShellOpenTool(FleetServices fleet) {
+    ShellOpenTool(FleetServices fleet) {
         this.fleet = fleet;
     }
 

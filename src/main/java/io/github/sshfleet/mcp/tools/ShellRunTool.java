@@ -14,11 +14,11 @@ import io.github.sshfleet.shell.ShellResult;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** shell_run: one command in an open shell; real exit code, clean output. */
-public final class ShellRunTool implements ToolHandler {
+final class ShellRunTool implements ToolHandler {
 
     private final FleetServices fleet;
 
-    public ShellRunTool(FleetServices fleet) {
+    ShellRunTool(FleetServices fleet) {
         this.fleet = fleet;
     }
 

@@ -15,12 +15,12 @@ import io.github.sshfleet.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** sync: copy only what changed between a local and a remote directory, one way. */
-public final class SyncTool implements ToolHandler {
+final class SyncTool implements ToolHandler {
 
     private final FleetServices fleet;
     private final Sync sync;
 
-    public SyncTool(FleetServices fleet) {
+    SyncTool(FleetServices fleet) {
         this.fleet = fleet;
         this.sync = fleet.sync();
     }

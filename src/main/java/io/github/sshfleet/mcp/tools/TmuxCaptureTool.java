@@ -12,21 +12,21 @@ import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** tmux_capture: what a pane shows (and its recent history). */
-public final class TmuxCaptureTool implements ToolHandler {
+final class TmuxCaptureTool implements ToolHandler {
 
     private final FleetServices fleet;
     private final Tmux tmux;
 
-    public TmuxCaptureTool(FleetServices fleet) {
+    TmuxCaptureTool(FleetServices fleet) {
         this.fleet = fleet;
-        this.tmux = TmuxTools.tmux(fleet);
+        this.tmux = TmuxArgs.tmux(fleet);
     }
 
     @Override
     public Spec spec() {
         return new Spec("tmux_capture", "Capture tmux pane",
                 "Return the last `lines` lines of a tmux pane (screen plus scrollback), wrapped lines joined.",
-                TmuxTools.common(TmuxTools.hostSchema()
+                TmuxArgs.common(TmuxArgs.hostSchema()
                         .string("target", "Session name, session:window.pane (e.g. work:0.0) or pane id (%3).", true)
                         .integer("lines", "How many lines (default 200).", 1, 5000, 200), 20).build(),
                 true, false, true);
@@ -34,10 +34,10 @@ public final class TmuxCaptureTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxTools.machine(fleet, args);
+        Machine m = TmuxArgs.machine(fleet, args);
         String target = args.nonBlank("target");
-        String pane = tmux.capture(m, TmuxTools.sudo(args), target, args.integer("lines", 200, 1, 5000),
-                fleet.config().maxOutputBytes(), TmuxTools.timeout(args, 20));
+        String pane = tmux.capture(m, TmuxArgs.sudo(args), target, args.integer("lines", 200, 1, 5000),
+                fleet.config().maxOutputBytes(), TmuxArgs.timeout(args, 20));
         return Results.of(pane.isEmpty() ? "(the pane is empty)" : pane, Map.of("host", m.name(), "target", target,
                 "pane", pane), false);
     }

@@ -12,30 +12,30 @@ import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** tmux_kill: ends a tmux session and everything running in it. */
-public final class TmuxKillTool implements ToolHandler {
+final class TmuxKillTool implements ToolHandler {
 
     private final FleetServices fleet;
     private final Tmux tmux;
 
-    public TmuxKillTool(FleetServices fleet) {
+    TmuxKillTool(FleetServices fleet) {
         this.fleet = fleet;
-        this.tmux = TmuxTools.tmux(fleet);
+        this.tmux = TmuxArgs.tmux(fleet);
     }
 
     @Override
     public Spec spec() {
         return new Spec("tmux_kill", "Kill tmux session",
                 "Kill a tmux session on one machine, ending every program running in it.",
-                TmuxTools.common(TmuxTools.hostSchema()
+                TmuxArgs.common(TmuxArgs.hostSchema()
                         .string("target", "Session name (or a target inside it).", true), 20).build(),
                 false, true, true);
     }
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxTools.machine(fleet, args);
+        Machine m = TmuxArgs.machine(fleet, args);
         String target = args.nonBlank("target");
-        tmux.kill(m, TmuxTools.sudo(args), target, TmuxTools.timeout(args, 20));
+        tmux.kill(m, TmuxArgs.sudo(args), target, TmuxArgs.timeout(args, 20));
         return Results.of("Killed tmux session " + target + " on " + m.name() + ".",
                 Map.of("host", m.name(), "target", target, "killed", true), false);
     }

@@ -15,28 +15,28 @@ import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** tmux_list: the sessions on one machine's tmux server. */
-public final class TmuxListTool implements ToolHandler {
+final class TmuxListTool implements ToolHandler {
 
     private final FleetServices fleet;
     private final Tmux tmux;
 
-    public TmuxListTool(FleetServices fleet) {
+    TmuxListTool(FleetServices fleet) {
         this.fleet = fleet;
-        this.tmux = TmuxTools.tmux(fleet);
+        this.tmux = TmuxArgs.tmux(fleet);
     }
 
     @Override
     public Spec spec() {
         return new Spec("tmux_list", "List tmux sessions",
                 "List tmux sessions on one machine: name, windows, created, attached.",
-                TmuxTools.common(TmuxTools.hostSchema(), 20).build(), true, false, true);
+                TmuxArgs.common(TmuxArgs.hostSchema(), 20).build(), true, false, true);
     }
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxTools.machine(fleet, args);
-        boolean sudo = TmuxTools.sudo(args);
-        List<Tmux.Session> sessions = tmux.list(m, sudo, TmuxTools.timeout(args, 20));
+        Machine m = TmuxArgs.machine(fleet, args);
+        boolean sudo = TmuxArgs.sudo(args);
+        List<Tmux.Session> sessions = tmux.list(m, sudo, TmuxArgs.timeout(args, 20));
         StringBuilder text = new StringBuilder(sessions.isEmpty() ? "No tmux sessions on " + m.name()
                 + (sudo ? " (root's tmux server; sudo: false shows the login user's)." : " (login user's server).")
                 : sessions.size() + " tmux session(s) on " + m.name() + ":\n");

@@ -12,14 +12,14 @@ import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** tmux_new: a detached tmux session, a durable terminal the agent can drive and a person can attach to. */
-public final class TmuxNewTool implements ToolHandler {
+final class TmuxNewTool implements ToolHandler {
 
     private final FleetServices fleet;
     private final Tmux tmux;
 
-    public TmuxNewTool(FleetServices fleet) {
+    TmuxNewTool(FleetServices fleet) {
         this.fleet = fleet;
-        this.tmux = TmuxTools.tmux(fleet);
+        this.tmux = TmuxArgs.tmux(fleet);
     }
 
     @Override
@@ -29,7 +29,7 @@ public final class TmuxNewTool implements ToolHandler {
                         + "(default: a shell) in `cwd`. Drive it with tmux_paste / tmux_send_keys, read it with "
                         + "tmux_capture / tmux_wait; it survives between calls and a person can attach to it (tmux "
                         + "attach -t NAME).",
-                TmuxTools.common(TmuxTools.hostSchema()
+                TmuxArgs.common(TmuxArgs.hostSchema()
                         .string("session", "Session name: letters, digits and ._:- only.", true)
                         .string("command", "Command to run in it (default: the user's shell).", false)
                         .string("cwd", "Starting directory.", false), 30).build(),
@@ -38,10 +38,10 @@ public final class TmuxNewTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxTools.machine(fleet, args);
-        boolean sudo = TmuxTools.sudo(args);
+        Machine m = TmuxArgs.machine(fleet, args);
+        boolean sudo = TmuxArgs.sudo(args);
         String name = tmux.newSession(m, sudo, args.nonBlank("session"), args.optional("command"),
-                args.optional("cwd"), TmuxTools.timeout(args, 30));
+                args.optional("cwd"), TmuxArgs.timeout(args, 30));
         return Results.of("Started tmux session '" + name + "' on " + m.name() + (sudo ? " (root's tmux server)" : "")
                 + ". Send text with tmux_paste(target=\"" + name + "\", text=..., enter=true), read it with "
                 + "tmux_capture(target=\"" + name + "\").", Map.of("host", m.name(), "session", name, "root", sudo),

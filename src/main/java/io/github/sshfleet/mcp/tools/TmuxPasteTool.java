@@ -12,14 +12,14 @@ import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** tmux_paste: text into a pane through a staged tmux buffer. */
-public final class TmuxPasteTool implements ToolHandler {
+final class TmuxPasteTool implements ToolHandler {
 
     private final FleetServices fleet;
     private final Tmux tmux;
 
-    public TmuxPasteTool(FleetServices fleet) {
+    TmuxPasteTool(FleetServices fleet) {
         this.fleet = fleet;
-        this.tmux = TmuxTools.tmux(fleet);
+        this.tmux = TmuxArgs.tmux(fleet);
     }
 
     @Override
@@ -28,7 +28,7 @@ public final class TmuxPasteTool implements ToolHandler {
                 "Paste text into a tmux pane as if typed. The text travels through SFTP into a private file, then a "
                         + "tmux buffer (both deleted after), so quotes, $, heredocs and multi-line commands need no "
                         + "escaping. Each newline presses Enter; enter: true presses Enter once more at the end.",
-                TmuxTools.common(TmuxTools.hostSchema()
+                TmuxArgs.common(TmuxArgs.hostSchema()
                         .string("target", "Session name, session:window.pane or pane id.", true)
                         .string("text", "The text to paste.", true)
                         .bool("enter", "Press Enter after the text.", false), 20).build(),
@@ -37,11 +37,11 @@ public final class TmuxPasteTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxTools.machine(fleet, args);
+        Machine m = TmuxArgs.machine(fleet, args);
         String target = args.nonBlank("target");
         String text = args.string("text");
         boolean enter = args.bool("enter", false);
-        tmux.paste(m, TmuxTools.sudo(args), target, text, enter, TmuxTools.timeout(args, 20));
+        tmux.paste(m, TmuxArgs.sudo(args), target, text, enter, TmuxArgs.timeout(args, 20));
         return Results.of("Pasted " + text.length() + " characters into " + target + " on " + m.name()
                 + (enter ? " and pressed Enter" : "") + ". Read the result with tmux_capture or tmux_wait.",
                 Map.of("host", m.name(), "target", target, "chars", text.length(), "enter", enter), false);

@@ -12,14 +12,14 @@ import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** tmux_send_keys: control keys (C-c, Enter, Up...) into a pane; text goes through tmux_paste. */
-public final class TmuxSendKeysTool implements ToolHandler {
+final class TmuxSendKeysTool implements ToolHandler {
 
     private final FleetServices fleet;
     private final Tmux tmux;
 
-    public TmuxSendKeysTool(FleetServices fleet) {
+    TmuxSendKeysTool(FleetServices fleet) {
         this.fleet = fleet;
-        this.tmux = TmuxTools.tmux(fleet);
+        this.tmux = TmuxArgs.tmux(fleet);
     }
 
     @Override
@@ -27,7 +27,7 @@ public final class TmuxSendKeysTool implements ToolHandler {
         return new Spec("tmux_send_keys", "Send keys to tmux pane",
                 "Send key tokens to a tmux pane, whitespace-separated: C-c, C-d, Enter, Escape, Tab, Up, Down, "
                         + "PageUp, F5, M-x... Text is refused here: use tmux_paste for it.",
-                TmuxTools.common(TmuxTools.hostSchema()
+                TmuxArgs.common(TmuxArgs.hostSchema()
                         .string("target", "Session name, session:window.pane or pane id.", true)
                         .string("keys", "Key tokens, e.g. \"C-c\" or \"Up Enter\".", true), 20).build(),
                 false, true, false);
@@ -35,10 +35,10 @@ public final class TmuxSendKeysTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxTools.machine(fleet, args);
+        Machine m = TmuxArgs.machine(fleet, args);
         String target = args.nonBlank("target");
         String keys = args.nonBlank("keys");
-        tmux.sendKeys(m, TmuxTools.sudo(args), target, keys, TmuxTools.timeout(args, 20));
+        tmux.sendKeys(m, TmuxArgs.sudo(args), target, keys, TmuxArgs.timeout(args, 20));
         return Results.of("Sent " + keys.strip() + " to " + target + " on " + m.name() + ".",
                 Map.of("host", m.name(), "target", target, "keys", keys.strip()), false);
     }

@@ -18,19 +18,19 @@ import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** tmux_wait: poll a pane until text (or a regex) shows up. */
-public final class TmuxWaitTool implements ToolHandler {
+final class TmuxWaitTool implements ToolHandler {
 
     private final FleetServices fleet;
     private final Tmux tmux;
 
-    public TmuxWaitTool(FleetServices fleet) {
+    TmuxWaitTool(FleetServices fleet) {
         this.fleet = fleet;
-        this.tmux = TmuxTools.tmux(fleet);
+        this.tmux = TmuxArgs.tmux(fleet);
     }
 
     @Override
     public Spec spec() {
-        Schema s = TmuxTools.hostSchema()
+        Schema s = TmuxArgs.hostSchema()
                 .string("target", "Session name, session:window.pane or pane id.", true)
                 .string("pattern", "Text to wait for (a regular expression when regex is true).", true)
                 .bool("regex", "Treat pattern as a regular expression (Java syntax).", false)
@@ -46,7 +46,7 @@ public final class TmuxWaitTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxTools.machine(fleet, args);
+        Machine m = TmuxArgs.machine(fleet, args);
         String target = args.nonBlank("target");
         String raw = args.string("pattern");
         if (raw.isEmpty()) {
@@ -62,7 +62,7 @@ public final class TmuxWaitTool implements ToolHandler {
         long intervalMs = Math.round(args.decimal("interval", 1.0, 0.1, 60) * 1000);
         int lines = args.integer("lines", 200, 1, 5000);
         Duration timeout = args.seconds("timeout", Duration.ofSeconds(60), 3600);
-        Tmux.Waited w = tmux.waitFor(m, TmuxTools.sudo(args), target, pattern, timeout, Duration.ofMillis(intervalMs),
+        Tmux.Waited w = tmux.waitFor(m, TmuxArgs.sudo(args), target, pattern, timeout, Duration.ofMillis(intervalMs),
                 lines, fleet.config().maxOutputBytes());
         String head = w.matched() ? "MATCHED after " + w.millis() + " ms: " + w.line()
                 : "TIMEOUT after " + w.millis() + " ms (" + w.polls() + " polls): '" + raw + "' did not appear";

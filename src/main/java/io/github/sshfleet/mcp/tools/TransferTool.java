@@ -17,7 +17,7 @@ import io.github.sshfleet.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** upload and download: files and directories streamed between this machine and one host. */
-public final class TransferTool implements ToolHandler {
+final class TransferTool implements ToolHandler {
 
     /** A transfer fails when the server sends no SFTP reply for this long (the transfer itself may take hours). */
 
@@ -31,11 +31,11 @@ public final class TransferTool implements ToolHandler {
         this.transfers = fleet.transfers();
     }
 
-    public static TransferTool upload(FleetServices fleet) {
+    static TransferTool upload(FleetServices fleet) {
         return new TransferTool(fleet, true);
     }
 
-    public static TransferTool download(FleetServices fleet) {
+    static TransferTool download(FleetServices fleet) {
         return new TransferTool(fleet, false);
     }
 

@@ -17,12 +17,12 @@ import io.github.sshfleet.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** write_file: text content put in place atomically (staged, then renamed), optionally as root with owner/mode. */
-public final class WriteFileTool implements ToolHandler {
+final class WriteFileTool implements ToolHandler {
 
     private final FleetServices fleet;
     private final RemoteWriter writer;
 
-    public WriteFileTool(FleetServices fleet) {
+    WriteFileTool(FleetServices fleet) {
         this.fleet = fleet;
         this.writer = fleet.writer();
     }

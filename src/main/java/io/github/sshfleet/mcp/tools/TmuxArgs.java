@@ -9,9 +9,9 @@ import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.tmux.Tmux;
 
 /** What the seven tmux tools share: the Tmux service, and the host / sudo / timeout arguments. */
-final class TmuxTools {
+final class TmuxArgs {
 
-    private TmuxTools() {}
+    private TmuxArgs() {}
 
     static Tmux tmux(FleetServices fleet) {
         return fleet.tmux();

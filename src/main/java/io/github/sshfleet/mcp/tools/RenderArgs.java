@@ -11,12 +11,12 @@ import io.github.sshfleet.render.Renderer;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** What the four render tools share: their common arguments, the animation arguments, and the result. */
-final class RenderTools {
+final class RenderArgs {
 
     /** The PNG itself goes back to the agent when it is at most this big (base64 grows it by a third). */
     static final int IMAGE_CAP = 1024 * 1024;
 
-    private RenderTools() {}
+    private RenderArgs() {}
 
     static Schema common(Schema s, boolean gif) {
         s.string("title", "Window title (default 'user@host: cwd').", false)
