@@ -59,13 +59,8 @@ public final class ConnectionPool implements AutoCloseable {
     public record Status(String state, boolean connected, int inUse, long idleMillis, String lastError,
                          String errorKind, long failingForMillis, long retryInMillis, int failures) {}
 
-    /**
-     * Built on a background thread by {@link #prepare}: MINA and BouncyCastle set-up takes a good part of a second of
-     * CPU, and the MCP handshake (initialize, tools/list) needs neither. The first connect waits for it if it is not
-     * ready yet.
-     */
-    private final CompletableFuture<Connector> connector = new CompletableFuture<>();
-    private final AtomicBoolean preparing = new AtomicBoolean();
+    private final ForwardTargets forwardTargets = new ForwardTargets();
+    private final ClientSetup client;
     private final FleetConfig config;
     private final long idleNanos;
     private final LongSupplier clock;
@@ -83,6 +78,8 @@ public final class ConnectionPool implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.idleNanos = config.idleTimeout().toNanos();
+        this.client = new ClientSetup(() -> new Connector(SshClients.create(config, forwardTargets::allows), config,
+                this));
         this.reaper = Executors.newSingleThreadScheduledExecutor(Daemons.factory("ssh-fleet-pool-reaper", false));
         this.connects = new ThreadPoolExecutor(PARALLEL_CONNECTS, PARALLEL_CONNECTS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), Daemons.factory("ssh-fleet-connect", true));
@@ -199,7 +196,7 @@ public final class ConnectionPool implements AutoCloseable {
         try {
             connectsOpened.incrementAndGet();
             Deadline d = Deadline.after(config.connectTimeout());
-            ClientSession s = connector(d).connect(machine, d);
+            ClientSession s = client.get(d).connect(machine, d);
             s.addCloseFutureListener(f -> slot.evict(s)); // a dropped connection frees the slot at once
             for (java.util.function.Consumer<Machine> l : connectListeners) {
                 try {
@@ -220,7 +217,6 @@ public final class ConnectionPool implements AutoCloseable {
         }
     }
 
-    private final java.util.Set<String> forwardTargets = ConcurrentHashMap.newKeySet();
     private volatile java.util.function.Function<String, Machine> machines = name -> {
         throw new FleetException(FleetException.Kind.UNKNOWN_HOST, "unknown jump host '" + name + "'");
     };
@@ -249,15 +245,11 @@ public final class ConnectionPool implements AutoCloseable {
 
     /** Lets hosts connect to this local address through remote port forwards (forward_start remote). */
     public void allowForwardTarget(org.apache.sshd.common.util.net.SshdSocketAddress target) {
-        forwardTargets.add(key(target));
+        forwardTargets.allow(target);
     }
 
     public void revokeForwardTarget(org.apache.sshd.common.util.net.SshdSocketAddress target) {
-        forwardTargets.remove(key(target));
-    }
-
-    private static String key(org.apache.sshd.common.util.net.SshdSocketAddress a) {
-        return a.getHostName().toLowerCase(java.util.Locale.ROOT) + ":" + a.getPort();
+        forwardTargets.revoke(target);
     }
 
     /** Opens one channel (exec, SFTP, shell...) on a live session; see {@link #openChannel}. */
@@ -295,74 +287,11 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     /**
-     * Takes a lease and opens a channel on it, within the deadline. A channel the server refuses (MaxSessions still
-     * counts channels we closed a moment ago) is retried on the same healthy session after a short back-off; any
-     * other failure means the pooled session is dead, so it is replaced once. Nothing has run on the host when this
-     * fails, so the retries are always safe. The caller closes the channel, then the lease.
+     * Takes a lease and opens a channel on it, within the deadline; see {@link ChannelOpening} for the retries. The
+     * caller closes the channel, then the lease.
      */
     public <T> Opened<T> openChannel(Machine m, Deadline deadline, ChannelOpener<T> opener) {
-        boolean reconnected = false;
-        for (int attempt = 0; ; attempt++) {
-            Lease lease = acquire(m, deadline);
-            ClientSession session = lease.session();
-            try {
-                // Waiting for a turn to connect may take long; a channel on a live session must answer quickly.
-                return new Opened<>(lease, opener.open(session, deadline.cappedAt(config.connectTimeout())));
-            } catch (IOException | RuntimeException e) {
-                lease.close();
-                if (e instanceof FleetException fe) {
-                    throw fe;
-                }
-                if (refusedByServer(e) && session.isOpen() && attempt < 5 && !deadline.expired()) {
-                    log.debug("channel refused on {} ({}); retrying", m.name(), e.toString());
-                    pause(50L * (attempt + 1));
-                    continue;
-                }
-                lease.evict();
-                if (timedOut(e)) {
-                    // No answer at all on a live TCP connection: a frozen or overloaded host. A reconnect would
-                    // most likely hang the same way, doubling the wait; the next call connects afresh.
-                    throw new FleetException(FleetException.Kind.TIMEOUT, m.name() + " (" + m.address() + ") did "
-                            + "not answer a channel request within " + config.connectTimeout().toSeconds() + " s: "
-                            + "it may be frozen, overloaded or cut off. Nothing was started there; the pooled "
-                            + "session was dropped and the next call connects afresh.", e);
-                }
-                if (!reconnected && !deadline.expired()) {
-                    reconnected = true;
-                    log.debug("channel open on {} failed ({}); reconnecting once", m.name(), e.toString());
-                    continue;
-                }
-                throw new FleetException(FleetException.Kind.CONNECTION_LOST, "could not open a channel to " + m.name()
-                        + " (" + m.address() + ") after reconnecting: " + e.getMessage()
-                        + ". The server may limit sessions (MaxSessions) or be restarting; retry shortly.", e);
-            }
-        }
-    }
-
-    private static boolean timedOut(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.util.concurrent.TimeoutException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean refusedByServer(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SshChannelOpenException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return ChannelOpening.open(this, m, deadline, config.connectTimeout(), opener);
     }
 
     /** Closes the session for a machine whose address or credentials changed (reload, add_host overwrite). */
@@ -435,34 +364,9 @@ public final class ConnectionPool implements AutoCloseable {
         }, delay, TimeUnit.NANOSECONDS);
     }
 
-    /**
-     * Starts building the SSH client in the background; later calls do nothing. Main calls it once the MCP handshake
-     * is over (so the two do not share the CPU), a connect calls it in case nothing did.
-     */
+    /** Starts building the SSH client in the background (see {@link ClientSetup}); later calls do nothing. */
     public void prepare() {
-        if (!preparing.compareAndSet(false, true)) {
-            return;
-        }
-        Daemons.start("ssh-fleet-client-setup", () -> {
-            try {
-                connector.complete(new Connector(SshClients.create(config, a -> forwardTargets.contains(key(a))),
-                        config, this));
-            } catch (Throwable e) {
-                connector.completeExceptionally(e);
-            }
-        });
-    }
-
-    /** The SSH client, waiting for its set-up at most until the connect deadline. */
-    private Connector connector(Deadline deadline) throws IOException, InterruptedException {
-        prepare();
-        try {
-            return connector.get(deadline.waitMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new IOException("the SSH client was still being set up when the connect deadline passed");
-        } catch (ExecutionException e) {
-            throw new IOException("setting up the SSH client failed: " + e.getCause(), e.getCause());
-        }
+        client.start();
     }
 
     @Override
@@ -473,12 +377,6 @@ public final class ConnectionPool implements AutoCloseable {
         List<HostSlot<ClientSession>> all = new ArrayList<>(slots.values());
         slots.clear();
         all.forEach(HostSlot::close);
-        try {
-            if (preparing.get()) {
-                connector.join().client().stop();
-            }
-        } catch (RuntimeException e) {
-            log.debug("client stop", e);
-        }
+        client.stop();
     }
 }
