@@ -16,6 +16,7 @@ import io.github.sshfleet.fleet.Fanout;
 import io.github.sshfleet.fleet.MachineStore;
 import io.github.sshfleet.forward.Forwards;
 import io.github.sshfleet.jobs.BackgroundCommands;
+import io.github.sshfleet.jobs.FanoutResults;
 import io.github.sshfleet.shell.ShellSessions;
 import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.ConnectionPool;
@@ -38,6 +39,7 @@ public final class FleetServices implements AutoCloseable {
     private final Fanout fanout;
     private final ShellSessions shells;
     private final BackgroundCommands background;
+    private final FanoutResults fanoutResults = new FanoutResults();
     private final Forwards forwards;
     private final Litter litter;
     private final RemoteReader reader;
@@ -100,6 +102,11 @@ public final class FleetServices implements AutoCloseable {
 
     public BackgroundCommands background() {
         return background;
+    }
+
+    /** The full per-host results of recent fan-out calls (get_command_status with a run id and a host). */
+    public FanoutResults fanoutResults() {
+        return fanoutResults;
     }
 
     public Forwards forwards() {

@@ -46,7 +46,7 @@ public final class ConfigLoader {
     /** Every top-level key config.yaml may have (unknown ones get the nearest of these suggested). */
     static final List<String> KEYS = List.of("auth_file", "status_url", "owners_url", "known_hosts", "default_port",
             "host_key_policy", "connect_timeout", "command_timeout", "idle_timeout", "keepalive_interval",
-            "metadata_timeout", "max_output_bytes", "max_channels_per_host", "max_parallel_hosts",
+            "metadata_timeout", "max_output_bytes", "max_channels_per_host", "max_parallel_hosts", "max_call_output_bytes",
             "shell_idle_timeout", "async_after", "use_ssh_config", "allow_adhoc_hosts", "ssh_config", "ssh_agent",
             "guide_output_dir", "local_root", "tools");
 
@@ -124,6 +124,7 @@ public final class ConfigLoader {
         int maxOutput = d.maxOutputBytes();
         int maxChannels = d.maxChannelsPerHost();
         int maxParallel = d.maxParallelHosts();
+        int maxCallOutput = d.maxCallOutputBytes();
         Optional<Path> localRoot = d.localRoot();
         Duration shellIdle = d.shellIdleTimeout();
         Path guideDir = d.guideDir();
@@ -187,6 +188,8 @@ public final class ConfigLoader {
                 // Below OpenSSH's default MaxSessions (10), so a burst queues here instead of failing there.
                 case "max_channels_per_host" -> maxChannels = integer(where, key, v, 1, 64, maxChannels);
                 case "max_parallel_hosts" -> maxParallel = integer(where, key, v, 1, 256, maxParallel);
+                case "max_call_output_bytes" -> maxCallOutput = integer(where, key, v, 4096, 16 * 1024 * 1024,
+                        maxCallOutput);
                 case "shell_idle_timeout" -> shellIdle = duration(where, key, v, shellIdle);
                 case "async_after" -> asyncAfter = duration(where, key, v, asyncAfter);
                 case "use_ssh_config" -> useSshConfig = bool(where, key, v);
@@ -225,7 +228,7 @@ public final class ConfigLoader {
         }
         FleetConfig config = new FleetConfig(Optional.of(file), authFile, statusUrl, ownersUrl, defaultPort,
                 knownHosts, policy, connect, command, idle, keepalive, metadata, maxOutput, maxChannels, maxParallel,
-                localRoot, shellIdle, guideDir, asyncAfter, disabledTools, sshAgent, sshConfig, adhoc);
+                localRoot, shellIdle, guideDir, asyncAfter, disabledTools, sshAgent, sshConfig, adhoc, maxCallOutput);
         return new Loaded(config, List.copyOf(problems));
     }
 
@@ -286,7 +289,8 @@ public final class ConfigLoader {
         return new FleetConfig(Optional.of(file), d.authFile(), d.statusUrl(), d.ownersUrl(), d.defaultPort(),
                 d.knownHosts(), d.hostKeyPolicy(), d.connectTimeout(), d.commandTimeout(), d.idleTimeout(),
                 d.keepaliveInterval(), d.metadataTimeout(), d.maxOutputBytes(), d.maxChannelsPerHost(),
-                d.maxParallelHosts(), d.localRoot(), d.shellIdleTimeout(), d.guideDir(), d.asyncAfter(), d.disabledTools(), d.sshAgent(), d.sshConfig(), d.allowAdhocHosts());
+                d.maxParallelHosts(), d.localRoot(), d.shellIdleTimeout(), d.guideDir(), d.asyncAfter(), d.disabledTools(), d.sshAgent(), d.sshConfig(), d.allowAdhocHosts(),
+                d.maxCallOutputBytes());
     }
 
     /**

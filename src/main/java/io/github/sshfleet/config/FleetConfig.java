@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param sshAgent        ssh-agent socket: null = $SSH_AUTH_SOCK when set, "off" = never, else the socket path
  * @param sshConfig       an OpenSSH client config whose Host aliases become machines (use_ssh_config / ssh_config)
  * @param allowAdhocHosts tools may take user@host:port targets that are in neither file
+ * @param maxCallOutputBytes what the text of one fan-out call may hold, whatever the host count (groups beyond it
+ *                        are listed without their output)
  */
 public record FleetConfig(
         Optional<Path> source,
@@ -45,7 +47,8 @@ public record FleetConfig(
         java.util.Set<String> disabledTools,
         String sshAgent,
         Optional<Path> sshConfig,
-        boolean allowAdhocHosts) {
+        boolean allowAdhocHosts,
+        int maxCallOutputBytes) {
 
     /** The tool groups `tools:` may switch off; list_machines, add_host and reload_machines are always on. */
     public static final java.util.List<String> TOOL_GROUPS = java.util.List.of("exec", "files", "shell", "tmux",
@@ -58,6 +61,6 @@ public record FleetConfig(
                 dir.resolve("known_hosts"), HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(15), Duration.ofSeconds(5),
                 64 * 1024, 8, 32, Optional.empty(), Duration.ofMinutes(30), dir.resolve("guides"),
-                Duration.ofSeconds(30), java.util.Set.of(), null, Optional.empty(), false);
+                Duration.ofSeconds(30), java.util.Set.of(), null, Optional.empty(), false, 64 * 1024);
     }
 }

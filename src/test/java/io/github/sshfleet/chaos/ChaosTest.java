@@ -105,7 +105,7 @@ class ChaosTest {
 
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> results(CallToolResult r) {
-        return (List<Map<String, Object>>) ((Map<String, Object>) r.structuredContent()).get("results");
+        return io.github.sshfleet.testing.Folded.hosts(r.structuredContent()); // each host's row with its group's output
     }
 
     @Test

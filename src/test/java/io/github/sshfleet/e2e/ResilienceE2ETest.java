@@ -47,7 +47,7 @@ class ResilienceE2ETest {
 
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> results(CallToolResult r) {
-        return (List<Map<String, Object>>) ((Map<String, Object>) r.structuredContent()).get("results");
+        return io.github.sshfleet.testing.Folded.hosts(r.structuredContent()); // each host's row with its group's output
     }
 
     @Test

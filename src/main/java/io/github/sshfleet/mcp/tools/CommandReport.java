@@ -52,36 +52,247 @@ final class CommandReport {
         return CommandResult.failed(m.name(), m.address(), 0, e);
     }
 
+    /** One host: the section as before, all fields in structuredContent. */
     static CallToolResult report(List<CommandResult> results) {
-        StringBuilder text = new StringBuilder();
-        long ok = results.stream().filter(r -> r.ok() || r.backgroundId() != null).count();
-        if (results.size() > 1) {
-            text.append(results.size()).append(" hosts: ").append(ok).append(" ok, ").append(results.size() - ok)
-                    .append(" failed\n\n");
-        }
-        List<Map<String, Object>> structured = new ArrayList<>();
-        for (CommandResult r : results) {
-            appendText(text, r, results.size() > 1);
-            structured.add(toMap(r));
-        }
-        Map<String, Object> content = new LinkedHashMap<>();
-        content.put("results", structured);
-        content.put("ok", ok);
-        content.put("failed", results.size() - ok);
-        return Results.of(text.toString().stripTrailing(), content, ok < results.size());
+        return report(results, DEFAULT_CALL_BUDGET, null);
     }
 
-    private static void appendText(StringBuilder sb, CommandResult r, boolean sectioned) {
-        String status = status(r);
-        if (sectioned) {
-            sb.append("=== ").append(r.machine()).append(" (").append(r.address()).append(") ").append(status)
-                    .append(" ===\n");
-        } else {
-            sb.append(status).append(" [").append(r.machine()).append("]\n");
+    /** What the text of one call may hold when the caller has no config at hand (max_call_output_bytes default). */
+    static final int DEFAULT_CALL_BUDGET = 64 * 1024;
+
+    /**
+     * Several hosts: a line of counts, then hosts with the same outcome and output folded into one group under a host
+     * set ({@code web-[1-20,25]}), largest group first, each output written once. Groups that no longer fit the call's
+     * {@code budget} (text bytes) are listed with their sizes only. structuredContent holds the same groups (outputs
+     * once) and one small row per host that points at its group.
+     */
+    static CallToolResult report(List<CommandResult> results, int budget, String runId) {
+        if (results.size() == 1) {
+            CommandResult r = results.get(0);
+            StringBuilder text = new StringBuilder();
+            appendText(text, r);
+            Map<String, Object> content = new LinkedHashMap<>();
+            content.put("results", List.of(toMap(r, true)));
+            content.put("ok", r.ok() || r.backgroundId() != null ? 1 : 0);
+            content.put("failed", r.ok() || r.backgroundId() != null ? 0 : 1);
+            return Results.of(text.toString().stripTrailing(), content, !(r.ok() || r.backgroundId() != null));
         }
-        if (r.failure() != null) {
-            sb.append(r.failure().getMessage()).append('\n');
+        List<Group> groups = Group.of(results);
+        Counts c = Counts.of(results);
+        StringBuilder text = new StringBuilder(c.line()).append("\n\n");
+        List<Map<String, Object>> structuredGroups = new ArrayList<>();
+        Map<CommandResult, Integer> groupOf = new java.util.IdentityHashMap<>();
+        List<Group> omitted = new ArrayList<>();
+        for (Group group : groups) {
+            group.members().forEach(r -> groupOf.put(r, structuredGroups.size()));
+            boolean outlier = groups.size() > 1 && group.members().size() == 1 && groups.get(0).members().size() > 1;
+            StringBuilder section = new StringBuilder();
+            group.appendText(section, outlier);
+            // Full groups fill the budget but for room to list the ones that did not fit.
+            boolean fits = omitted.isEmpty() && text.length() + section.length() <= budget - SUMMARY_ROOM;
+            if (fits) {
+                text.append(section);
+            } else {
+                omitted.add(group);
+            }
+            structuredGroups.add(group.toMap(fits));
         }
+        appendOmitted(text, omitted, budget, runId);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (CommandResult r : results) {
+            Map<String, Object> row = toMap(r, false);
+            row.put("group", groupOf.get(r));
+            rows.add(row);
+        }
+        Map<String, Object> content = new LinkedHashMap<>();
+        if (runId != null) {
+            content.put("command_id", runId);
+        }
+        content.put("hosts", results.size());
+        content.put("ok", c.ok());
+        content.put("non_zero", c.nonZero());
+        content.put("failed", c.failed() + c.nonZero());
+        content.put("errors", c.failed());
+        content.put("background", c.background());
+        content.put("groups", structuredGroups);
+        content.put("results", rows);
+        return Results.of(text.toString().stripTrailing(), content, c.ok() + c.background() < results.size());
+    }
+
+    /**
+     * Groups past the budget: one line each (hosts, outcome, sizes) while that stays small, then one line for the
+     * rest, so the text stays bounded at any host count.
+     */
+    private static void appendOmitted(StringBuilder text, List<Group> omitted, int budget, String runId) {
+        if (omitted.isEmpty()) {
+            return;
+        }
+        int listed = 0;
+        for (Group g : omitted) {
+            if (text.length() > budget - 1024) {
+                break;
+            }
+            text.append("=== ").append(g.hostSet()).append(" (").append(hostsWord(g.members().size())).append(") ")
+                    .append(g.status()).append(": output omitted (stdout ").append(g.first().stdoutBytes())
+                    .append(" B, stderr ").append(g.first().stderrBytes()).append(" B) ===\n");
+            listed++;
+        }
+        if (listed < omitted.size()) {
+            List<Group> rest = omitted.subList(listed, omitted.size());
+            text.append("=== ").append(rest.size()).append(" more groups: ").append(io.github.sshfleet.fleet.HostSet
+                    .fold(rest.stream().flatMap(g -> g.members().stream()).map(CommandResult::machine).toList()))
+                    .append(" (see structuredContent.groups) ===\n");
+        }
+        text.append("\n[").append(omitted.size()).append(omitted.size() == 1 ? " group" : " groups")
+                .append(" shown without output: the call's text is capped at max_call_output_bytes (").append(budget)
+                .append(" B). ").append(runId != null ? "Each host's full result: get_command_status(command_id=\""
+                        + runId + "\", host=\"...\")." : "Run the command on fewer hosts at once to see it.")
+                .append("]\n");
+    }
+
+    /** Room kept within the budget for the one-line summaries of groups whose output did not fit. */
+    private static final int SUMMARY_ROOM = 6 * 1024;
+
+    static String hostsWord(int n) {
+        return n + (n == 1 ? " host" : " hosts");
+    }
+
+    /** ok, non-zero exit (or timed out / killed), failed before or while running, still running. */
+    record Counts(int ok, int nonZero, int failed, int background) {
+        static Counts of(List<CommandResult> results) {
+            int ok = 0;
+            int nonZero = 0;
+            int failed = 0;
+            int background = 0;
+            for (CommandResult r : results) {
+                if (r.backgroundId() != null) {
+                    background++;
+                } else if (r.ok()) {
+                    ok++;
+                } else if (r.failure() != null) {
+                    failed++;
+                } else {
+                    nonZero++;
+                }
+            }
+            return new Counts(ok, nonZero, failed, background);
+        }
+
+        String line() {
+            int total = ok + nonZero + failed + background;
+            return total + " hosts: " + (ok + background) + " ok, " + (nonZero + failed) + " failed"
+                    + (nonZero + failed > 0 ? " (" + (nonZero > 0 ? nonZero + " non-zero exit" : "")
+                    + (nonZero > 0 && failed > 0 ? ", " : "") + (failed > 0 ? failed + " error" + (failed == 1 ? ""
+                    : "s") : "") + ")" : "") + (background > 0 ? "; " + background + " still running in the "
+                    + "background" : "");
+        }
+    }
+
+    /**
+     * Hosts whose results read the same: same exit code and signal, same stdout and stderr (with their sizes), same
+     * error kind and message once the host's own name and address are taken out. Background commands each have their
+     * own id, so they fold by their output so far and list their ids.
+     */
+    record Group(List<CommandResult> members) {
+        static List<Group> of(List<CommandResult> results) {
+            Map<List<Object>, List<CommandResult>> byKey = new LinkedHashMap<>();
+            for (CommandResult r : results) {
+                byKey.computeIfAbsent(key(r), k -> new ArrayList<>()).add(r);
+            }
+            List<Group> groups = new ArrayList<>();
+            byKey.values().forEach(m -> groups.add(new Group(List.copyOf(m))));
+            // Largest first; among equals, the order of the hosts' first appearance (stable sort).
+            groups.sort((a, b) -> Integer.compare(b.members.size(), a.members.size()));
+            return groups;
+        }
+
+        private static List<Object> key(CommandResult r) {
+            String error = r.failure() == null ? null : r.failure().kind() + ":" + generic(r, r.failure().getMessage());
+            return java.util.Arrays.asList(r.backgroundId() != null, r.timedOut(), r.exitCode(), r.exitSignal(),
+                    r.stdout(), r.stderr(), r.stdoutBytes(), r.stderrBytes(), error);
+        }
+
+        /** An error message with the host's own name and address replaced, so that like failures fold. */
+        static String generic(CommandResult r, String message) {
+            String m = message.replace(r.address(), "{address}");
+            int colon = r.address().lastIndexOf(':');
+            if (colon > 0) {
+                m = m.replace(r.address().substring(0, colon), "{ip}");
+            }
+            return m.replace(r.machine(), "{host}");
+        }
+
+        CommandResult first() {
+            return members.get(0);
+        }
+
+        String hostSet() {
+            return io.github.sshfleet.fleet.HostSet.fold(members.stream().map(CommandResult::machine).toList());
+        }
+
+        String status() {
+            CommandResult r = first();
+            if (r.backgroundId() != null) {
+                return "STILL RUNNING as background commands " + members.stream().map(m -> m.machine() + "="
+                        + m.backgroundId()).collect(java.util.stream.Collectors.joining(", "))
+                        + " (get_command_status for new output and exit codes; interrupt_command to stop)";
+            }
+            if (r.timedOut()) {
+                return "TIMED OUT (stopped; output so far below)";
+            }
+            if (r.failure() != null) {
+                return "ERROR " + r.failure().kind().name().toLowerCase();
+            }
+            return r.exitCode() != null ? "exit_code: " + r.exitCode() : "killed by signal " + r.exitSignal();
+        }
+
+        void appendText(StringBuilder sb, boolean outlier) {
+            long min = members.stream().mapToLong(CommandResult::durationMillis).min().orElse(0);
+            long max = members.stream().mapToLong(CommandResult::durationMillis).max().orElse(0);
+            sb.append("=== ").append(hostSet()).append(" (").append(hostsWord(members.size()))
+                    .append(outlier ? ", outlier" : "").append(") ").append(status()).append(", ")
+                    .append(min == max ? min + " ms" : min + "-" + max + " ms").append(" ===\n");
+            CommandResult r = first();
+            if (r.failure() != null) {
+                sb.append(r.failure().getMessage()).append(members.size() > 1 ? " (likewise for the others)" : "")
+                        .append('\n');
+            }
+            appendOutput(sb, r);
+            sb.append('\n');
+        }
+
+        Map<String, Object> toMap(boolean withOutput) {
+            CommandResult r = first();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("hosts", hostSet());
+            m.put("count", members.size());
+            m.put("exit_code", r.exitCode());
+            if (r.exitSignal() != null) {
+                m.put("exit_signal", r.exitSignal());
+            }
+            m.put("timed_out", r.timedOut());
+            if (r.backgroundId() != null) {
+                m.put("running", true);
+            }
+            if (r.failure() != null) {
+                m.put("error", r.failure().kind().name().toLowerCase());
+                m.put("message", r.failure().getMessage());
+            }
+            m.put("stdout_bytes", r.stdoutBytes());
+            m.put("stderr_bytes", r.stderrBytes());
+            if (withOutput) {
+                m.put("stdout", r.stdout());
+                m.put("stderr", r.stderr());
+                m.put("stdout_truncated", r.stdoutTruncated());
+                m.put("stderr_truncated", r.stderrTruncated());
+            } else {
+                m.put("output_omitted", true);
+            }
+            return m;
+        }
+    }
+
+    private static void appendOutput(StringBuilder sb, CommandResult r) {
         if (!r.stdout().isEmpty()) {
             sb.append("--- stdout").append(r.stdoutTruncated() ? " (" + r.stdoutBytes() + " bytes, middle omitted)" : "")
                     .append(" ---\n").append(r.stdout());
@@ -95,9 +306,14 @@ final class CommandReport {
         if (r.failure() == null && r.stdout().isEmpty() && r.stderr().isEmpty()) {
             sb.append("(no output)\n");
         }
-        if (sectioned) {
-            sb.append('\n');
+    }
+
+    private static void appendText(StringBuilder sb, CommandResult r) {
+        sb.append(status(r)).append(" [").append(r.machine()).append("]\n");
+        if (r.failure() != null) {
+            sb.append(r.failure().getMessage()).append('\n');
         }
+        appendOutput(sb, r);
     }
 
     private static String status(CommandResult r) {
@@ -125,7 +341,8 @@ final class CommandReport {
         }
     }
 
-    private static Map<String, Object> toMap(CommandResult r) {
+    /** One host's row; with {@code output} its stdout and stderr too (single-host calls). */
+    private static Map<String, Object> toMap(CommandResult r, boolean output) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("host", r.machine());
         m.put("address", r.address());
@@ -133,12 +350,14 @@ final class CommandReport {
         if (r.exitSignal() != null) {
             m.put("exit_signal", r.exitSignal());
         }
-        m.put("stdout", r.stdout());
-        m.put("stderr", r.stderr());
+        if (output) {
+            m.put("stdout", r.stdout());
+            m.put("stderr", r.stderr());
+            m.put("stdout_truncated", r.stdoutTruncated());
+            m.put("stderr_truncated", r.stderrTruncated());
+        }
         m.put("stdout_bytes", r.stdoutBytes());
         m.put("stderr_bytes", r.stderrBytes());
-        m.put("stdout_truncated", r.stdoutTruncated());
-        m.put("stderr_truncated", r.stderrTruncated());
         m.put("timed_out", r.timedOut());
         m.put("duration_ms", r.durationMillis());
         if (r.backgroundId() != null) {
@@ -147,7 +366,9 @@ final class CommandReport {
         }
         if (r.failure() != null) {
             m.put("error", r.failure().kind().name().toLowerCase());
-            m.put("message", r.failure().getMessage());
+            if (output) { // several hosts: the message is in the host's group, once
+                m.put("message", r.failure().getMessage());
+            }
         }
         return m;
     }

@@ -49,9 +49,11 @@ final class ExecTool implements ToolHandler {
                 : "Background commands are off (tools: async), so a command still running after `timeout` seconds "
                 + "(default " + asyncSeconds + ") is killed and its output so far returned.";
         String description = what + "Runs in a login shell (bash -l -c) over a pooled SSH connection. `host` is a "
-                + "machine name or IP, a list, a glob like 'web-*', or 'all': hosts run in parallel, one section per "
-                + "host. Returns exit code, stdout and stderr (kept apart, each capped with head and tail kept), and "
-                + "duration; the call is an error if any host fails or exits non-zero. stdin is empty. " + waiting;
+                + "machine name or IP, a list, a glob like 'web-*', or 'all': hosts run in parallel. Returns exit code, "
+                + "stdout and stderr (kept apart, each capped with head and tail kept), and duration; with several "
+                + "hosts the text starts with counts and hosts with the same result are folded into one group under a "
+                + "host set like web-[1-20,25], largest first. The call is an error if any host fails or exits "
+                + "non-zero. stdin is empty. " + waiting;
         Schema schema = Schema.object()
                 .hosts("host", "Machine name or IP, a list of them, a glob ('web-*'), or 'all'.")
                 .string("command", "Shell command line, e.g. 'df -h /'.", true)
@@ -90,6 +92,7 @@ final class ExecTool implements ToolHandler {
         Waiter waiter = new Waiter(fleet, progress, asyncAfter, machines.size());
         List<CommandResult> results = fleet.fanout().run(machines, m -> waiter.runOn(m, command, hard, sudo, cap),
                 CommandReport::unfinished);
-        return CommandReport.report(results);
+        String runId = machines.size() > 1 ? fleet.fanoutResults().record(results) : null;
+        return CommandReport.report(results, fleet.config().maxCallOutputBytes(), runId);
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.jobs.BackgroundCommands;
+import io.github.sshfleet.jobs.FanoutResults;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
@@ -28,9 +29,11 @@ final class GetCommandStatusTool implements ToolHandler {
         return new Spec("get_command_status", "Background command status",
                 "State of a background command (running, exited, interrupted, timed_out, killed, failed), exit code, "
                         + "duration, and the output that is new since the previous call (or since byte offset `since` "
-                        + "of stdout). Output is bounded: what was dropped in between is marked.",
+                        + "of stdout). Output is bounded: what was dropped in between is marked. With the run-N id of a "
+                        + "fan-out exec and a host: that host's full result from the call.",
                 Schema.object()
-                        .string("command_id", "The id from exec or execute_command_async, e.g. cmd-3.", true)
+                        .string("command_id", "The id from exec or execute_command_async, e.g. cmd-3 or run-2.", true)
+                        .string("host", "With a run-N id: the host whose result to return.", false)
                         .longInteger("since", "Return stdout from this byte offset instead of the last read.", 0,
                                 Long.MAX_VALUE / 2, null)
                         .build(),
@@ -39,7 +42,12 @@ final class GetCommandStatusTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        BackgroundCommands.Entry e = fleet.background().get(args.nonBlank("command_id"));
+        String id = args.nonBlank("command_id").strip();
+        if (FanoutResults.isRunId(id)) {
+            return fanoutHost(id, args.optional("host"), args.has("since")
+                    ? args.longInteger("since", 0, 0, Long.MAX_VALUE / 2) : 0);
+        }
+        BackgroundCommands.Entry e = fleet.background().get(id);
         RunningCommand rc = e.command();
         Long since = args.has("since") ? args.longInteger("since", 0, 0, Long.MAX_VALUE / 2) : null;
         BackgroundCommands.Delta d = e.read(since);
@@ -78,4 +86,44 @@ final class GetCommandStatusTool implements ToolHandler {
         s.put("stderr_bytes", r.stderrBytes());
         return Results.of(text.toString(), s, false);
     }
+
+    /** One host's result of a fan-out call, stdout from byte {@code since} (as captured, bounded per host). */
+    private CallToolResult fanoutHost(String id, String host, long since) {
+        CommandResult r = fleet.fanoutResults().get(id, host);
+        String out = r.stdout();
+        int from = (int) Math.min(out.length(), Math.max(0, since));
+        String page = out.substring(from, Math.min(out.length(), from + PAGE));
+        StringBuilder text = new StringBuilder(id).append(" on ").append(r.machine()).append(": ")
+                .append(r.failure() != null ? "error " + r.failure().kind().name().toLowerCase(java.util.Locale.ROOT)
+                        : r.exitCode() != null ? "exit_code " + r.exitCode() : "signal " + r.exitSignal())
+                .append(", ").append(r.durationMillis()).append(" ms");
+        if (r.failure() != null) {
+            text.append('\n').append(r.failure().getMessage());
+        }
+        text.append("\n--- stdout (characters ").append(from).append('-').append(from + page.length()).append(" of ")
+                .append(out.length()).append(r.stdoutTruncated() ? "; the host wrote " + r.stdoutBytes() + " bytes, "
+                        + "the middle was not kept" : "").append(") ---\n").append(page);
+        if (from + page.length() < out.length()) {
+            text.append("\n[more: since=").append(from + page.length()).append(']');
+        }
+        if (!r.stderr().isEmpty()) {
+            text.append("\n--- stderr ---\n").append(r.stderr());
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("command_id", id);
+        s.put("host", r.machine());
+        s.put("exit_code", r.exitCode());
+        s.put("duration_ms", r.durationMillis());
+        s.put("stdout", page);
+        s.put("stdout_offset", from + page.length());
+        s.put("stdout_total", out.length());
+        s.put("stderr", r.stderr());
+        if (r.failure() != null) {
+            s.put("error", r.failure().kind().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return Results.of(text.toString(), s, false);
+    }
+
+    /** How much of one host's stdout one call returns. */
+    private static final int PAGE = 64 * 1024;
 }
