@@ -22,6 +22,8 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
+import io.github.sshfleet.core.FleetException;
+
 /**
  * Reads config.yaml into a {@link FleetConfig}. Every problem is collected (with file:line) rather than stopping at
  * the first; a bad value falls back to its default so the server still starts, and {@code --check-config} reports it.
@@ -48,7 +50,7 @@ public final class ConfigLoader {
             "host_key_policy", "connect_timeout", "command_timeout", "idle_timeout", "keepalive_interval",
             "metadata_timeout", "max_output_bytes", "max_channels_per_host", "max_parallel_hosts", "max_call_output_bytes",
             "shell_idle_timeout", "async_after", "use_ssh_config", "allow_adhoc_hosts", "ssh_config", "ssh_agent",
-            "guide_output_dir", "local_root", "tools");
+            "guide_output_dir", "local_root", "tools", "groups");
 
     /** Keys later capabilities own: accepted quietly here so enabling them does not warn. */
     private static final Set<String> RESERVED_KEYS = Set.of();
@@ -125,6 +127,7 @@ public final class ConfigLoader {
         int maxChannels = d.maxChannelsPerHost();
         int maxParallel = d.maxParallelHosts();
         int maxCallOutput = d.maxCallOutputBytes();
+        Map<String, List<String>> groups = d.groups();
         Optional<Path> localRoot = d.localRoot();
         Duration shellIdle = d.shellIdleTimeout();
         Path guideDir = d.guideDir();
@@ -155,6 +158,10 @@ public final class ConfigLoader {
             }
             if (key.equals("tools")) {
                 disabledTools = toolGroups(where, tuple.getValueNode());
+                continue;
+            }
+            if (key.equals("groups")) {
+                groups = hostGroups(where, tuple.getValueNode());
                 continue;
             }
             if (!(tuple.getValueNode() instanceof ScalarNode valueNode)) {
@@ -228,7 +235,8 @@ public final class ConfigLoader {
         }
         FleetConfig config = new FleetConfig(Optional.of(file), authFile, statusUrl, ownersUrl, defaultPort,
                 knownHosts, policy, connect, command, idle, keepalive, metadata, maxOutput, maxChannels, maxParallel,
-                localRoot, shellIdle, guideDir, asyncAfter, disabledTools, sshAgent, sshConfig, adhoc, maxCallOutput);
+                localRoot, shellIdle, guideDir, asyncAfter, disabledTools, sshAgent, sshConfig, adhoc, maxCallOutput,
+                groups);
         return new Loaded(config, List.copyOf(problems));
     }
 
@@ -290,7 +298,7 @@ public final class ConfigLoader {
                 d.knownHosts(), d.hostKeyPolicy(), d.connectTimeout(), d.commandTimeout(), d.idleTimeout(),
                 d.keepaliveInterval(), d.metadataTimeout(), d.maxOutputBytes(), d.maxChannelsPerHost(),
                 d.maxParallelHosts(), d.localRoot(), d.shellIdleTimeout(), d.guideDir(), d.asyncAfter(), d.disabledTools(), d.sshAgent(), d.sshConfig(), d.allowAdhocHosts(),
-                d.maxCallOutputBytes());
+                d.maxCallOutputBytes(), d.groups());
     }
 
     /**
@@ -329,6 +337,77 @@ public final class ConfigLoader {
             problems.add(ConfigProblem.error(where, "tools: expected a list of groups or a mapping group: true/false"));
         }
         return java.util.Set.copyOf(disabled);
+    }
+
+    /**
+     * {@code groups:} name -> a list (or comma string) of machine names, globs and @other groups. Names follow the
+     * machine-name rule; a reference to a group defined nowhere here is a warning (it may come from a hosts file's
+     * group= column); a cycle is an error.
+     */
+    private Map<String, List<String>> hostGroups(String where, Node node) {
+        Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
+        if (!(node instanceof MappingNode map)) {
+            problems.add(ConfigProblem.error(where, "groups: expected a mapping, e.g. groups: {web: [web-*], all-db: "
+                    + "[db-1, db-2]}"));
+            return Map.of();
+        }
+        for (NodeTuple t : map.getValue()) {
+            String at = where.substring(0, where.lastIndexOf(':') + 1) + (t.getKeyNode().getStartMark().getLine() + 1);
+            String name = t.getKeyNode() instanceof ScalarNode sc ? sc.getValue().strip() : "";
+            if (!HostsFile.isValidName(name)) {
+                problems.add(ConfigProblem.error(at, "groups: " + FleetException.quote(name) + " is not a valid group "
+                        + "name (letters, digits, '.', '_', '-')"));
+                continue;
+            }
+            List<String> members = new ArrayList<>();
+            if (t.getValueNode() instanceof org.yaml.snakeyaml.nodes.SequenceNode seq) {
+                seq.getValue().forEach(n -> members.add(n instanceof ScalarNode sc ? sc.getValue().strip() : ""));
+            } else if (t.getValueNode() instanceof ScalarNode sc) {
+                for (String m : sc.getValue().split(",")) {
+                    members.add(m.strip());
+                }
+            }
+            members.removeIf(String::isEmpty);
+            if (members.isEmpty()) {
+                problems.add(ConfigProblem.error(at, "groups: " + name + " has no members"));
+                continue;
+            }
+            groups.put(name, List.copyOf(members));
+        }
+        for (Map.Entry<String, List<String>> g : groups.entrySet()) {
+            for (String m : g.getValue()) {
+                if (m.startsWith("@") && !groups.containsKey(m.substring(1))) {
+                    problems.add(ConfigProblem.warning(where, "groups: " + g.getKey() + " names " + m + ", which is "
+                            + "not defined here; it must come from group= in the hosts file"));
+                }
+            }
+            List<String> cycle = cycleFrom(g.getKey(), groups, new ArrayList<>());
+            if (cycle != null) {
+                problems.add(ConfigProblem.error(where, "groups: " + String.join(" -> ", cycle) + " is a cycle; "
+                        + "groups may not contain themselves"));
+                return Map.of();
+            }
+        }
+        return groups;
+    }
+
+    private static List<String> cycleFrom(String group, Map<String, List<String>> groups, List<String> path) {
+        if (path.contains(group)) {
+            List<String> cycle = new ArrayList<>(path.subList(path.indexOf(group), path.size()));
+            cycle.add(group);
+            return cycle;
+        }
+        path.add(group);
+        for (String m : groups.getOrDefault(group, List.of())) {
+            if (m.startsWith("@")) {
+                List<String> c = cycleFrom(m.substring(1), groups, path);
+                if (c != null) {
+                    return c;
+                }
+            }
+        }
+        path.remove(path.size() - 1);
+        return null;
     }
 
     private Boolean bool(String where, String key, String v) {

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param sshAgent        ssh-agent socket: null = $SSH_AUTH_SOCK when set, "off" = never, else the socket path
  * @param sshConfig       an OpenSSH client config whose Host aliases become machines (use_ssh_config / ssh_config)
  * @param allowAdhocHosts tools may take user@host:port targets that are in neither file
+ * @param groups          host groups from config.yaml: name -> members (machine names, globs, @other groups)
  * @param maxCallOutputBytes what the text of one fan-out call may hold, whatever the host count (groups beyond it
  *                        are listed without their output)
  */
@@ -48,7 +49,12 @@ public record FleetConfig(
         String sshAgent,
         Optional<Path> sshConfig,
         boolean allowAdhocHosts,
-        int maxCallOutputBytes) {
+        int maxCallOutputBytes,
+        java.util.Map<String, java.util.List<String>> groups) {
+
+    public FleetConfig {
+        groups = java.util.Map.copyOf(groups);
+    }
 
     /** The tool groups `tools:` may switch off; list_machines, add_host and reload_machines are always on. */
     public static final java.util.List<String> TOOL_GROUPS = java.util.List.of("exec", "files", "shell", "tmux",
@@ -61,6 +67,6 @@ public record FleetConfig(
                 dir.resolve("known_hosts"), HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(15), Duration.ofSeconds(5),
                 64 * 1024, 8, 32, Optional.empty(), Duration.ofMinutes(30), dir.resolve("guides"),
-                Duration.ofSeconds(30), java.util.Set.of(), null, Optional.empty(), false, 64 * 1024);
+                Duration.ofSeconds(30), java.util.Set.of(), null, Optional.empty(), false, 64 * 1024, java.util.Map.of());
     }
 }

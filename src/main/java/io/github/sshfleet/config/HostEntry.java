@@ -1,5 +1,6 @@
 package io.github.sshfleet.config;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,19 +13,26 @@ import java.util.Objects;
  * @param enable   enable-mode password for a network device ("" = the login password), null for none
  * @param jump     the machine to connect through (a bastion; ProxyJump), or null
  * @param line     1-based line number in the file, 0 for machines that never came from a file
+ * @param groups   host groups from the line's {@code group=a,b} column (usable as {@code @a} in any host argument)
  */
 public record HostEntry(String name, String address, int port, String username, String password, String keyFile,
-                        String passphrase, String device, String enable, String jump, int line) {
+                        String passphrase, String device, String enable, String jump, int line, List<String> groups) {
 
     public HostEntry(String name, String address, int port, String username, String password, String keyFile,
                      String passphrase, int line) {
-        this(name, address, port, username, password, keyFile, passphrase, null, null, null, line);
+        this(name, address, port, username, password, keyFile, passphrase, null, null, null, line, List.of());
+    }
+
+    public HostEntry(String name, String address, int port, String username, String password, String keyFile,
+                     String passphrase, String device, String enable, String jump, int line) {
+        this(name, address, port, username, password, keyFile, passphrase, device, enable, jump, line, List.of());
     }
 
     public HostEntry {
         Objects.requireNonNull(name);
         Objects.requireNonNull(address);
         Objects.requireNonNull(username);
+        groups = List.copyOf(groups);
     }
 
     /** The line as it is written back to the hosts file. */
@@ -48,6 +56,9 @@ public record HostEntry(String name, String address, int port, String username, 
         }
         if (jump != null) {
             sb.append("\tjump=").append(jump);
+        }
+        if (!groups.isEmpty()) {
+            sb.append("\tgroup=").append(String.join(",", groups));
         }
         return sb.toString();
     }

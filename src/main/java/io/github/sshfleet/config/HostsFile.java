@@ -116,13 +116,14 @@ public final class HostsFile {
         String device = null;
         String enable = null;
         String jump = null;
+        List<String> groups = new ArrayList<>();
         for (int i = 3; i < f.length; i++) {
             String opt = f[i].strip();
             int eq = opt.indexOf('=');
             if (eq <= 0) {
                 // A bare word where only key=value options may follow: prose or a mangled line, never a machine.
                 throw new IllegalArgumentException("field " + (i + 1) + " " + FleetException.quote(opt) + " is not an "
-                        + "option (key=, passphrase=, jump=, device=, enable=)");
+                        + "option (key=, passphrase=, jump=, group=, device=, enable=)");
             }
             String k = opt.substring(0, eq);
             String v = opt.substring(eq + 1);
@@ -136,6 +137,15 @@ public final class HostsFile {
                     device = "network";
                 }
                 case "enable" -> enable = v; // empty: the login password is also the enable password
+                case "group" -> {
+                    for (String g : v.split(",")) {
+                        if (!isValidName(g.strip())) {
+                            throw new IllegalArgumentException("group= takes names like web or db-eu, comma-separated; "
+                                    + "got " + FleetException.quote(v));
+                        }
+                        groups.add(g.strip());
+                    }
+                }
                 case "jump" -> {
                     if (!isValidJump(v.strip())) {
                         throw new IllegalArgumentException("jump= must name another machine (or a chain a,b), got '"
@@ -156,7 +166,7 @@ public final class HostsFile {
         }
         // No password and no key: the password may come from the credential store (checked when machines are built).
         return new HostEntry(name, addr.host(), addr.port(), user, password == null || password.isEmpty() ? null : password,
-                key, passphrase, device, enable, jump, lineNo);
+                key, passphrase, device, enable, jump, lineNo, groups);
     }
 
     private static java.util.Optional<ConfigProblem> checkMode(Path file) {

@@ -19,6 +19,11 @@ public final class HostSelector {
     private HostSelector() {}
 
     public static List<Machine> select(Object hostArg, List<Machine> machines) {
+        return select(hostArg, machines, Map.of());
+    }
+
+    /** {@code groups}: group -> member refs (names, globs, @groups), for "@name" arguments. */
+    public static List<Machine> select(Object hostArg, List<Machine> machines, Map<String, List<String>> groups) {
         List<String> refs = new ArrayList<>();
         if (hostArg instanceof String s) {
             for (String part : s.split(",")) {
@@ -39,7 +44,7 @@ public final class HostSelector {
         }
         Map<String, Machine> picked = new LinkedHashMap<>();
         for (String ref : refs) {
-            List<Machine> matched = match(ref, machines);
+            List<Machine> matched = match(ref, machines, groups, 0);
             if (matched.isEmpty()) {
                 throw unknown(ref, machines);
             }
@@ -50,10 +55,14 @@ public final class HostSelector {
 
     /** Exactly one machine, for tools that act on a single host. */
     public static Machine one(String ref, List<Machine> machines) {
+        return one(ref, machines, Map.of());
+    }
+
+    public static Machine one(String ref, List<Machine> machines, Map<String, List<String>> groups) {
         if (ref == null || ref.isBlank()) {
             throw FleetException.badArgument("host: give a machine name or IP");
         }
-        List<Machine> matched = match(ref.strip(), machines);
+        List<Machine> matched = match(ref.strip(), machines, groups, 0);
         if (matched.isEmpty()) {
             throw unknown(ref, machines);
         }
@@ -65,6 +74,30 @@ public final class HostSelector {
     }
 
     static List<Machine> match(String ref, List<Machine> machines) {
+        return match(ref, machines, Map.of(), 0);
+    }
+
+    /** A group's members, each resolved like a host argument; cycles were refused at load (depth is a backstop). */
+    private static List<Machine> group(String name, List<Machine> machines, Map<String, List<String>> groups,
+                                       int depth) {
+        List<String> members = groups.get(name);
+        if (members == null || depth > 16) {
+            throw new FleetException(FleetException.Kind.UNKNOWN_HOST, "unknown group @" + FleetException.quote(name)
+                    .replace("'", "") + "; groups: " + (groups.isEmpty() ? "none (define them under groups: in "
+                    + "config.yaml, or with group= on hosts lines)" : String.join(", ", new java.util.TreeSet<>(
+                    groups.keySet()))));
+        }
+        Map<String, Machine> picked = new LinkedHashMap<>();
+        for (String m : members) {
+            match(m, machines, groups, depth + 1).forEach(x -> picked.putIfAbsent(x.name(), x));
+        }
+        return List.copyOf(picked.values());
+    }
+
+    static List<Machine> match(String ref, List<Machine> machines, Map<String, List<String>> groups, int depth) {
+        if (ref.startsWith("@")) {
+            return group(ref.substring(1), machines, groups, depth);
+        }
         if (ref.equalsIgnoreCase("all")) {
             return machines;
         }

@@ -61,6 +61,7 @@ public final class MachineStore {
     private volatile List<Machine> snapshot = List.of();
     private volatile List<ConfigProblem> problems = List.of();
     private volatile ConfigProblem unusable;
+    private volatile Map<String, List<String>> groups = Map.of();
 
     public MachineStore(FleetConfig config, Path home) {
         this(config, home, System::getenv);
@@ -105,6 +106,11 @@ public final class MachineStore {
         this.unusable = why;
     }
 
+    /** Host groups: config.yaml's groups merged with the hosts file's group= columns (group -> member refs). */
+    public Map<String, List<String>> groups() {
+        return groups;
+    }
+
     /** Why no machines are offered, when the config could not be parsed. */
     public java.util.Optional<ConfigProblem> unusable() {
         return java.util.Optional.ofNullable(unusable);
@@ -123,7 +129,7 @@ public final class MachineStore {
         if (config.allowAdhocHosts() && hostArg instanceof String s && adhoc(s) != null) {
             return List.of(adhoc(s));
         }
-        return HostSelector.select(hostArg, snapshot);
+        return HostSelector.select(hostArg, snapshot, groups);
     }
 
     public Machine one(String host) {
@@ -134,7 +140,7 @@ public final class MachineStore {
                 return m;
             }
         }
-        return HostSelector.one(host, snapshot);
+        return HostSelector.one(host, snapshot, groups);
     }
 
     /**
@@ -196,6 +202,16 @@ public final class MachineStore {
         HostsFile.Parsed parsed = HostsFile.read(config.authFile(), home);
         secrets.reset();
         fileMachines = parsed.entries().stream().map(e -> toMachine(e, Machine.Origin.HOSTS_FILE)).toList();
+        Map<String, List<String>> fromFile = new LinkedHashMap<>();
+        parsed.entries().forEach(e -> e.groups().forEach(g -> fromFile.computeIfAbsent(g, x -> new ArrayList<>())
+                .add(e.name())));
+        Map<String, List<String>> merged = new LinkedHashMap<>(config.groups());
+        fromFile.forEach((g, names) -> merged.merge(g, names, (a, b) -> {
+            List<String> both = new ArrayList<>(a);
+            both.addAll(b);
+            return both;
+        }));
+        groups = Map.copyOf(merged);
         List<ConfigProblem> all = new ArrayList<>(parsed.problems());
         sshConfigMachines = List.of();
         if (config.sshConfig().isPresent()) {

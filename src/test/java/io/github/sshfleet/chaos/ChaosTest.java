@@ -128,8 +128,10 @@ class ChaosTest {
         assertTrue(listed.contains("chaos-1") && listed.contains("failed (unreachable)"), listed);
 
         d.start();
+        long up = System.nanoTime();
         CommandResult back = eventually(Duration.ofSeconds(5), () -> run("chaos-1", "echo back"),
                 r -> r.exitCode() != null && r.exitCode() == 0, "chaos-1 usable again");
+        System.err.println("host back in service " + (System.nanoTime() - up) / 1_000_000 + " ms after sshd restarted");
         assertEquals("back\n", back.stdout());
         assertTrue(text(call(ToolCatalog.find(fleet, "list_machines"))).contains("connected"));
     }
@@ -238,6 +240,7 @@ class ChaosTest {
             assertEquals(Kind.CONNECTION_LOST, r.failure().kind());
             assertTrue(r.failure().getMessage().contains("no reply to 3 keepalives"), r.failure().getMessage());
             assertTrue(detectMs <= 3_000 + 1_500, "keepalive 1 s x 3 promised, took " + detectMs + " ms");
+            System.err.println("frozen host detected after " + detectMs + " ms (keepalive_interval 1 s x 3)");
 
             // A new call while it is frozen: bounded by connect_timeout, then remembered.
             long t1 = System.nanoTime();
@@ -266,6 +269,7 @@ class ChaosTest {
             assertEquals(Kind.TIMEOUT, r.failure().kind(), r.failure().getMessage());
             assertTrue(r.failure().getMessage().contains("did not answer"), r.failure().getMessage());
             assertTrue(ms < 2_000 + 1_000, "one connect_timeout, not two: " + ms + " ms");
+            System.err.println("new call to a frozen host failed after " + ms + " ms (connect_timeout 2 s)");
         } finally {
             d.thaw();
         }

@@ -60,12 +60,47 @@ final class ExecTool implements ToolHandler {
                 .integer("timeout", background() ? "Hard limit: seconds after which the command is killed (default: "
                         + "none; it goes to the background after async_after)." : "Seconds after which the command is "
                         + "killed (default " + asyncSeconds + ").", 1, MAX_TIMEOUT_SECONDS, null);
+        schema.choice("strategy", "parallel (all at once, up to max_parallel_hosts) or rolling (batches in order: "
+                + "restart a service one host at a time).", List.of("parallel", "rolling"), "parallel")
+                .integer("batch_size", "Hosts per batch with strategy rolling.", 1, 10_000, 1)
+                .bool("stop_on_error", "With rolling: stop before the next batch when a host fails or exits non-zero "
+                        + "(the hosts not started are listed).", true);
         if (background()) {
             schema.integer("async_after", "Seconds to wait before returning a background command id (default "
                     + asyncSeconds + ").", 1, MAX_TIMEOUT_SECONDS, null);
         }
         return new Spec(sudo ? "sudo_exec" : "exec", sudo ? "Run command as root" : "Run command", description,
                 schema.build(), false, true, false);
+    }
+
+    /**
+     * Batches in order; with {@code stopOnError}, a batch in which any host failed, exited non-zero or is still running
+     * in the background ends the run, and every later host gets a section saying it was not started.
+     */
+    private static List<CommandResult> rolling(List<Machine> machines, int batchSize, boolean stopOnError,
+                                               java.util.function.Function<List<Machine>, List<CommandResult>> run) {
+        List<CommandResult> all = new java.util.ArrayList<>();
+        String stoppedBy = null;
+        for (int i = 0; i < machines.size(); i += batchSize) {
+            List<Machine> batch = machines.subList(i, Math.min(machines.size(), i + batchSize));
+            if (stoppedBy != null) {
+                for (Machine m : batch) {
+                    all.add(CommandResult.failed(m.name(), m.address(), 0, new io.github.sshfleet.core.FleetException(
+                            io.github.sshfleet.core.FleetException.Kind.CANCELLED, "not started: the rolling run "
+                            + "stopped after " + stoppedBy + " (stop_on_error). Nothing ran on " + m.name() + ".")));
+                }
+                continue;
+            }
+            List<CommandResult> done = run.apply(batch);
+            all.addAll(done);
+            if (stopOnError) {
+                List<String> bad = done.stream().filter(r -> !r.ok()).map(CommandResult::machine).toList();
+                if (!bad.isEmpty()) {
+                    stoppedBy = "batch " + (i / batchSize + 1) + " (" + String.join(", ", bad) + " did not succeed)";
+                }
+            }
+        }
+        return all;
     }
 
     /**
@@ -90,8 +125,12 @@ final class ExecTool implements ToolHandler {
         List<Machine> machines = fleet.machines().select(args.raw("host"));
         int cap = CommandReport.perStreamCap(fleet.config().maxOutputBytes(), machines.size());
         Waiter waiter = new Waiter(fleet, progress, asyncAfter, machines.size());
-        List<CommandResult> results = fleet.fanout().run(machines, m -> waiter.runOn(m, command, hard, sudo, cap),
-                CommandReport::unfinished);
+        java.util.function.Function<List<Machine>, List<CommandResult>> runBatch = batch -> fleet.fanout().run(batch,
+                m -> waiter.runOn(m, command, hard, sudo, cap), CommandReport::unfinished);
+        List<CommandResult> results = "rolling".equals(args.string("strategy", "parallel"))
+                ? rolling(machines, args.integer("batch_size", 1, 1, 10_000), args.bool("stop_on_error", true),
+                runBatch)
+                : runBatch.apply(machines);
         String runId = machines.size() > 1 ? fleet.fanoutResults().record(results) : null;
         return CommandReport.report(results, fleet.config().maxCallOutputBytes(), runId);
     }

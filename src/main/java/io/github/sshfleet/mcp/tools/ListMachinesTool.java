@@ -37,6 +37,21 @@ final class ListMachinesTool implements ToolHandler {
                 Schema.object().build(), true, false, true);
     }
 
+    /** Each machine's groups (@name in any host argument), resolved as a host argument would be. */
+    private Map<String, List<String>> groupsOf(List<Machine> machines) {
+        Map<String, List<String>> of = new LinkedHashMap<>();
+        for (String g : new java.util.TreeSet<>(fleet.machines().groups().keySet())) {
+            List<Machine> members;
+            try {
+                members = io.github.sshfleet.fleet.HostSelector.select("@" + g, machines, fleet.machines().groups());
+            } catch (io.github.sshfleet.core.FleetException e) {
+                continue; // a member that matches nothing: the group still lists, just not under any machine
+            }
+            members.forEach(m -> of.computeIfAbsent(m.name(), x -> new ArrayList<>()).add(g));
+        }
+        return of;
+    }
+
     /** One bracket of pool state: "connected, idle 4s", "failed (unreachable) 3x over 12 s, retry in 4.0 s: ...". */
     private static String describe(ConnectionPool.Status s) {
         String base = switch (s.state()) {
@@ -74,6 +89,7 @@ final class ListMachinesTool implements ToolHandler {
         } else {
             text.append(machines.size()).append(machines.size() == 1 ? " machine:\n" : " machines:\n");
         }
+        Map<String, List<String>> groupsOf = groupsOf(machines);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Machine m : machines) {
             Optional<ConnectionPool.Status> st = fleet.pool().status(m);
@@ -83,6 +99,10 @@ final class ListMachinesTool implements ToolHandler {
                     .append(m.origin() == Machine.Origin.TEMPORARY ? "  temporary"
                             : m.origin() == Machine.Origin.SSH_CONFIG ? "  from " + m.source() : "")
                     .append("  [").append(pool).append(']');
+            List<String> in = groupsOf.getOrDefault(m.name(), List.of());
+            if (!in.isEmpty()) {
+                text.append("  groups=").append(String.join(",", in));
+            }
             m.metadata().forEach((k, v) -> text.append("  ").append(k).append('=').append(v));
             text.append('\n');
 
@@ -96,6 +116,7 @@ final class ListMachinesTool implements ToolHandler {
             row.put("origin", m.origin().name().toLowerCase());
             row.put("source", m.source());
             row.put("metadata", m.metadata());
+            row.put("groups", in);
             row.put("connected", st.map(ConnectionPool.Status::connected).orElse(false));
             row.put("state", st.map(ConnectionPool.Status::state).orElse("not_connected"));
             st.ifPresent(s -> {
@@ -121,6 +142,7 @@ final class ListMachinesTool implements ToolHandler {
         Map<String, Object> structured = new LinkedHashMap<>();
         structured.put("machines", rows);
         structured.put("host_key_policy", fleet.config().hostKeyPolicy().configName());
+        structured.put("groups", fleet.machines().groups());
         structured.put("problems", problems.stream().map(ConfigProblem::toString).toList());
         return Results.of(text.toString().stripTrailing(), structured, false);
     }
