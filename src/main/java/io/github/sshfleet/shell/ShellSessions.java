@@ -54,6 +54,37 @@ public final class ShellSessions implements AutoCloseable {
         }, every, every, TimeUnit.SECONDS);
     }
 
+    /** A shell with a name: the same live shell for the same host and name (open is then idempotent). */
+    public record Opened(ShellSession shell, boolean reused) {}
+
+    private final Map<String, Object> nameLocks = new ConcurrentHashMap<>();
+
+    /**
+     * The shell named {@code name} on {@code m}: the live one if it exists (an agent that lost its context gets its
+     * shell back), else a new one under the id shell-HOST-NAME. A live one of the other kind (root or not) is a
+     * conflict, not silently another shell.
+     */
+    public Opened openNamed(Machine m, boolean root, String name) {
+        String id = "shell-" + m.name() + "-" + name;
+        synchronized (nameLocks.computeIfAbsent(id, k -> new Object())) {
+            ShellSession existing = shells.get(id);
+            if (existing != null && existing.alive()) {
+                if (existing.root() != root) {
+                    throw new FleetException(Kind.CONFLICT, id + " is already open as a " + (existing.root() ? "root"
+                            : "login-user") + " shell; pass sudo: " + existing.root() + " to use it, or another name.");
+                }
+                return new Opened(existing, true);
+            }
+            if (existing != null) {
+                shells.remove(id);
+                existing.close(existing.deathReason());
+            }
+            ShellSession s = ShellSession.open(id, m, root, pool, pool.sessionDeadline(), transcriptDir);
+            shells.put(id, s);
+            return new Opened(s, false);
+        }
+    }
+
     public ShellSession open(Machine m, boolean root) {
         String id = "shell-" + m.name() + "-" + counters.computeIfAbsent(m.name(), k -> new AtomicInteger())
                 .incrementAndGet();

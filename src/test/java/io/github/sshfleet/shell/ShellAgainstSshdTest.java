@@ -81,6 +81,28 @@ class ShellAgainstSshdTest {
     }
 
     @Test
+    void aNamedShellIsFoundAgainWithItsStateAndADeadOneIsReplaced() throws Exception {
+        var m = fleet.machines().one("fleet-2");
+        ShellSessions.Opened first = shells.openNamed(m, true, "deploy");
+        try {
+            assertFalse(first.reused());
+            assertEquals("shell-fleet-2-deploy", first.shell().id());
+            run(first.shell(), "cd /tmp && export SF_NAMED=7");
+            ShellSessions.Opened again = shells.openNamed(m, true, "deploy"); // the agent lost its context
+            assertTrue(again.reused());
+            assertEquals("/tmp\n7\n", run(again.shell(), "pwd; echo $SF_NAMED").output());
+            FleetException other = assertThrows(FleetException.class, () -> shells.openNamed(m, false, "deploy"));
+            assertEquals(FleetException.Kind.CONFLICT, other.kind());
+            sshd.dropSessionsOf(SshdFleet.NP_USER); // the shell dies with its connection
+            ShellSessions.Opened fresh = io.github.sshfleet.testing.Eventually.eventually(Duration.ofSeconds(10),
+                    () -> shells.openNamed(m, true, "deploy"), o -> !o.reused(), "a fresh shell under the same name");
+            assertEquals("shell-fleet-2-deploy", fresh.shell().id());
+        } finally {
+            shells.close("shell-fleet-2-deploy");
+        }
+    }
+
+    @Test
     void markerProtocolSurvivesCommentsMultiLineAndLookalikes() {
         ShellSession s = open("fleet-2", false);
         try {

@@ -20,7 +20,8 @@ public final class ToolCatalog {
     /** Every tool, by group (see {@link io.github.sshfleet.config.FleetConfig#TOOL_GROUPS}); "core" is always on. */
     public static Map<String, List<ToolHandler>> groups(FleetServices fleet) {
         Map<String, List<ToolHandler>> g = new LinkedHashMap<>();
-        g.put("core", List.of(new ListMachinesTool(fleet), new AddHostTool(fleet), new ReloadMachinesTool(fleet)));
+        g.put("core", List.of(new ListMachinesTool(fleet), new AddHostTool(fleet), new ReloadMachinesTool(fleet),
+                new DisconnectTool(fleet)));
         g.put("exec", List.of(ExecTool.exec(fleet), ExecTool.sudoExec(fleet)));
         g.put("async", List.of(new ExecuteCommandAsyncTool(fleet), new GetCommandStatusTool(fleet),
                 new InterruptCommandTool(fleet), CommandListsTool.running(fleet), CommandListsTool.history(fleet)));
