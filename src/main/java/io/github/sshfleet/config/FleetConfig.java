@@ -56,7 +56,7 @@ public record FleetConfig(
         groups = java.util.Map.copyOf(groups);
     }
 
-    /** The tool groups `tools:` may switch off; list_machines, add_host and reload_machines are always on. */
+    /** The tool groups `tools:` may switch off; list_machines, add_host, reload_machines and disconnect are always on. */
     public static final java.util.List<String> TOOL_GROUPS = java.util.List.of("exec", "files", "shell", "tmux",
             "render", "async", "forward", "sync");
 

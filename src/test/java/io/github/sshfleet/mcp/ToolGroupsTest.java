@@ -54,7 +54,8 @@ class ToolGroupsTest {
             assertTrue(names(some).contains("exec") && names(some).contains("list_machines"));
         }
         try (FleetServices listed = fleet("tools: [exec]\n")) {
-            assertEquals(Set.of("list_machines", "add_host", "reload_machines", "exec", "sudo_exec"), names(listed));
+            assertEquals(Set.of("list_machines", "add_host", "reload_machines", "disconnect", "exec", "sudo_exec"),
+                    names(listed));
         }
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "tools: [exec, nope]\n");
         ConfigLoader.Loaded loaded = ConfigLoader.load(bad, true, dir);
