@@ -19,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.sshfleet.core.Daemons;
-import io.github.sshfleet.core.Deadline;
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.fleet.Machine;

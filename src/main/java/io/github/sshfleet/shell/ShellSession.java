@@ -22,7 +22,6 @@ import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.BoundedOutput;
-import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.ConnectionPool;
 import io.github.sshfleet.ssh.Shell;
 

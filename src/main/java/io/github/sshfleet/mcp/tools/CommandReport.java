@@ -278,14 +278,8 @@ final class CommandReport {
                 m.put("error", r.failure().kind().name().toLowerCase());
                 m.put("message", r.failure().getMessage());
             }
-            m.put("stdout_bytes", r.stdoutBytes());
-            m.put("stderr_bytes", r.stderrBytes());
-            if (withOutput) {
-                m.put("stdout", r.stdout());
-                m.put("stderr", r.stderr());
-                m.put("stdout_truncated", r.stdoutTruncated());
-                m.put("stderr_truncated", r.stderrTruncated());
-            } else {
+            putStreams(m, r, withOutput);
+            if (!withOutput) {
                 m.put("output_omitted", true);
             }
             return m;
@@ -341,6 +335,18 @@ final class CommandReport {
         }
     }
 
+    /** The byte counts always; the text of stdout and stderr with their truncation flags when {@code output}. */
+    private static void putStreams(Map<String, Object> m, CommandResult r, boolean output) {
+        if (output) {
+            m.put("stdout", r.stdout());
+            m.put("stderr", r.stderr());
+            m.put("stdout_truncated", r.stdoutTruncated());
+            m.put("stderr_truncated", r.stderrTruncated());
+        }
+        m.put("stdout_bytes", r.stdoutBytes());
+        m.put("stderr_bytes", r.stderrBytes());
+    }
+
     /** One host's row; with {@code output} its stdout and stderr too (single-host calls). */
     private static Map<String, Object> toMap(CommandResult r, boolean output) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -350,14 +356,7 @@ final class CommandReport {
         if (r.exitSignal() != null) {
             m.put("exit_signal", r.exitSignal());
         }
-        if (output) {
-            m.put("stdout", r.stdout());
-            m.put("stderr", r.stderr());
-            m.put("stdout_truncated", r.stdoutTruncated());
-            m.put("stderr_truncated", r.stderrTruncated());
-        }
-        m.put("stdout_bytes", r.stdoutBytes());
-        m.put("stderr_bytes", r.stderrBytes());
+        putStreams(m, r, output);
         m.put("timed_out", r.timedOut());
         m.put("duration_ms", r.durationMillis());
         if (r.backgroundId() != null) {
