@@ -46,6 +46,7 @@ public final class FleetServices implements AutoCloseable {
     private final RemoteWriter writer;
     private final Transfers transfers;
     private final ScriptRunner scripts;
+    private final Staging staging;
     private final Tmux tmux;
     private final Sync sync;
 
@@ -65,7 +66,8 @@ public final class FleetServices implements AutoCloseable {
         LocalPaths local = new LocalPaths(machines.home(), config.localRoot(), Path.of("").toAbsolutePath());
         this.transfers = new Transfers(pool, writer, litter, local, connect, TRANSFER_STALL);
         this.scripts = new ScriptRunner(pool, runner, litter, connect);
-        this.tmux = new Tmux(runner, new Staging(pool, litter, connect));
+        this.staging = new Staging(pool, litter, connect);
+        this.tmux = new Tmux(runner, staging);
         this.sync = new Sync(transfers, runner);
         machines.onInvalidated(pool::invalidate);
         pool.resolveMachinesWith(machines::jumpHost);
@@ -131,6 +133,11 @@ public final class FleetServices implements AutoCloseable {
 
     public ScriptRunner scripts() {
         return scripts;
+    }
+
+    /** Private files staged on a host for one command (tmux paste buffers, exec env files). */
+    public Staging staging() {
+        return staging;
     }
 
     public Tmux tmux() {

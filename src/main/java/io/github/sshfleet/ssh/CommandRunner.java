@@ -81,7 +81,7 @@ public final class CommandRunner implements AutoCloseable {
             return DeviceCli.run(pool, m, command, timeout, stderrCap, config.connectTimeout());
         }
         try {
-            RunningCommand rc = start(m, command, timeout, sudo, login, out, stderrCap);
+            RunningCommand rc = start(m, command, timeout, sudo, login, out, stderrCap, ExecOptions.NONE);
             // The hard timeout ends it; this wait only guards against a channel that never closes after KILL.
             if (!rc.await(timeout.plus(RunningCommand.TERM_GRACE).plus(RunningCommand.KILL_GRACE).plusSeconds(5))) {
                 rc.abandon();
@@ -98,11 +98,21 @@ public final class CommandRunner implements AutoCloseable {
      * (unreachable, auth, host key, no channel).
      */
     public RunningCommand start(Machine m, String command, Duration hardTimeout, boolean sudo, int outputCap) {
+        return start(m, command, hardTimeout, sudo, outputCap, ExecOptions.NONE);
+    }
+
+    /** {@link #start(Machine, String, Duration, boolean, int)} with a working directory, a PTY or a prelude. */
+    public RunningCommand start(Machine m, String command, Duration hardTimeout, boolean sudo, int outputCap,
+                                ExecOptions options) {
         if (m.device() != null) {
             throw FleetException.badArgument(m.name() + " is a network device: its CLI runs one command at a time, "
                     + "so background commands are not available there; use exec.");
         }
-        return start(m, command, hardTimeout, sudo, true, new BoundedOutput(outputCap), outputCap);
+        if (options.tty() && sudo) {
+            throw FleetException.badArgument("tty with sudo is not supported: sudo's password prompt needs the "
+                    + "separate stderr a PTY takes away. Use shell_open (a root shell on a PTY) and shell_run.");
+        }
+        return start(m, command, hardTimeout, sudo, true, new BoundedOutput(outputCap), outputCap, options);
     }
 
     /**
@@ -138,9 +148,10 @@ public final class CommandRunner implements AutoCloseable {
         return n;
     }
 
-    private RunningCommand start(Machine m, String command, Duration hardTimeout, boolean sudo, boolean login,
-                                 OutputStream out, int stderrCap) {
-        checkSize(command);
+    private RunningCommand start(Machine m, String userCommand, Duration hardTimeout, boolean sudo, boolean login,
+                                 OutputStream out, int stderrCap, ExecOptions options) {
+        checkSize(userCommand);
+        String command = options.wrap(userCommand);
         Deadline connectDeadline = pool.sessionDeadline();
         BoundedOutput err = new BoundedOutput(stderrCap);
         ChannelExec[] channelRef = new ChannelExec[1];
@@ -153,6 +164,7 @@ public final class CommandRunner implements AutoCloseable {
         ConnectionPool.Opened<ChannelExec> opened = pool.openChannel(m, connectDeadline, (session, deadline) -> {
             ChannelExec channel = session.createExecChannel(remote);
             try {
+                channel.setUsePty(options.tty());
                 channel.setOut(out);
                 channel.setErr(sudo ? sudoFilter : err);
                 channelRef[0] = channel;
@@ -166,7 +178,7 @@ public final class CommandRunner implements AutoCloseable {
             }
         });
         ChannelExec channel = opened.channel();
-        RunningCommand rc = new RunningCommand(m, command, sudo, out, err, sudoFilter, channel, opened.lease(),
+        RunningCommand rc = new RunningCommand(m, userCommand, sudo, out, err, sudoFilter, channel, opened.lease(),
                 config.keepaliveInterval());
         rc.watch();
         if (sudo) {

@@ -2,6 +2,7 @@ package io.github.sshfleet.mcp.tools;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
@@ -11,6 +12,7 @@ import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.ssh.CommandRunner;
+import io.github.sshfleet.ssh.ExecOptions;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** exec: a command on one or many machines, in parallel, over pooled sessions. sudo_exec is the same with sudo. */
@@ -60,7 +62,13 @@ final class ExecTool implements ToolHandler {
                 .integer("timeout", background() ? "Hard limit: seconds after which the command is killed (default: "
                         + "none; it goes to the background after async_after)." : "Seconds after which the command is "
                         + "killed (default " + asyncSeconds + ").", 1, MAX_TIMEOUT_SECONDS, null);
-        schema.choice("strategy", "parallel (all at once, up to max_parallel_hosts) or rolling (batches in order: "
+        schema.string("cwd", "Directory to run in (default: the login directory); the command fails clearly if it "
+                + "does not exist.", false)
+                .stringMap("env", "Environment variables for the command. Values are secrets: never on a command line "
+                        + "on the host, masked in the output.")
+                .bool("tty", "Run on a PTY, for programs that demand a terminal; stdout and stderr then arrive merged "
+                        + "(not with sudo_exec: use shell_open).", false)
+                .choice("strategy", "parallel (all at once, up to max_parallel_hosts) or rolling (batches in order: "
                 + "restart a service one host at a time).", List.of("parallel", "rolling"), "parallel")
                 .integer("batch_size", "Hosts per batch with strategy rolling.", 1, 10_000, 1)
                 .bool("stop_on_error", "With rolling: stop before the next batch when a host fails or exits non-zero "
@@ -114,6 +122,14 @@ final class ExecTool implements ToolHandler {
     @Override
     public CallToolResult call(Args args, Progress progress) {
         String command = args.nonBlank("command");
+        Map<String, String> env = args.stringMap("env");
+        io.github.sshfleet.files.ScriptRunner.check(env, null); // names and values, as run_script's env
+        String cwd = args.optional("cwd");
+        ExecOptions options = new ExecOptions(cwd == null || cwd.isBlank() ? null : cwd, args.bool("tty", false), null);
+        if (options.tty() && sudo) {
+            throw io.github.sshfleet.core.FleetException.badArgument("sudo_exec: tty is not supported with sudo (its "
+                    + "password prompt needs a separate stderr). Use shell_open (a root shell on a PTY) and shell_run.");
+        }
         CommandRunner.checkSize(command); // once for the call, not once per host
         Duration hard = args.has("timeout") || !background()
                 ? args.seconds("timeout", fleet.config().asyncAfter(), MAX_TIMEOUT_SECONDS) : null;
@@ -126,7 +142,7 @@ final class ExecTool implements ToolHandler {
         int cap = CommandReport.perStreamCap(fleet.config().maxOutputBytes(), machines.size());
         Waiter waiter = new Waiter(fleet, progress, asyncAfter, machines.size());
         java.util.function.Function<List<Machine>, List<CommandResult>> runBatch = batch -> fleet.fanout().run(batch,
-                m -> waiter.runOn(m, command, hard, sudo, cap), CommandReport::unfinished);
+                m -> waiter.runOn(m, command, hard, sudo, cap, options, env), CommandReport::unfinished);
         List<CommandResult> results = "rolling".equals(args.string("strategy", "parallel"))
                 ? rolling(machines, args.integer("batch_size", 1, 1, 10_000), args.bool("stop_on_error", true),
                 runBatch)

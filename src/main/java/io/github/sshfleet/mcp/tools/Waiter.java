@@ -1,6 +1,8 @@
 package io.github.sshfleet.mcp.tools;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.sshfleet.core.Deadline;
@@ -9,7 +11,9 @@ import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.ssh.CommandResult;
+import io.github.sshfleet.ssh.ExecOptions;
 import io.github.sshfleet.ssh.RunningCommand;
+import io.github.sshfleet.ssh.Shell;
 
 /**
  * How a tool call waits for its commands: in half-second slices, sending progress (bytes so far, the last line, or
@@ -50,6 +54,15 @@ final class Waiter {
     }
 
     CommandResult runOn(Machine m, String command, Duration hardTimeout, boolean sudo, int cap) {
+        return runOn(m, command, hardTimeout, sudo, cap, ExecOptions.NONE, Map.of());
+    }
+
+    /**
+     * With options and {@code env}: the variables go to a private file staged on the host, which the command's own
+     * shell opens, deletes and then reads, so the values are in no argv there; they are masked in the output.
+     */
+    CommandResult runOn(Machine m, String command, Duration hardTimeout, boolean sudo, int cap, ExecOptions options,
+                        Map<String, String> env) {
         RunningCommand rc;
         long t0 = System.nanoTime();
         if (m.device() != null) { // a device CLI runs one command at a time, to its prompt: no background
@@ -58,11 +71,31 @@ final class Waiter {
             report(m.name() + " done");
             return r;
         }
+        String envFile = null;
         try {
-            rc = fleet.runner().start(m, command, hardTimeout, sudo, cap);
+            ExecOptions o = options;
+            if (!env.isEmpty()) {
+                StringBuilder lines = new StringBuilder();
+                env.forEach((k, v) -> lines.append(k).append('=').append(Shell.quote(v)).append('\n'));
+                envFile = fleet.staging().stage(m, "env", lines.toString().getBytes(StandardCharsets.UTF_8));
+                String f = Shell.quote(envFile);
+                o = new ExecOptions(options.cwd(), options.tty(), "exec 3< " + f + " && rm -f -- " + f
+                        + " && set -a && . /dev/fd/3 && set +a && exec 3<&-");
+            }
+            rc = fleet.runner().start(m, command, hardTimeout, sudo, cap, o);
         } catch (FleetException e) {
+            if (envFile != null) {
+                fleet.staging().remove(m, envFile);
+            }
             report(m.name() + ": " + e.kind().name().toLowerCase());
             return CommandResult.failed(m.name(), m.address(), (System.nanoTime() - t0) / 1_000_000, e);
+        }
+        env.values().forEach(rc::addSecret);
+        if (envFile != null) {
+            String staged = envFile;
+            // The command's shell deleted it; this only closes the journal entry (or removes it if it never ran).
+            rc.onFinish(() -> io.github.sshfleet.core.Daemons.start("ssh-fleet-env-cleanup",
+                    () -> fleet.staging().remove(m, staged)));
         }
         progress.onCancel(() -> rc.interrupt("the client cancelled the request"));
         return await(rc, asyncDeadlineFromNow());
