@@ -120,8 +120,15 @@ public final class Tmux {
 
     /** The last {@code lines} lines of the pane (joined where tmux wrapped them), trailing blank lines dropped. */
     public String capture(Machine m, boolean sudo, String target, int lines, int cap, Duration timeout) {
+        return capture(m, sudo, target, lines, cap, timeout, false);
+    }
+
+    /** The same with {@code colours}: the pane's SGR escapes kept (capture-pane -e), for a screenshot of it. */
+    public String capture(Machine m, boolean sudo, String target, int lines, int cap, Duration timeout,
+                          boolean colours) {
         checkTarget(target);
-        CommandResult r = runCapped(m, sudo, PRELUDE + "tmux capture-pane -p -J -t " + Shell.quote(target) + " -S -"
+        CommandResult r = runCapped(m, sudo, PRELUDE + "tmux capture-pane -p -J" + (colours ? " -e" : "") + " -t "
+                + Shell.quote(target) + " -S -"
                 + lines, timeout, cap);
         ok(m, sudo, r, target);
         List<String> all = new ArrayList<>(r.stdout().lines().toList());

@@ -35,7 +35,7 @@ public final class ToolCatalog {
         g.put("sync", List.of(new SyncTool(fleet)));
         g.put("forward", List.of(new ForwardStartTool(fleet), new ForwardListTool(fleet), new ForwardStopTool(fleet)));
         g.put("render", List.of(RenderCommandTool.png(fleet), RenderOutputTool.png(fleet),
-                RenderCommandTool.gif(fleet), RenderOutputTool.gif(fleet)));
+                RenderCommandTool.gif(fleet), RenderOutputTool.gif(fleet), new RenderTmuxTool(fleet)));
         return g;
     }
 
