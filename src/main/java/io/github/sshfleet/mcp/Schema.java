@@ -98,7 +98,14 @@ public final class Schema {
         return this;
     }
 
+    /** "(default 60)" in prose where the schema states the default: each default is said once, in the schema. */
+    private static final java.util.regex.Pattern SPOKEN_DEFAULT = java.util.regex.Pattern.compile(
+            "\\s*\\(default[^()]*\\)");
+
     private Schema add(String name, Map<String, Object> p, boolean isRequired) {
+        if (p.containsKey("default") && p.get("description") instanceof String d) {
+            p.put("description", SPOKEN_DEFAULT.matcher(d).replaceAll(""));
+        }
         properties.put(name, p);
         if (isRequired) {
             required.add(name);

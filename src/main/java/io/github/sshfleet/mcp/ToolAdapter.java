@@ -25,8 +25,11 @@ public final class ToolAdapter {
         McpSchema.Tool tool = McpSchema.Tool.builder(spec.name(), spec.inputSchema())
                 .title(spec.title())
                 .description(spec.description())
-                .annotations(new ToolAnnotations(spec.title(), spec.readOnly(), spec.destructive(), spec.idempotent(),
-                        true, null))
+                // The title is the tool's own (not again in annotations); hints equal to the protocol's defaults
+                // (destructive, not idempotent, open world) are left out: every byte here costs every agent context.
+                .annotations(new ToolAnnotations(null, spec.readOnly() ? Boolean.TRUE : null,
+                        spec.readOnly() || spec.destructive() ? null : Boolean.FALSE, spec.idempotent() ? Boolean.TRUE
+                        : null, null, null))
                 .build();
         return SyncToolSpecification.builder().tool(tool)
                 .callHandler((exchange, request) -> call(handler, spec.name(), exchange, request, cancellations))

@@ -52,6 +52,33 @@ class ToolSchemasTest {
         assertTrue(checked >= 30, "checked " + checked);
     }
 
+    /** What tools/list costs every agent, measured as the client receives it (compact JSON of the SDK's tools). */
+    @Test
+    void theWholeToolListStaysWithinItsBudget() throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("budget");
+        java.nio.file.Files.writeString(dir.resolve("hosts.tsv"), "");
+        java.nio.file.Files.writeString(dir.resolve("config.yaml"), "auth_file: hosts.tsv\n");
+        io.github.sshfleet.config.FleetConfig c = io.github.sshfleet.config.ConfigLoader.load(dir.resolve("config.yaml"),
+                true, dir).config();
+        try (io.github.sshfleet.FleetServices all = io.github.sshfleet.FleetServices.create(c,
+                new io.github.sshfleet.fleet.MachineStore(c, dir), dir)) {
+            java.util.List<McpSchema.Tool> tools = io.github.sshfleet.mcp.tools.ToolCatalog.tools(all).stream()
+                    .map(t -> ToolAdapter.adapt(t, new Cancellations()).tool()).toList();
+            int bytes = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writeValueAsString(java.util.Map.of("tools", tools)).getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    .length;
+            System.out.println("tools/list: " + tools.size() + " tools, " + bytes + " bytes of compact JSON");
+            assertTrue(bytes <= BUDGET_BYTES, "tools/list is " + bytes + " bytes for " + tools.size() + " tools; the "
+                    + "budget is " + BUDGET_BYTES);
+        }
+    }
+
+    /**
+     * tools/list with every group on, as measured now plus a little room, so it cannot quietly grow; issue 16 aims at
+     * 24 KB (descriptions still to be trimmed).
+     */
+    static final int BUDGET_BYTES = 40 * 1024;
+
     @Test
     void inputsAreStillValidatedAgainstTheSchemaOnEveryCall() {
         ToolInputValidator v = new ToolInputValidator();

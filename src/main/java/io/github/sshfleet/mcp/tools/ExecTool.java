@@ -39,23 +39,19 @@ final class ExecTool implements ToolHandler {
     @Override
     public Spec spec() {
         String what = sudo
-                ? "Run a shell command as root (sudo) on one or more machines. The machine's password is given to "
-                + "sudo only if it asks (never on the command line); NOPASSWD sudo works too. "
-                : "Run a shell command on one or more machines as the configured user. ";
+                ? "Run a shell command as root (sudo; the password goes to sudo's stdin only if it asks) "
+                : "Run a shell command ";
         long asyncSeconds = fleet.config().asyncAfter().toSeconds();
         String waiting = background()
-                ? "Never hangs: a command still running after async_after seconds (default " + asyncSeconds + ") keeps "
-                + "running in the background and the call returns its command id and the output so far (follow it "
-                + "with get_command_status, stop it with interrupt_command). Give `timeout` to kill it for real at "
-                + "that point instead."
-                : "Background commands are off (tools: async), so a command still running after `timeout` seconds "
-                + "(default " + asyncSeconds + ") is killed and its output so far returned.";
-        String description = what + "Runs in a login shell (bash -l -c) over a pooled SSH connection. `host` is a "
-                + "machine name or IP, a list, a glob like 'web-*', or 'all': hosts run in parallel. Returns exit code, "
-                + "stdout and stderr (kept apart, each capped with head and tail kept), and duration; with several "
-                + "hosts the text starts with counts and hosts with the same result are folded into one group under a "
-                + "host set like web-[1-20,25], largest first. The call is an error if any host fails or exits "
-                + "non-zero. stdin is empty. " + waiting;
+                ? "Still running after async_after (" + asyncSeconds + " s): it goes on in the background and the call "
+                + "returns its id (get_command_status, interrupt_command); `timeout` kills it instead."
+                : "Background commands are off: a command still running after `timeout` (" + asyncSeconds + " s) is "
+                + "killed and its output so far returned.";
+        String description = what + "in a login shell on one or more machines over pooled SSH. `host`: a name or "
+                + "IP, a list, a glob (web-*), @group or 'all'; hosts run in parallel, and hosts with the same result "
+                + "fold into one group (web-[1-20]) after a line of counts. Per host: exit code, stdout and stderr "
+                + "(each capped, head and tail kept), duration; an error if any host fails. stdin is empty. "
+                + waiting;
         Schema schema = Schema.object()
                 .hosts("host", "Machine name or IP, a list of them, a glob ('web-*'), or 'all'.")
                 .string("command", "Shell command line, e.g. 'df -h /'.", true)
