@@ -77,7 +77,7 @@ class ToolSchemasTest {
      * tools/list with every group on, as measured now plus a little room, so it cannot quietly grow; issue 16 aims at
      * 24 KB (descriptions still to be trimmed).
      */
-    static final int BUDGET_BYTES = 40 * 1024;
+    static final int BUDGET_BYTES = 39 * 1024;
 
     @Test
     void inputsAreStillValidatedAgainstTheSchemaOnEveryCall() {

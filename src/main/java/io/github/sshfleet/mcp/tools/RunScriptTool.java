@@ -29,15 +29,12 @@ final class RunScriptTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        String description = "Run a bash script on one machine. The body is uploaded over SFTP to a private runner file "
-                        + "(/tmp/ssh-fleet-runner-<random>) and run with `bash <runner>`, so quotes, $VARS, "
-                        + "backticks and heredocs need no escaping. Root by default (sudo: true). `env` values are "
-                        + "treated as secrets: exported to the script from a private file, never on a command line, "
-                        + "masked in the output. Without tmux_session it behaves like exec (exit code, stdout/stderr "
-                        + "bounded, killed on timeout). With tmux_session it starts detached in a new tmux session "
-                        + "and returns at once; add log_path to tee all output to a file ending with a line "
-                        + "'[ssh-fleet] EXIT <code>'. The runner files are removed when the script exits unless "
-                        + "keep_script: true.";
+        String description = "Run a bash script on one machine: the body is uploaded to a private file and run, so "
+                        + "quotes, $VARS, backticks and heredocs need no escaping. Root by default. `env` values are "
+                        + "secrets (never on a command line, masked in output). Like exec (exit code, bounded output, "
+                        + "killed on timeout), or with tmux_session started detached and returned at once; log_path "
+                        + "gets all output and a final '[ssh-fleet] EXIT <code>' line. Runner files are removed when "
+                        + "it exits unless keep_script.";
         Schema schema = Schema.object()
                         .string("host", "Machine name or IP (one machine).", true)
                         .string("script", "The script body (bash).", true)

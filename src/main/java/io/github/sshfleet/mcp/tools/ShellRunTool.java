@@ -25,12 +25,10 @@ final class ShellRunTool implements ToolHandler {
     @Override
     public Spec spec() {
         return new Spec("shell_run", "Run in persistent shell",
-                "Run one command in a shell opened with shell_open and return its output (stdout and stderr "
-                        + "together, as in a terminal, without echo or prompts), its exit code and the cwd afterwards. "
-                        + "cd, export and functions persist; multi-line commands run as typed (no subshell). Output "
-                        + "is capped (head and tail kept). On timeout the command is interrupted with Ctrl-C and the "
-                        + "partial output returned; the shell stays usable. Commands in one shell run one at a time. "
-                        + "stdin is the terminal: a command waiting for input runs until the timeout.",
+                "Run a command in a shell from shell_open: its output (stdout and stderr together, no echo or "
+                        + "prompts; capped, head and tail kept), exit code and cwd afterwards. cd, export and "
+                        + "functions persist. On timeout: Ctrl-C, partial output, the shell stays usable. One command "
+                        + "at a time per shell; a command waiting for input runs until the timeout.",
                 Schema.object()
                         .string("session_id", "The id from shell_open, e.g. shell-web-1-1.", true)
                         .string("command", "Command line(s) to run.", true)

@@ -46,17 +46,14 @@ final class TransferTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        String common = " Streamed over SFTP (the bytes never pass through this conversation), any size, binary-safe, "
-                + "directories recursively (symlinks inside are skipped and listed). Returns byte counts and the "
-                + "sha256 of a single file. Local paths: `~` is the server user's home; relative paths resolve "
-                + "against " + localBase() + ". Remote `~` is the login user's home.";
+        String common = " Streamed over SFTP (never through this conversation), any size, directories recursively "
+                + "(symlinks skipped and listed); returns bytes and a file's sha256. Relative local paths resolve "
+                + "against " + localBase() + ".";
         if (upload) {
             return new Spec("upload", "Upload to machine",
-                    "Upload a local file or directory to one machine. The file lands atomically (staged next to the "
-                            + "target, then renamed). If remote_path is an existing directory (or ends in '/'), the "
-                            + "file goes inside it. Replaces an existing file unless overwrite: false (the result "
-                            + "says whether it replaced one). New files get the local file's mode unless `mode` is "
-                            + "given; an existing file keeps its mode. sudo: true writes as root." + common,
+                    "Upload a local file or directory to one machine; each file lands atomically. Into remote_path "
+                            + "if it is a directory (or ends in '/'). New files take the local mode unless `mode`; "
+                            + "existing ones keep theirs." + common,
                     Schema.object()
                             .string("host", "Machine name or IP (one machine).", true)
                             .string("local_path", "Local file or directory, e.g. ./fix.sh.", true)
@@ -69,10 +66,9 @@ final class TransferTool implements ToolHandler {
                     false, true, true);
         }
         return new Spec("download", "Download from machine",
-                "Download a remote file or directory from one machine to a local path. Refuses to replace an "
-                        + "existing local file unless overwrite: true. If local_path is an existing directory the "
-                        + "file goes inside it; missing local parent directories are created. Files land "
-                        + "atomically and keep the remote mode minus group/other write." + common,
+                "Download a remote file or directory from one machine. Into local_path if it is a directory; "
+                        + "parents are created; files land atomically with the remote mode minus group/other write."
+                        + common,
                 Schema.object()
                         .string("host", "Machine name or IP (one machine).", true)
                         .string("remote_path", "Remote file or directory, e.g. /var/log/syslog.", true)

@@ -30,12 +30,10 @@ final class WriteFileTool implements ToolHandler {
     @Override
     public Spec spec() {
         return new Spec("write_file", "Write remote file",
-                "Write text content to a file on one machine via SFTP staging: the content goes to a private temp "
-                        + "file (0600) and is then renamed over the target, so readers never see a half-written file. "
-                        + "An existing file keeps its mode and owner unless mode/owner are given; a new file gets mode "
-                        + "0644. sudo: true writes as root (needed for owner, e.g. \"root:root\", and for root-owned "
-                        + "places like /etc). append: true adds to the end in place instead. Content over 4 MiB is "
-                        + "refused: use upload for big or binary files.",
+                "Write text to a file on one machine atomically (staged in a private temp file, then renamed "
+                        + "over the target). An existing file keeps mode and owner unless given; new files get 0644. "
+                        + "sudo writes as root (needed for owner and root-owned places like /etc); append adds in "
+                        + "place. Over 4 MiB: use upload.",
                 Schema.object()
                         .string("host", "Machine name or IP (one machine).", true)
                         .string("remote_path", "Target file, e.g. /etc/example.conf or ~/notes.txt.", true)
