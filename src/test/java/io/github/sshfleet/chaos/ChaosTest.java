@@ -210,6 +210,21 @@ class ChaosTest {
     }
 
     @Test
+    void execWithEnvAndCwdOnAFanOutWithADownHostStillAnswersForEach() throws Exception {
+        ControlledSshd d = host("envdown", "127.0.2.8");
+        open(line("chaos-1", d, 0, SshdFleet.get().npPassword), "");
+        d.stop();
+        String secret = "chaos-env-" + System.nanoTime();
+        CallToolResult r = call(ToolCatalog.find(fleet, "exec"), "host", List.of("chaos-1", "fleet-2"), "command",
+                "echo \"$(pwd) $TOKEN\"", "cwd", "/tmp", "env", Map.of("TOKEN", secret));
+        Map<String, Object> down = io.github.sshfleet.testing.Folded.host(r.structuredContent(), "chaos-1");
+        Map<String, Object> up = io.github.sshfleet.testing.Folded.host(r.structuredContent(), "fleet-2");
+        assertEquals("unreachable", down.get("error"), down.toString());
+        assertEquals("/tmp ********\n", up.get("stdout"), up.toString());
+        assertFalse(text(r).contains(secret));
+    }
+
+    @Test
     void sshdRestartedUnderOpenSessionsIsReconnectedTransparently() throws Exception {
         ControlledSshd d = host("restart", "127.0.2.4");
         open(line("chaos-1", d, 0, SshdFleet.get().npPassword), "");
