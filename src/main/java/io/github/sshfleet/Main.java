@@ -163,8 +163,8 @@ public final class Main {
                 .orElse("(none at " + ConfigLoader.configPath(env, home) + "; using defaults)"));
         out.println("hosts file:     " + c.authFile());
         out.println("known_hosts:    " + c.knownHosts() + " (host_key_policy: " + c.hostKeyPolicy().configName() + ")");
-        out.println("timeouts:       connect " + c.connectTimeout().toMillis() + " ms, command "
-                + c.commandTimeout().toSeconds() + " s, idle " + c.idleTimeout().toSeconds() + " s");
+        out.println("timeouts:       connect " + c.connectTimeout().toMillis() + " ms, async_after "
+                + c.asyncAfter().toSeconds() + " s, idle " + c.idleTimeout().toSeconds() + " s");
         out.println("output cap:     " + c.maxOutputBytes() + " bytes per stream per host");
         MachineStore store = new MachineStore(c, home);
         List<ConfigProblem> problems = new java.util.ArrayList<>(loaded.problems());

@@ -119,7 +119,6 @@ public final class ConfigLoader {
         Path knownHosts = d.knownHosts();
         HostKeyPolicy policy = d.hostKeyPolicy();
         Duration connect = d.connectTimeout();
-        Duration command = d.commandTimeout();
         Duration idle = d.idleTimeout();
         Duration keepalive = d.keepaliveInterval();
         Duration metadata = d.metadataTimeout();
@@ -187,7 +186,9 @@ public final class ConfigLoader {
                     }
                 }
                 case "connect_timeout" -> connect = duration(where, key, v, connect);
-                case "command_timeout" -> command = duration(where, key, v, command);
+                case "command_timeout" -> problems.add(ConfigProblem.warning(where, "command_timeout has no effect "
+                        + "and can be removed: a command still running after async_after goes to the background, and "
+                        + "exec, run_script and the other tools take their own timeout"));
                 case "idle_timeout" -> idle = duration(where, key, v, idle);
                 case "keepalive_interval" -> keepalive = duration(where, key, v, keepalive);
                 case "metadata_timeout" -> metadata = duration(where, key, v, metadata);
@@ -234,7 +235,7 @@ public final class ConfigLoader {
                     + "auth_file at yours, or add machines with add_host"));
         }
         FleetConfig config = new FleetConfig(Optional.of(file), authFile, statusUrl, ownersUrl, defaultPort,
-                knownHosts, policy, connect, command, idle, keepalive, metadata, maxOutput, maxChannels, maxParallel,
+                knownHosts, policy, connect, idle, keepalive, metadata, maxOutput, maxChannels, maxParallel,
                 localRoot, shellIdle, guideDir, asyncAfter, disabledTools, sshAgent, sshConfig, adhoc, maxCallOutput,
                 groups);
         return new Loaded(config, List.copyOf(problems));
@@ -295,7 +296,7 @@ public final class ConfigLoader {
 
     private static FleetConfig withSource(FleetConfig d, Path file) {
         return new FleetConfig(Optional.of(file), d.authFile(), d.statusUrl(), d.ownersUrl(), d.defaultPort(),
-                d.knownHosts(), d.hostKeyPolicy(), d.connectTimeout(), d.commandTimeout(), d.idleTimeout(),
+                d.knownHosts(), d.hostKeyPolicy(), d.connectTimeout(), d.idleTimeout(),
                 d.keepaliveInterval(), d.metadataTimeout(), d.maxOutputBytes(), d.maxChannelsPerHost(),
                 d.maxParallelHosts(), d.localRoot(), d.shellIdleTimeout(), d.guideDir(), d.asyncAfter(), d.disabledTools(), d.sshAgent(), d.sshConfig(), d.allowAdhocHosts(),
                 d.maxCallOutputBytes(), d.groups());

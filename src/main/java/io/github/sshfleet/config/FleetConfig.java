@@ -34,7 +34,6 @@ public record FleetConfig(
         Path knownHosts,
         HostKeyPolicy hostKeyPolicy,
         Duration connectTimeout,
-        Duration commandTimeout,
         Duration idleTimeout,
         Duration keepaliveInterval,
         Duration metadataTimeout,
@@ -65,7 +64,7 @@ public record FleetConfig(
         Path dir = home.resolve(".ssh-fleet");
         return new FleetConfig(Optional.empty(), dir.resolve("hosts.tsv"), null, null, 22,
                 dir.resolve("known_hosts"), HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(15), Duration.ofSeconds(5),
+                Duration.ofMinutes(5), Duration.ofSeconds(15), Duration.ofSeconds(5),
                 64 * 1024, 8, 32, Optional.empty(), Duration.ofMinutes(30), dir.resolve("guides"),
                 Duration.ofSeconds(30), java.util.Set.of(), null, Optional.empty(), false, 64 * 1024, java.util.Map.of());
     }

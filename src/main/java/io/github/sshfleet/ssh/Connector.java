@@ -39,10 +39,6 @@ final class Connector {
         return client;
     }
 
-    Connector(SshClient client, FleetConfig config) {
-        this(client, config, null);
-    }
-
     /** {@code pool}: where jump hosts' sessions come from (null: jump= machines cannot be reached). */
     Connector(SshClient client, FleetConfig config, ConnectionPool pool) {
         this.client = client;

@@ -85,10 +85,6 @@ public final class SshClients {
         return java.util.Optional.of(java.nio.file.Path.of(v));
     }
 
-    public static SshClient create(FleetConfig config) {
-        return create(config, address -> false);
-    }
-
     /**
      * {@code forwardTargets}: which local addresses a host may open connections to through a remote port forward
      * (forwarded-tcpip). MINA refuses all by default; ssh-fleet allows exactly the targets of the forwards it started.

@@ -49,11 +49,6 @@ final class Sudo extends OutputStream {
     }
 
 
-    /** The text sshd runs: sudo with our prompt, then a root login shell that announces itself and runs command. */
-    String wrap(String command) {
-        return wrap(command, true);
-    }
-
     /** {@code login}: a root login shell (PATH and profile as root would have); else plain {@code sh -c}. */
     String wrap(String command, boolean login) {
         // sudo relays a signal to its own child only, so a timeout's TERM would stop this shell and orphan the

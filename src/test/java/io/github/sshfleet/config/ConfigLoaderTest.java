@@ -45,7 +45,6 @@ class ConfigLoaderTest {
                 default_port: 2222
                 host_key_policy: strict
                 connect_timeout: 500ms
-                command_timeout: 2m
                 idle_timeout: 90
                 max_output_bytes: 4096
                 guide_output_dir: ~/guides
@@ -58,7 +57,6 @@ class ConfigLoaderTest {
         assertEquals(2222, c.defaultPort());
         assertEquals(HostKeyPolicy.STRICT, c.hostKeyPolicy());
         assertEquals(Duration.ofMillis(500), c.connectTimeout());
-        assertEquals(Duration.ofMinutes(2), c.commandTimeout());
         assertEquals(Duration.ofSeconds(90), c.idleTimeout());
         assertEquals(4096, c.maxOutputBytes());
         assertEquals("https://dash/status.json", c.statusUrl());
@@ -124,5 +122,16 @@ class ConfigLoaderTest {
         assertTrue(all.contains("error: " + cfg + ":1: auth_file " + home.resolve("nowhere.tsv") + " does not exist"),
                 all);
         assertTrue(l.hasErrors());
+    }
+
+    @Test
+    void commandTimeoutIsAcceptedWithAWarningThatItDoesNothing() throws Exception {
+        Path cfg = home.resolve("config.yaml");
+        Files.writeString(home.resolve("hosts.tsv"), "");
+        Files.writeString(cfg, "auth_file: hosts.tsv\ncommand_timeout: 2m\n");
+        ConfigLoader.Loaded l = ConfigLoader.load(cfg, true, home);
+        assertFalse(l.hasErrors(), l.problems().toString());
+        assertTrue(l.problems().toString().contains("command_timeout has no effect and can be removed"),
+                l.problems().toString());
     }
 }
