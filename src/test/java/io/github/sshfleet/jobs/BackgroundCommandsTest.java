@@ -123,8 +123,13 @@ class BackgroundCommandsTest {
         String marker = "sleep 309." + (System.nanoTime() % 100000);
         String id = (String) s(call(async, "host", "fleet-1", "command", marker + "; echo never", "sudo", true))
                 .get("command_id");
-        Thread.sleep(500);
-        assertFalse(SshdFleet.processes(marker).isEmpty(), "it is running");
+        io.github.sshfleet.testing.Eventually.eventually(java.time.Duration.ofSeconds(5), () -> {
+            try {
+                return SshdFleet.processes(marker);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, l -> !l.isEmpty(), "the command running on the host");
         CallToolResult r = call(interrupt, "command_id", id);
         assertTrue(text(r).matches("(?s).*it ended within [0-9.]+ s of SIG(INT|TERM|KILL).*"), text(r));
         assertEquals("interrupted", s(r).get("state"));
@@ -153,7 +158,8 @@ class BackgroundCommandsTest {
     @Test
     void aConnectionLostUnderABackgroundCommandIsReported() throws Exception {
         String id = (String) s(call(async, "host", "nosudo", "command", "echo before; sleep 60")).get("command_id");
-        Thread.sleep(500);
+        io.github.sshfleet.testing.Eventually.eventually(java.time.Duration.ofSeconds(5),
+                () -> text(call(status, "command_id", id, "since", 0)), t -> t.contains("before"), "its first line");
         sshdFleet.dropSessionsOf(SshdFleet.NOSUDO_USER);
         Map<?, ?> end = waitFor(id, "failed");
         assertEquals("failed", end.get("state"));
