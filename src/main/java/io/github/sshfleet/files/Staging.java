@@ -48,6 +48,14 @@ public final class Staging {
         }
     }
 
+    /**
+     * The command that used the file has removed it itself: only the journal entry is closed, with no round trip to
+     * the host.
+     */
+    public void forget(String path) {
+        done(path);
+    }
+
     private void done(String path) {
         Litter.Ticket t = staged.remove(path);
         if (t != null) {

@@ -108,10 +108,7 @@ public final class CommandRunner implements AutoCloseable {
             throw FleetException.badArgument(m.name() + " is a network device: its CLI runs one command at a time, "
                     + "so background commands are not available there; use exec.");
         }
-        if (options.tty() && sudo) {
-            throw FleetException.badArgument("tty with sudo is not supported: sudo's password prompt needs the "
-                    + "separate stderr a PTY takes away. Use shell_open (a root shell on a PTY) and shell_run.");
-        }
+        checkOptions(options, sudo);
         return start(m, command, hardTimeout, sudo, true, new BoundedOutput(outputCap), outputCap, options);
     }
 
@@ -122,6 +119,14 @@ public final class CommandRunner implements AutoCloseable {
      * before anything is sent.
      */
     static final int MAX_REQUEST_BYTES = 120 * 1024;
+
+    /** Refuses what cannot run as asked: a PTY with sudo (its password prompt needs the separate stderr). */
+    public static void checkOptions(ExecOptions options, boolean sudo) {
+        if (options.tty() && sudo) {
+            throw FleetException.badArgument("tty is not supported with sudo: sudo's password prompt needs the "
+                    + "separate stderr a PTY takes away. Use shell_open (a root shell on a PTY) and shell_run.");
+        }
+    }
 
     /** Refuses a command too long to send as an exec request (see {@link #MAX_REQUEST_BYTES}), naming run_script. */
     public static void checkSize(String command) {

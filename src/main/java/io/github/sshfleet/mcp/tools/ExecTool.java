@@ -122,11 +122,8 @@ final class ExecTool implements ToolHandler {
         io.github.sshfleet.files.ScriptRunner.check(env, null); // names and values, as run_script's env
         String cwd = args.optional("cwd");
         ExecOptions options = new ExecOptions(cwd == null || cwd.isBlank() ? null : cwd, args.bool("tty", false), null);
-        if (options.tty() && sudo) {
-            throw io.github.sshfleet.core.FleetException.badArgument("sudo_exec: tty is not supported with sudo (its "
-                    + "password prompt needs a separate stderr). Use shell_open (a root shell on a PTY) and shell_run.");
-        }
-        CommandRunner.checkSize(command); // once for the call, not once per host
+        CommandRunner.checkOptions(options, sudo); // once for the call, not once per host
+        CommandRunner.checkSize(command);
         Duration hard = args.has("timeout") || !background()
                 ? args.seconds("timeout", fleet.config().asyncAfter(), MAX_TIMEOUT_SECONDS) : null;
         Duration asyncAfter = background() ? args.seconds("async_after", fleet.config().asyncAfter(),

@@ -93,9 +93,16 @@ final class Waiter {
         env.values().forEach(rc::addSecret);
         if (envFile != null) {
             String staged = envFile;
-            // The command's shell deleted it; this only closes the journal entry (or removes it if it never ran).
-            rc.onFinish(() -> io.github.sshfleet.core.Daemons.start("ssh-fleet-env-cleanup",
-                    () -> fleet.staging().remove(m, staged)));
+            // A command that exited ran its prelude, which deleted the file first: only the journal entry is closed.
+            // Otherwise (the connection dropped before or while it ran) the file is removed, now or later.
+            rc.onFinish(() -> {
+                if (rc.result().exitCode() != null) {
+                    fleet.staging().forget(staged);
+                } else {
+                    io.github.sshfleet.core.Daemons.start("ssh-fleet-env-cleanup",
+                            () -> fleet.staging().remove(m, staged));
+                }
+            });
         }
         progress.onCancel(() -> rc.interrupt("the client cancelled the request"));
         return await(rc, asyncDeadlineFromNow());
