@@ -1,5 +1,7 @@
 package io.github.sshfleet;
 
+import io.github.sshfleet.config.CredentialStore;
+import io.github.sshfleet.config.HostsFile;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -9,9 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import io.github.sshfleet.config.CredentialStore;
-import io.github.sshfleet.config.HostsFile;
 
 /**
  * {@code java -jar ssh-fleet.jar credentials set|list|delete <machine>}: edits the encrypted credential store. The
@@ -45,7 +44,8 @@ final class CredentialsCommand {
         try {
             char[] master = secret(masterEnv, "Master password: ", console, stdin);
             if (master == null || master.length == 0) {
-                System.err.println("credentials: no master password (set SSH_FLEET_MASTER_PASSWORD or run in a terminal)");
+                System.err.println(
+                        "credentials: no master password (set SSH_FLEET_MASTER_PASSWORD or run in a terminal)");
                 return 2;
             }
             if (!Files.exists(file) && env.get("SSH_FLEET_MASTER_PASSWORD") == null && console != null) {
@@ -63,7 +63,8 @@ final class CredentialsCommand {
                     }
                     store.names().forEach(out::println);
                 }
-                case "delete" -> out.println(store.delete(argv[2]) ? "deleted " + argv[2] : argv[2] + " was not stored");
+                case "delete" ->
+                    out.println(store.delete(argv[2]) ? "deleted " + argv[2] : argv[2] + " was not stored");
                 default -> {
                     if (!HostsFile.isValidName(argv[2])) {
                         System.err.println("credentials: '" + argv[2] + "' is not a valid machine name");

@@ -1,8 +1,5 @@
 package io.github.sshfleet;
 
-import java.nio.file.Path;
-import java.time.Duration;
-
 import io.github.sshfleet.config.FleetConfig;
 import io.github.sshfleet.files.Litter;
 import io.github.sshfleet.files.LocalPaths;
@@ -21,6 +18,8 @@ import io.github.sshfleet.shell.ShellSessions;
 import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.ConnectionPool;
 import io.github.sshfleet.tmux.Tmux;
+import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The one place services are built and wired; tools receive them and never build their own. Made once by
@@ -63,7 +62,8 @@ public final class FleetServices implements AutoCloseable {
         this.litter = new Litter(home.resolve(".ssh-fleet").resolve("state"), pool, connect);
         this.reader = new RemoteReader(pool, runner, connect);
         this.writer = new RemoteWriter(pool, runner, litter, connect);
-        LocalPaths local = new LocalPaths(machines.home(), config.localRoot(), Path.of("").toAbsolutePath());
+        LocalPaths local =
+                new LocalPaths(machines.home(), config.localRoot(), Path.of("").toAbsolutePath());
         this.transfers = new Transfers(pool, writer, litter, local, connect, TRANSFER_STALL);
         this.scripts = new ScriptRunner(pool, runner, litter, connect);
         this.staging = new Staging(pool, litter, connect);

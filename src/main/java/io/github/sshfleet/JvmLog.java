@@ -1,10 +1,8 @@
 package io.github.sshfleet;
 
 import java.lang.management.ManagementFactory;
-
 import javax.management.JMException;
 import javax.management.ObjectName;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

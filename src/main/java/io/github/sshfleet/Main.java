@@ -1,20 +1,5 @@
 package io.github.sshfleet;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.github.sshfleet.config.ConfigLoader;
 import io.github.sshfleet.config.ConfigProblem;
 import io.github.sshfleet.config.FleetConfig;
@@ -29,6 +14,19 @@ import io.github.sshfleet.mcp.ToolServer;
 import io.github.sshfleet.mcp.tools.ToolCatalog;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpSyncServer;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry point. With no arguments: the stdio MCP server. Stdout carries JSON-RPC only, so the real stdout is taken
@@ -66,9 +64,16 @@ public final class Main {
         if (mode.equals("credentials")) {
             System.exit(CredentialsCommand.run(argv, console, home(), System.getenv()));
         }
-        if (argv.length > 1 || !Set.of("", "--help", "-h", "--version", "--check-config", "--cds").contains(mode)) {
-            System.err.println("ssh-fleet: unknown option " + FleetException.quote(argv.length > 1 && Set.of("--help",
-                    "-h", "--version", "--check-config", "--cds").contains(mode) ? argv[1] : mode));
+        if (argv.length > 1
+                || !Set.of("", "--help", "-h", "--version", "--check-config", "--cds")
+                        .contains(mode)) {
+            System.err.println("ssh-fleet: unknown option "
+                    + FleetException.quote(
+                            argv.length > 1
+                                            && Set.of("--help", "-h", "--version", "--check-config", "--cds")
+                                                    .contains(mode)
+                                    ? argv[1]
+                                    : mode));
             System.err.printf(USAGE, version());
             System.exit(2);
         }
@@ -103,11 +108,14 @@ public final class Main {
         FleetConfig config = loaded.config();
         loaded.problems().forEach(p -> log.warn("config: {}", p));
         if (config.source().isEmpty()) {
-            log.warn("no config at {}: starting with no machines. {}", ConfigLoader.configPath(System.getenv(), home),
+            log.warn(
+                    "no config at {}: starting with no machines. {}",
+                    ConfigLoader.configPath(System.getenv(), home),
                     MachineStore.SETUP_HINT);
         }
         if (config.hostKeyPolicy() == HostKeyPolicy.OFF) {
-            log.warn("host_key_policy is OFF: host keys are NOT verified; anyone on the path can impersonate a machine");
+            log.warn(
+                    "host_key_policy is OFF: host keys are NOT verified; anyone on the path can impersonate a machine");
         }
         MachineStore machines = new MachineStore(config, home);
         if (loaded.unusable() != null) {
@@ -119,11 +127,16 @@ public final class Main {
         McpJsonMapper json = jsonMapper.join();
         StdioTransport transport = new StdioTransport(json, System.in, protocolOut);
         transport.afterHandshake(fleet.pool()::prepare); // set-up after the handshake, in this order
-        McpSyncServer server = ToolServer.start(ToolCatalog.tools(fleet), transport, json, version()); // queues the input validator
+        McpSyncServer server =
+                ToolServer.start(ToolCatalog.tools(fleet), transport, json, version()); // queues the input validator
         transport.afterHandshake(JvmLog::toStderr);
         transport.afterHandshake(fleet.litter()::adoptLeftovers); // what a killed server left mid-transfer
         transport.afterHandshake(StartupArchive::refreshIfStale); // slowest (a training run), so last
-        log.info("ssh-fleet {} ready: {} machines from {}", version(), machines.machines().size(), config.authFile());
+        log.info(
+                "ssh-fleet {} ready: {} machines from {}",
+                version(),
+                machines.machines().size(),
+                config.authFile());
         if (config.statusUrl() != null || config.ownersUrl() != null) {
             Daemons.start("ssh-fleet-metadata", machines::refreshMetadata);
         }
@@ -159,10 +172,13 @@ public final class Main {
         Map<String, String> env = System.getenv();
         ConfigLoader.Loaded loaded = ConfigLoader.load(env, home);
         FleetConfig c = loaded.config();
-        out.println("config:         " + c.source().map(Path::toString)
-                .orElse("(none at " + ConfigLoader.configPath(env, home) + "; using defaults)"));
+        out.println("config:         "
+                + c.source()
+                        .map(Path::toString)
+                        .orElse("(none at " + ConfigLoader.configPath(env, home) + "; using defaults)"));
         out.println("hosts file:     " + c.authFile());
-        out.println("known_hosts:    " + c.knownHosts() + " (host_key_policy: " + c.hostKeyPolicy().configName() + ")");
+        out.println("known_hosts:    " + c.knownHosts() + " (host_key_policy: "
+                + c.hostKeyPolicy().configName() + ")");
         out.println("timeouts:       connect " + c.connectTimeout().toMillis() + " ms, async_after "
                 + c.asyncAfter().toSeconds() + " s, idle " + c.idleTimeout().toSeconds() + " s");
         out.println("output cap:     " + c.maxOutputBytes() + " bytes per stream per host");

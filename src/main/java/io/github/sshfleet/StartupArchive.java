@@ -1,5 +1,6 @@
 package io.github.sshfleet;
 
+import io.github.sshfleet.core.PrivateFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -12,11 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.sshfleet.core.PrivateFiles;
 
 /**
  * The application class-data archive (AppCDS) that lets the server answer tools/list in about half the time: the MCP
@@ -36,6 +34,7 @@ final class StartupArchive {
 
     /** After -XX:SharedArchiveFile: JVM warnings (a stale archive) to stderr, never to stdout. */
     static final String JVM_OPTIONS = "-Xlog:disable -Xlog:all=warning:stderr";
+
     static final String FLAG = "-XX:SharedArchiveFile=";
 
     private static final Logger log = LoggerFactory.getLogger(StartupArchive.class);
@@ -80,8 +79,8 @@ final class StartupArchive {
      * X (for the next start). Runs on a background thread after the handshake; failures are logged, never fatal.
      */
     static void refreshIfStale() {
-        Optional<Path> archive = requestedArchive(ProcessHandle.current().info().arguments().map(List::of)
-                .orElse(List.of()));
+        Optional<Path> archive = requestedArchive(
+                ProcessHandle.current().info().arguments().map(List::of).orElse(List.of()));
         Optional<Path> jar = runningJar();
         if (archive.isEmpty() || jar.isEmpty()) {
             return;
@@ -89,7 +88,8 @@ final class StartupArchive {
         if (!isStale(archive.get(), stamp(jar.get()))) {
             return;
         }
-        log.info("class-data archive {} is missing or was made for another JAR or JDK: writing it for the next start",
+        log.info(
+                "class-data archive {} is missing or was made for another JAR or JDK: writing it for the next start",
                 archive.get());
         try {
             create(archive.get(), jar.get());
@@ -100,7 +100,9 @@ final class StartupArchive {
     }
 
     static Optional<Path> requestedArchive(List<String> jvmArguments) {
-        return jvmArguments.stream().filter(a -> a.startsWith(FLAG)).reduce((a, b) -> b) // the last one wins
+        return jvmArguments.stream()
+                .filter(a -> a.startsWith(FLAG))
+                .reduce((a, b) -> b) // the last one wins
                 .map(a -> Path.of(a.substring(FLAG.length())));
     }
 
@@ -108,7 +110,8 @@ final class StartupArchive {
     static String stamp(Path jar) {
         try {
             return System.getProperty("java.vm.version") + "\n" + System.getProperty("java.home") + "\n"
-                    + jar.toAbsolutePath() + "\n" + Files.size(jar) + "\n" + Files.getLastModifiedTime(jar).toMillis()
+                    + jar.toAbsolutePath() + "\n" + Files.size(jar) + "\n"
+                    + Files.getLastModifiedTime(jar).toMillis()
                     + "\n";
         } catch (IOException e) {
             return "unknown\n";
@@ -136,7 +139,11 @@ final class StartupArchive {
 
     private static Optional<Path> runningJar() {
         try {
-            Path p = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path p = Path.of(Main.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty(); // not from classes/ in a build
         } catch (URISyntaxException | RuntimeException e) {
             return Optional.empty();
@@ -153,8 +160,8 @@ final class StartupArchive {
         Path emptyHome = Files.createTempDirectory("ssh-fleet-cds-");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         try {
-            ProcessBuilder pb = new ProcessBuilder(List.of(java.toString(), "-XX:ArchiveClassesAtExit=" + tmp,
-                    "-jar", jar.toString()));
+            ProcessBuilder pb = new ProcessBuilder(
+                    List.of(java.toString(), "-XX:ArchiveClassesAtExit=" + tmp, "-jar", jar.toString()));
             pb.environment().put("HOME", emptyHome.toString());
             pb.environment().remove("SSH_FLEET_CONFIG");
             pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -187,8 +194,10 @@ final class StartupArchive {
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
-                if (name.startsWith(prefix) && name.substring(prefix.length()).chars().allMatch(Character::isDigit)
-                        && ProcessHandle.of(Long.parseLong(name.substring(prefix.length()))).isEmpty()) {
+                if (name.startsWith(prefix)
+                        && name.substring(prefix.length()).chars().allMatch(Character::isDigit)
+                        && ProcessHandle.of(Long.parseLong(name.substring(prefix.length())))
+                                .isEmpty()) {
                     Files.deleteIfExists(f);
                 }
             }

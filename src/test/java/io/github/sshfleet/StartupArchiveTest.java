@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +37,13 @@ class StartupArchiveTest {
     @Test
     void theArchiveIsTheLastSharedArchiveFileOption() {
         assertEquals(Optional.empty(), StartupArchive.requestedArchive(List.of("-Xmx1g", "-jar", "x.jar")));
-        assertEquals(Optional.of(Path.of("/b.jsa")), StartupArchive.requestedArchive(List.of(
-                "-XX:SharedArchiveFile=/a.jsa", "-Xlog:disable", "-XX:SharedArchiveFile=/b.jsa", "-jar", "x.jar")));
+        assertEquals(
+                Optional.of(Path.of("/b.jsa")),
+                StartupArchive.requestedArchive(List.of(
+                        "-XX:SharedArchiveFile=/a.jsa",
+                        "-Xlog:disable",
+                        "-XX:SharedArchiveFile=/b.jsa",
+                        "-jar",
+                        "x.jar")));
     }
 }

@@ -1,5 +1,6 @@
 package io.github.sshfleet.config;
 
+import io.github.sshfleet.core.FleetException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -21,8 +21,6 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
-
-import io.github.sshfleet.core.FleetException;
 
 /**
  * Reads config.yaml into a {@link FleetConfig}. Every problem is collected (with file:line) rather than stopping at
@@ -46,11 +44,32 @@ public final class ConfigLoader {
     }
 
     /** Every top-level key config.yaml may have (unknown ones get the nearest of these suggested). */
-    static final List<String> KEYS = List.of("auth_file", "status_url", "owners_url", "known_hosts", "default_port",
-            "host_key_policy", "connect_timeout", "command_timeout", "idle_timeout", "keepalive_interval",
-            "metadata_timeout", "max_output_bytes", "max_channels_per_host", "max_parallel_hosts", "max_call_output_bytes",
-            "shell_idle_timeout", "async_after", "use_ssh_config", "allow_adhoc_hosts", "ssh_config", "ssh_agent",
-            "guide_output_dir", "local_root", "tools", "groups");
+    static final List<String> KEYS = List.of(
+            "auth_file",
+            "status_url",
+            "owners_url",
+            "known_hosts",
+            "default_port",
+            "host_key_policy",
+            "connect_timeout",
+            "command_timeout",
+            "idle_timeout",
+            "keepalive_interval",
+            "metadata_timeout",
+            "max_output_bytes",
+            "max_channels_per_host",
+            "max_parallel_hosts",
+            "max_call_output_bytes",
+            "shell_idle_timeout",
+            "async_after",
+            "use_ssh_config",
+            "allow_adhoc_hosts",
+            "ssh_config",
+            "ssh_agent",
+            "guide_output_dir",
+            "local_root",
+            "tools",
+            "groups");
 
     /** Keys later capabilities own: accepted quietly here so enabling them does not warn. */
     private static final Set<String> RESERVED_KEYS = Set.of();
@@ -86,7 +105,8 @@ public final class ConfigLoader {
         FleetConfig d = FleetConfig.defaults(home);
         if (!Files.exists(file)) {
             if (explicit) {
-                problems.add(ConfigProblem.error(file.toString(), "SSH_FLEET_CONFIG names this file but it does not exist"));
+                problems.add(
+                        ConfigProblem.error(file.toString(), "SSH_FLEET_CONFIG names this file but it does not exist"));
             }
             return new Loaded(d, List.copyOf(problems));
         }
@@ -106,8 +126,9 @@ public final class ConfigLoader {
             problems.add(p);
             return new Loaded(withSource(d, file), List.copyOf(problems), p);
         } catch (IOException | RuntimeException e) {
-            ConfigProblem p = ConfigProblem.error(file.toString(), "cannot read: " + e.getMessage()
-                    .lines().findFirst().orElse(e.toString()));
+            ConfigProblem p = ConfigProblem.error(
+                    file.toString(),
+                    "cannot read: " + e.getMessage().lines().findFirst().orElse(e.toString()));
             problems.add(p);
             return new Loaded(withSource(d, file), List.copyOf(problems), p);
         }
@@ -149,8 +170,8 @@ public final class ConfigLoader {
             String first = seen.putIfAbsent(key, where);
             if (first != null) {
                 // YAML would silently take the last one; an operator means one of them, so say so.
-                problems.add(ConfigProblem.error(where, key + ": duplicate key (first at " + first
-                        + "); this one is used"));
+                problems.add(
+                        ConfigProblem.error(where, key + ": duplicate key (first at " + first + "); this one is used"));
             }
             if (key.equals("auth_file")) {
                 authFileWhere = where;
@@ -174,21 +195,25 @@ public final class ConfigLoader {
                 case "auth_file" -> authFile = nonEmpty(where, key, v) ? relativeTo(file, expand(v, home)) : authFile;
                 case "status_url" -> statusUrl = v.isEmpty() ? null : v;
                 case "owners_url" -> ownersUrl = v.isEmpty() ? null : v;
-                case "known_hosts" -> knownHosts = nonEmpty(where, key, v) ? relativeTo(file, expand(v, home)) : knownHosts;
+                case "known_hosts" ->
+                    knownHosts = nonEmpty(where, key, v) ? relativeTo(file, expand(v, home)) : knownHosts;
                 case "default_port" -> defaultPort = integer(where, key, v, 1, 65535, defaultPort);
                 case "host_key_policy" -> {
                     Optional<HostKeyPolicy> p = HostKeyPolicy.parse(v);
                     if (p.isPresent()) {
                         policy = p.get();
                     } else {
-                        problems.add(ConfigProblem.error(where, "host_key_policy: '" + v
-                                + "' is not one of accept-new, strict, off"));
+                        problems.add(ConfigProblem.error(
+                                where, "host_key_policy: '" + v + "' is not one of accept-new, strict, off"));
                     }
                 }
                 case "connect_timeout" -> connect = duration(where, key, v, connect);
-                case "command_timeout" -> problems.add(ConfigProblem.warning(where, "command_timeout has no effect "
-                        + "and can be removed: a command still running after async_after goes to the background, and "
-                        + "exec, run_script and the other tools take their own timeout"));
+                case "command_timeout" ->
+                    problems.add(ConfigProblem.warning(
+                            where,
+                            "command_timeout has no effect "
+                                    + "and can be removed: a command still running after async_after goes to the background, and "
+                                    + "exec, run_script and the other tools take their own timeout"));
                 case "idle_timeout" -> idle = duration(where, key, v, idle);
                 case "keepalive_interval" -> keepalive = duration(where, key, v, keepalive);
                 case "metadata_timeout" -> metadata = duration(where, key, v, metadata);
@@ -196,47 +221,89 @@ public final class ConfigLoader {
                 // Below OpenSSH's default MaxSessions (10), so a burst queues here instead of failing there.
                 case "max_channels_per_host" -> maxChannels = integer(where, key, v, 1, 64, maxChannels);
                 case "max_parallel_hosts" -> maxParallel = integer(where, key, v, 1, 256, maxParallel);
-                case "max_call_output_bytes" -> maxCallOutput = integer(where, key, v, 4096, 16 * 1024 * 1024,
-                        maxCallOutput);
+                case "max_call_output_bytes" ->
+                    maxCallOutput = integer(where, key, v, 4096, 16 * 1024 * 1024, maxCallOutput);
                 case "shell_idle_timeout" -> shellIdle = duration(where, key, v, shellIdle);
                 case "async_after" -> asyncAfter = duration(where, key, v, asyncAfter);
                 case "use_ssh_config" -> useSshConfig = bool(where, key, v);
                 case "allow_adhoc_hosts" -> adhoc = Boolean.TRUE.equals(bool(where, key, v));
                 case "ssh_config" -> sshConfigPath = nonEmpty(where, key, v) ? relativeTo(file, expand(v, home)) : null;
-                case "ssh_agent" -> sshAgent = v.isEmpty() ? null : v.equalsIgnoreCase("off") ? "off"
-                        : relativeTo(file, expand(v, home)).toString();
-                case "guide_output_dir" -> guideDir = nonEmpty(where, key, v) ? relativeTo(file, expand(v, home))
-                        : guideDir;
+                case "ssh_agent" ->
+                    sshAgent = v.isEmpty()
+                            ? null
+                            : v.equalsIgnoreCase("off")
+                                    ? "off"
+                                    : relativeTo(file, expand(v, home)).toString();
+                case "guide_output_dir" ->
+                    guideDir = nonEmpty(where, key, v) ? relativeTo(file, expand(v, home)) : guideDir;
                 case "local_root" -> {
                     // Kept even when missing: dropping it would silently lift the confinement it asks for.
-                    localRoot = v.isEmpty() ? Optional.empty()
-                            : Optional.of(relativeTo(file, expand(v, home)).toAbsolutePath().normalize());
+                    localRoot = v.isEmpty()
+                            ? Optional.empty()
+                            : Optional.of(relativeTo(file, expand(v, home))
+                                    .toAbsolutePath()
+                                    .normalize());
                     if (localRoot.isPresent() && !java.nio.file.Files.isDirectory(localRoot.get())) {
-                        problems.add(ConfigProblem.warning(where, "local_root: " + localRoot.get() + " is not a "
-                                + "directory; upload and download will refuse every local path until it exists"));
+                        problems.add(
+                                ConfigProblem.warning(
+                                        where,
+                                        "local_root: " + localRoot.get() + " is not a "
+                                                + "directory; upload and download will refuse every local path until it exists"));
                     }
                 }
                 default -> {
                     if (!RESERVED_KEYS.contains(key)) {
-                        problems.add(ConfigProblem.warning(where, "unknown key '" + key + "' ignored"
-                                + nearest(key).map(k -> " (did you mean " + k + "?)").orElse("")));
+                        problems.add(ConfigProblem.warning(
+                                where,
+                                "unknown key '" + key + "' ignored"
+                                        + nearest(key)
+                                                .map(k -> " (did you mean " + k + "?)")
+                                                .orElse("")));
                     }
                 }
             }
         }
         // ssh_config alone means "use it"; use_ssh_config: true alone means ~/.ssh/config; use_ssh_config: false wins.
-        Optional<Path> sshConfig = Boolean.FALSE.equals(useSshConfig) ? Optional.empty()
-                : sshConfigPath != null ? Optional.of(sshConfigPath)
-                : Boolean.TRUE.equals(useSshConfig) ? Optional.of(home.resolve(".ssh").resolve("config")) : Optional.empty();
+        Optional<Path> sshConfig = Boolean.FALSE.equals(useSshConfig)
+                ? Optional.empty()
+                : sshConfigPath != null
+                        ? Optional.of(sshConfigPath)
+                        : Boolean.TRUE.equals(useSshConfig)
+                                ? Optional.of(home.resolve(".ssh").resolve("config"))
+                                : Optional.empty();
         if (!Files.exists(authFile)) {
-            problems.add(ConfigProblem.error(authFileWhere != null ? authFileWhere : file.toString(), "auth_file "
-                    + authFile + (authFileWhere != null ? "" : " (the default)") + " does not exist, so there are no "
-                    + "machines: create it (lines hostname<TAB>address<TAB>username:password, mode 0600), point "
-                    + "auth_file at yours, or add machines with add_host"));
+            problems.add(ConfigProblem.error(
+                    authFileWhere != null ? authFileWhere : file.toString(),
+                    "auth_file "
+                            + authFile + (authFileWhere != null ? "" : " (the default)")
+                            + " does not exist, so there are no "
+                            + "machines: create it (lines hostname<TAB>address<TAB>username:password, mode 0600), point "
+                            + "auth_file at yours, or add machines with add_host"));
         }
-        FleetConfig config = new FleetConfig(Optional.of(file), authFile, statusUrl, ownersUrl, defaultPort,
-                knownHosts, policy, connect, idle, keepalive, metadata, maxOutput, maxChannels, maxParallel,
-                localRoot, shellIdle, guideDir, asyncAfter, disabledTools, sshAgent, sshConfig, adhoc, maxCallOutput,
+        FleetConfig config = new FleetConfig(
+                Optional.of(file),
+                authFile,
+                statusUrl,
+                ownersUrl,
+                defaultPort,
+                knownHosts,
+                policy,
+                connect,
+                idle,
+                keepalive,
+                metadata,
+                maxOutput,
+                maxChannels,
+                maxParallel,
+                localRoot,
+                shellIdle,
+                guideDir,
+                asyncAfter,
+                disabledTools,
+                sshAgent,
+                sshConfig,
+                adhoc,
+                maxCallOutput,
                 groups);
         return new Loaded(config, List.copyOf(problems));
     }
@@ -246,8 +313,9 @@ public final class ConfigLoader {
         org.yaml.snakeyaml.error.Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
         String reason = e.getProblem() != null ? e.getProblem() : e.getContext();
         if (m == null) {
-            return ConfigProblem.error(file.toString(), "YAML syntax error: " + reason + "; no machines are offered "
-                    + "until it is fixed");
+            return ConfigProblem.error(
+                    file.toString(),
+                    "YAML syntax error: " + reason + "; no machines are offered " + "until it is fixed");
         }
         String line = "";
         try {
@@ -256,9 +324,12 @@ public final class ConfigLoader {
         } catch (IOException | RuntimeException ignored) {
             // the position is enough
         }
-        return ConfigProblem.error(file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1), "YAML syntax error: "
-                + reason + (line.isBlank() ? "" : " in: " + line.strip()) + ". No machines are offered until it is "
-                + "fixed (ssh-fleet reads config.yaml at start: restart it afterwards)");
+        return ConfigProblem.error(
+                file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1),
+                "YAML syntax error: "
+                        + reason + (line.isBlank() ? "" : " in: " + line.strip())
+                        + ". No machines are offered until it is "
+                        + "fixed (ssh-fleet reads config.yaml at start: restart it afterwards)");
     }
 
     /** The known key closest to a misspelt one (edit distance at most 3), if any. */
@@ -295,11 +366,31 @@ public final class ConfigLoader {
     }
 
     private static FleetConfig withSource(FleetConfig d, Path file) {
-        return new FleetConfig(Optional.of(file), d.authFile(), d.statusUrl(), d.ownersUrl(), d.defaultPort(),
-                d.knownHosts(), d.hostKeyPolicy(), d.connectTimeout(), d.idleTimeout(),
-                d.keepaliveInterval(), d.metadataTimeout(), d.maxOutputBytes(), d.maxChannelsPerHost(),
-                d.maxParallelHosts(), d.localRoot(), d.shellIdleTimeout(), d.guideDir(), d.asyncAfter(), d.disabledTools(), d.sshAgent(), d.sshConfig(), d.allowAdhocHosts(),
-                d.maxCallOutputBytes(), d.groups());
+        return new FleetConfig(
+                Optional.of(file),
+                d.authFile(),
+                d.statusUrl(),
+                d.ownersUrl(),
+                d.defaultPort(),
+                d.knownHosts(),
+                d.hostKeyPolicy(),
+                d.connectTimeout(),
+                d.idleTimeout(),
+                d.keepaliveInterval(),
+                d.metadataTimeout(),
+                d.maxOutputBytes(),
+                d.maxChannelsPerHost(),
+                d.maxParallelHosts(),
+                d.localRoot(),
+                d.shellIdleTimeout(),
+                d.guideDir(),
+                d.asyncAfter(),
+                d.disabledTools(),
+                d.sshAgent(),
+                d.sshConfig(),
+                d.allowAdhocHosts(),
+                d.maxCallOutputBytes(),
+                d.groups());
     }
 
     /**
@@ -316,18 +407,21 @@ public final class ConfigLoader {
                 if (groups.contains(g)) {
                     enabled.add(g);
                 } else {
-                    problems.add(ConfigProblem.error(where, "tools: unknown group '" + g + "' (groups: "
-                            + String.join(", ", groups) + ")"));
+                    problems.add(ConfigProblem.error(
+                            where, "tools: unknown group '" + g + "' (groups: " + String.join(", ", groups) + ")"));
                 }
             }
             groups.stream().filter(g -> !enabled.contains(g)).forEach(disabled::add);
         } else if (node instanceof MappingNode map) {
             for (NodeTuple t : map.getValue()) {
-                String g = t.getKeyNode() instanceof ScalarNode sc ? sc.getValue().strip() : "";
-                String v = t.getValueNode() instanceof ScalarNode sc ? sc.getValue().strip().toLowerCase() : "";
+                String g =
+                        t.getKeyNode() instanceof ScalarNode sc ? sc.getValue().strip() : "";
+                String v = t.getValueNode() instanceof ScalarNode sc
+                        ? sc.getValue().strip().toLowerCase()
+                        : "";
                 if (!groups.contains(g)) {
-                    problems.add(ConfigProblem.error(where, "tools: unknown group '" + g + "' (groups: "
-                            + String.join(", ", groups) + ")"));
+                    problems.add(ConfigProblem.error(
+                            where, "tools: unknown group '" + g + "' (groups: " + String.join(", ", groups) + ")"));
                 } else if (v.equals("false") || v.equals("off") || v.equals("no")) {
                     disabled.add(g);
                 } else if (!(v.equals("true") || v.equals("on") || v.equals("yes"))) {
@@ -348,21 +442,27 @@ public final class ConfigLoader {
     private Map<String, List<String>> hostGroups(String where, Node node) {
         Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
         if (!(node instanceof MappingNode map)) {
-            problems.add(ConfigProblem.error(where, "groups: expected a mapping, e.g. groups: {web: [web-*], all-db: "
-                    + "[db-1, db-2]}"));
+            problems.add(ConfigProblem.error(
+                    where, "groups: expected a mapping, e.g. groups: {web: [web-*], all-db: " + "[db-1, db-2]}"));
             return Map.of();
         }
         for (NodeTuple t : map.getValue()) {
-            String at = where.substring(0, where.lastIndexOf(':') + 1) + (t.getKeyNode().getStartMark().getLine() + 1);
-            String name = t.getKeyNode() instanceof ScalarNode sc ? sc.getValue().strip() : "";
+            String at = where.substring(0, where.lastIndexOf(':') + 1)
+                    + (t.getKeyNode().getStartMark().getLine() + 1);
+            String name =
+                    t.getKeyNode() instanceof ScalarNode sc ? sc.getValue().strip() : "";
             if (!HostsFile.isValidName(name)) {
-                problems.add(ConfigProblem.error(at, "groups: " + FleetException.quote(name) + " is not a valid group "
-                        + "name (letters, digits, '.', '_', '-')"));
+                problems.add(ConfigProblem.error(
+                        at,
+                        "groups: " + FleetException.quote(name) + " is not a valid group "
+                                + "name (letters, digits, '.', '_', '-')"));
                 continue;
             }
             List<String> members = new ArrayList<>();
             if (t.getValueNode() instanceof org.yaml.snakeyaml.nodes.SequenceNode seq) {
-                seq.getValue().forEach(n -> members.add(n instanceof ScalarNode sc ? sc.getValue().strip() : ""));
+                seq.getValue()
+                        .forEach(n -> members.add(
+                                n instanceof ScalarNode sc ? sc.getValue().strip() : ""));
             } else if (t.getValueNode() instanceof ScalarNode sc) {
                 for (String m : sc.getValue().split(",")) {
                     members.add(m.strip());
@@ -378,14 +478,18 @@ public final class ConfigLoader {
         for (Map.Entry<String, List<String>> g : groups.entrySet()) {
             for (String m : g.getValue()) {
                 if (m.startsWith("@") && !groups.containsKey(m.substring(1))) {
-                    problems.add(ConfigProblem.warning(where, "groups: " + g.getKey() + " names " + m + ", which is "
-                            + "not defined here; it must come from group= in the hosts file"));
+                    problems.add(ConfigProblem.warning(
+                            where,
+                            "groups: " + g.getKey() + " names " + m + ", which is "
+                                    + "not defined here; it must come from group= in the hosts file"));
                 }
             }
             List<String> cycle = cycleFrom(g.getKey(), groups, new ArrayList<>());
             if (cycle != null) {
-                problems.add(ConfigProblem.error(where, "groups: " + String.join(" -> ", cycle) + " is a cycle; "
-                        + "groups may not contain themselves"));
+                problems.add(ConfigProblem.error(
+                        where,
+                        "groups: " + String.join(" -> ", cycle) + " is a cycle; "
+                                + "groups may not contain themselves"));
                 return Map.of();
             }
         }
@@ -443,8 +547,8 @@ public final class ConfigLoader {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        problems.add(ConfigProblem.error(where, key + ": '" + v + "' must be an integer from " + min + " to " + max
-                + "; using " + fallback));
+        problems.add(ConfigProblem.error(
+                where, key + ": '" + v + "' must be an integer from " + min + " to " + max + "; using " + fallback));
         return fallback;
     }
 
@@ -453,9 +557,11 @@ public final class ConfigLoader {
         if (parsed.isPresent() && !parsed.get().isZero()) {
             return parsed.get();
         }
-        problems.add(ConfigProblem.error(where, key + ": '" + v
-                + "' is not a positive duration (seconds, or with a unit: 500ms, 30s, 5m, 1h); using "
-                + fallback.toSeconds() + "s"));
+        problems.add(ConfigProblem.error(
+                where,
+                key + ": '" + v
+                        + "' is not a positive duration (seconds, or with a unit: 500ms, 30s, 5m, 1h); using "
+                        + fallback.toSeconds() + "s"));
         return fallback;
     }
 

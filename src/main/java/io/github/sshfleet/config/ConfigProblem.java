@@ -3,7 +3,10 @@ package io.github.sshfleet.config;
 /** One problem found while reading config.yaml or the hosts file; {@code where} is "file:line" or "file". */
 public record ConfigProblem(Severity severity, String where, String message) {
 
-    public enum Severity { ERROR, WARNING }
+    public enum Severity {
+        ERROR,
+        WARNING
+    }
 
     public static ConfigProblem error(String where, String message) {
         return new ConfigProblem(Severity.ERROR, where, message);

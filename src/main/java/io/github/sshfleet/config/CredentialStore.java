@@ -1,5 +1,8 @@
 package io.github.sshfleet.config;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.sshfleet.core.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,18 +12,12 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
-
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
-
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.github.sshfleet.core.PrivateFiles;
 
 /**
  * Machine passwords kept encrypted at rest ({@code ~/.ssh-fleet/credentials.enc}): AES-256-GCM with a key derived from
@@ -67,7 +64,7 @@ public final class CredentialStore {
         if (!Files.exists(file)) {
             return new CredentialStore(file, master, new TreeMap<>());
         }
-        Map<String, String> f = Lazy.JSON.readValue(file.toFile(), new TypeReference<Map<String, String>>() { });
+        Map<String, String> f = Lazy.JSON.readValue(file.toFile(), new TypeReference<Map<String, String>>() {});
         try {
             byte[] salt = Base64.getDecoder().decode(f.get("salt"));
             byte[] nonce = Base64.getDecoder().decode(f.get("nonce"));
@@ -76,7 +73,7 @@ public final class CredentialStore {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, key(master, salt, iterations), new GCMParameterSpec(128, nonce));
             byte[] plain = c.doFinal(data);
-            Map<String, String> secrets = Lazy.JSON.readValue(plain, new TypeReference<TreeMap<String, String>>() { });
+            Map<String, String> secrets = Lazy.JSON.readValue(plain, new TypeReference<TreeMap<String, String>>() {});
             java.util.Arrays.fill(plain, (byte) 0);
             return new CredentialStore(file, master, secrets);
         } catch (AEADBadTagException e) {
@@ -139,7 +136,9 @@ public final class CredentialStore {
     private static SecretKeySpec key(char[] master, byte[] salt, int iterations) throws GeneralSecurityException {
         PBEKeySpec spec = new PBEKeySpec(master, salt, iterations, 256);
         try {
-            byte[] k = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            byte[] k = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(spec)
+                    .getEncoded();
             return new SecretKeySpec(k, "AES");
         } finally {
             spec.clearPassword();

@@ -56,16 +56,36 @@ public record FleetConfig(
     }
 
     /** The tool groups `tools:` may switch off; list_machines, add_host, reload_machines and disconnect are always on. */
-    public static final java.util.List<String> TOOL_GROUPS = java.util.List.of("exec", "files", "shell", "tmux",
-            "render", "async", "forward", "sync");
+    public static final java.util.List<String> TOOL_GROUPS =
+            java.util.List.of("exec", "files", "shell", "tmux", "render", "async", "forward", "sync");
 
     /** The defaults, relative to a home directory (tests pass their own). */
     public static FleetConfig defaults(Path home) {
         Path dir = home.resolve(".ssh-fleet");
-        return new FleetConfig(Optional.empty(), dir.resolve("hosts.tsv"), null, null, 22,
-                dir.resolve("known_hosts"), HostKeyPolicy.ACCEPT_NEW, Duration.ofSeconds(10),
-                Duration.ofMinutes(5), Duration.ofSeconds(15), Duration.ofSeconds(5),
-                64 * 1024, 8, 32, Optional.empty(), Duration.ofMinutes(30), dir.resolve("guides"),
-                Duration.ofSeconds(30), java.util.Set.of(), null, Optional.empty(), false, 64 * 1024, java.util.Map.of());
+        return new FleetConfig(
+                Optional.empty(),
+                dir.resolve("hosts.tsv"),
+                null,
+                null,
+                22,
+                dir.resolve("known_hosts"),
+                HostKeyPolicy.ACCEPT_NEW,
+                Duration.ofSeconds(10),
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(5),
+                64 * 1024,
+                8,
+                32,
+                Optional.empty(),
+                Duration.ofMinutes(30),
+                dir.resolve("guides"),
+                Duration.ofSeconds(30),
+                java.util.Set.of(),
+                null,
+                Optional.empty(),
+                false,
+                64 * 1024,
+                java.util.Map.of());
     }
 }

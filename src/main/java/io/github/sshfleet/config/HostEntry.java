@@ -15,16 +15,44 @@ import java.util.Objects;
  * @param line     1-based line number in the file, 0 for machines that never came from a file
  * @param groups   host groups from the line's {@code group=a,b} column (usable as {@code @a} in any host argument)
  */
-public record HostEntry(String name, String address, int port, String username, String password, String keyFile,
-                        String passphrase, String device, String enable, String jump, int line, List<String> groups) {
+public record HostEntry(
+        String name,
+        String address,
+        int port,
+        String username,
+        String password,
+        String keyFile,
+        String passphrase,
+        String device,
+        String enable,
+        String jump,
+        int line,
+        List<String> groups) {
 
-    public HostEntry(String name, String address, int port, String username, String password, String keyFile,
-                     String passphrase, int line) {
+    public HostEntry(
+            String name,
+            String address,
+            int port,
+            String username,
+            String password,
+            String keyFile,
+            String passphrase,
+            int line) {
         this(name, address, port, username, password, keyFile, passphrase, null, null, null, line, List.of());
     }
 
-    public HostEntry(String name, String address, int port, String username, String password, String keyFile,
-                     String passphrase, String device, String enable, String jump, int line) {
+    public HostEntry(
+            String name,
+            String address,
+            int port,
+            String username,
+            String password,
+            String keyFile,
+            String passphrase,
+            String device,
+            String enable,
+            String jump,
+            int line) {
         this(name, address, port, username, password, keyFile, passphrase, device, enable, jump, line, List.of());
     }
 
@@ -37,7 +65,10 @@ public record HostEntry(String name, String address, int port, String username, 
 
     /** The line as it is written back to the hosts file. */
     public String toLine() {
-        StringBuilder sb = new StringBuilder(name).append('\t').append(formatAddress(address, port)).append('\t')
+        StringBuilder sb = new StringBuilder(name)
+                .append('\t')
+                .append(formatAddress(address, port))
+                .append('\t')
                 .append(username);
         if (password != null) {
             sb.append(':').append(password);

@@ -23,6 +23,8 @@ public enum HostKeyPolicy {
     }
 
     public static Optional<HostKeyPolicy> parse(String value) {
-        return Arrays.stream(values()).filter(p -> p.configName.equalsIgnoreCase(value.trim())).findFirst();
+        return Arrays.stream(values())
+                .filter(p -> p.configName.equalsIgnoreCase(value.trim()))
+                .findFirst();
     }
 }

@@ -1,5 +1,7 @@
 package io.github.sshfleet.config;
 
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +10,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -19,10 +20,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-
-import io.github.sshfleet.core.FleetException;
-
-import io.github.sshfleet.core.PrivateFiles;
 
 /**
  * The hosts file: tab-separated {@code hostname<TAB>address<TAB>username:password}, {@code #} comments, blank lines.
@@ -42,8 +39,8 @@ public final class HostsFile {
     /** A jump host name (or user@host[:port]), or a ProxyJump-style chain "a,b" (first hop first). */
     public static boolean isValidJump(String chain) {
         for (String hop : chain.split(",", -1)) {
-            if (!isValidName(hop.strip()) && !hop.strip().matches("[A-Za-z_][A-Za-z0-9._-]{0,31}@[A-Za-z0-9.-]{1,253}"
-                    + "(:\\d{1,5})?")) {
+            if (!isValidName(hop.strip())
+                    && !hop.strip().matches("[A-Za-z_][A-Za-z0-9._-]{0,31}@[A-Za-z0-9.-]{1,253}" + "(:\\d{1,5})?")) {
                 return false;
             }
         }
@@ -78,8 +75,8 @@ public final class HostsFile {
             try {
                 HostEntry e = parseLine(raw, i + 1, home, where, problems);
                 if (!names.add(e.name().toLowerCase(Locale.ROOT))) {
-                    problems.add(ConfigProblem.warning(where, "machine '" + e.name()
-                            + "' is defined twice; this line is skipped"));
+                    problems.add(ConfigProblem.warning(
+                            where, "machine '" + e.name() + "' is defined twice; this line is skipped"));
                     continue;
                 }
                 entries.add(e);
@@ -95,13 +92,13 @@ public final class HostsFile {
         // Tab-separated as in the reference; a line without tabs is split on whitespace (hand-edited files).
         String[] f = raw.contains("\t") ? raw.split("\t+") : raw.split("\\s+");
         if (f.length < 3) {
-            throw new IllegalArgumentException("expected hostname<TAB>address<TAB>username:password, found "
-                    + f.length + " field(s)");
+            throw new IllegalArgumentException(
+                    "expected hostname<TAB>address<TAB>username:password, found " + f.length + " field(s)");
         }
         String name = f[0].strip();
         if (!isValidName(name)) {
-            throw new IllegalArgumentException("machine name '" + name
-                    + "' must be letters, digits, '.', '_' or '-' (at most 63)");
+            throw new IllegalArgumentException(
+                    "machine name '" + name + "' must be letters, digits, '.', '_' or '-' (at most 63)");
         }
         Address addr = Address.parse(f[1].strip());
         String cred = f[2];
@@ -148,8 +145,8 @@ public final class HostsFile {
                 }
                 case "jump" -> {
                     if (!isValidJump(v.strip())) {
-                        throw new IllegalArgumentException("jump= must name another machine (or a chain a,b), got '"
-                                + v + "'");
+                        throw new IllegalArgumentException(
+                                "jump= must name another machine (or a chain a,b), got '" + v + "'");
                     }
                     jump = v.strip();
                 }
@@ -161,19 +158,33 @@ public final class HostsFile {
         }
         if (key != null && !Files.isReadable(Path.of(key))) {
             // Kept as a machine (its connect says the same), but an error: it can never log in like this.
-            problems.add(ConfigProblem.error(where, "key file " + key + " does not exist or is not readable; fix key="
-                    + " on this line, then call reload_machines"));
+            problems.add(ConfigProblem.error(
+                    where,
+                    "key file " + key + " does not exist or is not readable; fix key="
+                            + " on this line, then call reload_machines"));
         }
         // No password and no key: the password may come from the credential store (checked when machines are built).
-        return new HostEntry(name, addr.host(), addr.port(), user, password == null || password.isEmpty() ? null : password,
-                key, passphrase, device, enable, jump, lineNo, groups);
+        return new HostEntry(
+                name,
+                addr.host(),
+                addr.port(),
+                user,
+                password == null || password.isEmpty() ? null : password,
+                key,
+                passphrase,
+                device,
+                enable,
+                jump,
+                lineNo,
+                groups);
     }
 
     private static java.util.Optional<ConfigProblem> checkMode(Path file) {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
             if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
-                return java.util.Optional.of(ConfigProblem.warning(file.toString(),
+                return java.util.Optional.of(ConfigProblem.warning(
+                        file.toString(),
                         "hosts file is readable by group or others and holds passwords; run: chmod 600 " + file));
             }
         } catch (UnsupportedOperationException | IOException ignored) {
@@ -212,7 +223,8 @@ public final class HostsFile {
     static void writeAtomically(Path file, String content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         PrivateFiles.directory(dir);
-        Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Path tmp = dir.resolve(
+                "." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PrivateFiles.ownerOnly());

@@ -35,8 +35,8 @@ public final class SshConfigFile {
         try {
             lines = Files.readAllLines(file);
         } catch (IOException e) {
-            problems.add(ConfigProblem.warning(file.toString(), "ssh config not read (" + e.getMessage() + "); its "
-                    + "hosts are not available"));
+            problems.add(ConfigProblem.warning(
+                    file.toString(), "ssh config not read (" + e.getMessage() + "); its " + "hosts are not available"));
             return new Parsed(List.of(), problems);
         }
         List<Block> blocks = new ArrayList<>();
@@ -89,14 +89,15 @@ public final class SshConfigFile {
                     jump = null;
                 }
                 if (eff.containsKey("proxycommand") || (jump != null && !HostsFile.isValidJump(jump))) {
-                    String what = eff.containsKey("proxycommand") ? "ProxyCommand"
+                    String what = eff.containsKey("proxycommand")
+                            ? "ProxyCommand"
                             : "ProxyJump '" + jump + "' (hops must be Host aliases, machines or user@host[:port])";
                     unsupported.add(what + " (host '" + alias + "' is left out)");
                     continue;
                 }
                 if (!HostsFile.isValidName(alias)) {
-                    problems.add(ConfigProblem.warning(where, "Host '" + alias + "' is not a valid machine name; "
-                            + "left out"));
+                    problems.add(ConfigProblem.warning(
+                            where, "Host '" + alias + "' is not a valid machine name; " + "left out"));
                     continue;
                 }
                 String hostName = eff.getOrDefault("hostname", alias).replace("%h", alias);
@@ -105,15 +106,21 @@ public final class SshConfigFile {
                     try {
                         port = Integer.parseInt(eff.get("port"));
                     } catch (NumberFormatException e) {
-                        problems.add(ConfigProblem.warning(where, "Host '" + alias + "': bad Port '" + eff.get("port")
-                                + "'; left out"));
+                        problems.add(ConfigProblem.warning(
+                                where, "Host '" + alias + "': bad Port '" + eff.get("port") + "'; left out"));
                         continue;
                     }
                 }
                 String user = eff.getOrDefault("user", localUser);
                 String key = eff.containsKey("identityfile")
-                        ? ConfigLoader.expand(eff.get("identityfile").replace("%d", home.toString())
-                                .replace("%u", localUser).replace("%h", hostName).replace("%r", user), home).toString()
+                        ? ConfigLoader.expand(
+                                        eff.get("identityfile")
+                                                .replace("%d", home.toString())
+                                                .replace("%u", localUser)
+                                                .replace("%h", hostName)
+                                                .replace("%r", user),
+                                        home)
+                                .toString()
                         : null;
                 if (key != null && !Files.exists(Path.of(key))) {
                     key = null; // ssh skips a missing IdentityFile too; the agent may still hold the key

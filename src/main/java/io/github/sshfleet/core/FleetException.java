@@ -9,8 +9,23 @@ public final class FleetException extends RuntimeException {
 
     /** Coarse classification, carried into structured results so an agent can branch on it. */
     public enum Kind {
-        NO_CONFIG, UNKNOWN_HOST, BAD_ARGUMENT, UNREACHABLE, AUTH_FAILED, HOST_KEY, TIMEOUT, CONNECTION_LOST,
-        SUDO, CONFLICT, BUSY, IO, NOT_FOUND, PERMISSION, TOO_LARGE, CANCELLED, INTERNAL
+        NO_CONFIG,
+        UNKNOWN_HOST,
+        BAD_ARGUMENT,
+        UNREACHABLE,
+        AUTH_FAILED,
+        HOST_KEY,
+        TIMEOUT,
+        CONNECTION_LOST,
+        SUDO,
+        CONFLICT,
+        BUSY,
+        IO,
+        NOT_FOUND,
+        PERMISSION,
+        TOO_LARGE,
+        CANCELLED,
+        INTERNAL
     }
 
     private final Kind kind;
@@ -62,7 +77,10 @@ public final class FleetException extends RuntimeException {
                 j++;
             }
             if (j - i > 2 * QUOTE_MAX + 40) { // no path, fingerprint or name is this long: a quoted value
-                out.append(message, i, i + QUOTE_MAX).append("...(").append(j - i).append(" characters)");
+                out.append(message, i, i + QUOTE_MAX)
+                        .append("...(")
+                        .append(j - i)
+                        .append(" characters)");
             } else {
                 out.append(message, i, j);
             }

@@ -19,8 +19,8 @@ public final class PrivateFiles {
     /** Creates {@code dir} and missing parents 0700; an existing directory is left as the operator made it. */
     public static Path directory(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         return dir;
     }

@@ -17,6 +17,7 @@ public final class Secrets {
 
     /** Shorter values would mangle ordinary output ("a", "12") and protect nothing. */
     public static final int MIN_LENGTH = 4;
+
     public static final String MASK = "********";
 
     private static final Object lock = new Object();

@@ -2,7 +2,6 @@ package io.github.sshfleet.files;
 
 import java.io.IOException;
 import java.time.Duration;
-
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;

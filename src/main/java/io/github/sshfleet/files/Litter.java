@@ -1,5 +1,10 @@
 package io.github.sshfleet.files;
 
+import io.github.sshfleet.core.Daemons;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.PrivateFiles;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.ssh.ConnectionPool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -13,15 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.sshfleet.core.Daemons;
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.PrivateFiles;
-import io.github.sshfleet.fleet.Machine;
-import io.github.sshfleet.ssh.ConnectionPool;
 
 /**
  * What an interrupted transfer may leave behind, written down before it is made: staging files on hosts
@@ -36,7 +34,8 @@ public final class Litter {
 
     private static final Logger log = LoggerFactory.getLogger(Litter.class);
     private static final String LOCAL = "local";
-    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private final Path dir;
     private final Path journal;
@@ -44,7 +43,7 @@ public final class Litter {
     private final Duration connectTimeout;
     private final Map<Long, Entry> entries = new LinkedHashMap<>(); // guarded by this
     private final AtomicBoolean sweeping = new AtomicBoolean();
-    private long nextId;                                           // guarded by this
+    private long nextId; // guarded by this
 
     /** One temporary file: where ("local" or user@host:port), its path, and whether it was left behind. */
     record Entry(String where, String path, boolean orphan) {
@@ -57,8 +56,8 @@ public final class Litter {
         this.dir = stateDir;
         ProcessHandle self = ProcessHandle.current();
         // One journal per instance (tests run several in one JVM); pid and start time say whether its writer lives.
-        this.journal = stateDir.resolve("pending-" + self.pid() + "-" + startMillis(self) + "-"
-                + INSTANCES.incrementAndGet() + ".tsv");
+        this.journal = stateDir.resolve(
+                "pending-" + self.pid() + "-" + startMillis(self) + "-" + INSTANCES.incrementAndGet() + ".tsv");
         this.pool = pool;
         this.connectTimeout = connectTimeout;
     }
@@ -119,7 +118,10 @@ public final class Litter {
     /** Leftovers waiting for {@code m}'s next connection (the journal's orphans for it). */
     public synchronized List<String> pendingFor(Machine m) {
         String w = where(m);
-        return entries.values().stream().filter(e -> e.orphan() && e.where().equals(w)).map(Entry::path).toList();
+        return entries.values().stream()
+                .filter(e -> e.orphan() && e.where().equals(w))
+                .map(Entry::path)
+                .toList();
     }
 
     /**
@@ -137,7 +139,8 @@ public final class Litter {
                     continue;
                 }
                 // Claim it by renaming: of two servers starting at once, exactly one adopts each journal.
-                Path claimed = dir.resolve(f.getFileName() + ".adopting-" + ProcessHandle.current().pid());
+                Path claimed = dir.resolve(
+                        f.getFileName() + ".adopting-" + ProcessHandle.current().pid());
                 try {
                     Files.move(f, claimed, StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException taken) {
@@ -234,7 +237,9 @@ public final class Litter {
             entries.values().forEach(e -> sb.append(e.line()));
             Path tmp = journal.resolveSibling(journal.getFileName() + ".new");
             Files.deleteIfExists(tmp);
-            Files.write(Files.createFile(tmp, PrivateFiles.ownerOnly()), sb.toString().getBytes(StandardCharsets.UTF_8));
+            Files.write(
+                    Files.createFile(tmp, PrivateFiles.ownerOnly()),
+                    sb.toString().getBytes(StandardCharsets.UTF_8));
             Files.move(tmp, journal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             log.warn("could not update the journal of unfinished transfers {}: {}", journal, e.toString());

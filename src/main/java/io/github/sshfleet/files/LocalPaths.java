@@ -1,13 +1,12 @@
 package io.github.sshfleet.files;
 
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
-
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.FleetException.Kind;
 
 /**
  * The local side of a transfer. {@code ~} is the server's home; a relative path resolves against local_root when
@@ -60,8 +59,9 @@ public final class LocalPaths {
         try {
             realRoot = r.toRealPath();
         } catch (IOException e) {
-            throw new FleetException(Kind.NOT_FOUND, "local_root " + r + " (config.yaml) does not exist; create it "
-                    + "or change local_root.");
+            throw new FleetException(
+                    Kind.NOT_FOUND,
+                    "local_root " + r + " (config.yaml) does not exist; create it " + "or change local_root.");
         }
         // The deepest part that exists decides where symlinks really lead.
         Path existing = p;
@@ -70,13 +70,17 @@ public final class LocalPaths {
         }
         Path real;
         try {
-            real = existing == null ? p : existing.toRealPath().resolve(existing.relativize(p)).normalize();
+            real = existing == null
+                    ? p
+                    : existing.toRealPath().resolve(existing.relativize(p)).normalize();
         } catch (IOException e) {
             throw new FleetException(Kind.IO, "cannot resolve local path " + p + ": " + e.getMessage());
         }
         if (!p.startsWith(r) || !real.startsWith(realRoot)) {
-            throw new FleetException(Kind.PERMISSION, "'" + argName + "' " + p + " is outside local_root " + r
-                    + " (config.yaml); transfers may only use files under it. Use a path inside " + r + ".");
+            throw new FleetException(
+                    Kind.PERMISSION,
+                    "'" + argName + "' " + p + " is outside local_root " + r
+                            + " (config.yaml); transfers may only use files under it. Use a path inside " + r + ".");
         }
     }
 }

@@ -1,15 +1,14 @@
 package io.github.sshfleet.files;
 
-import java.util.regex.Pattern;
-
 import io.github.sshfleet.core.FleetException;
+import java.util.regex.Pattern;
 
 /** File modes and owners as an operator writes them ("0640", "root:adm"), checked before anything is touched. */
 public final class Modes {
 
     private static final Pattern MODE = Pattern.compile("0?[0-7]{3}|[0-7]{4}");
-    private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9_.][A-Za-z0-9_.-]*(:[A-Za-z0-9_.][A-Za-z0-9_.-]*)?"
-            + "|:[A-Za-z0-9_.][A-Za-z0-9_.-]*");
+    private static final Pattern OWNER = Pattern.compile(
+            "[A-Za-z0-9_.][A-Za-z0-9_.-]*(:[A-Za-z0-9_.][A-Za-z0-9_.-]*)?" + "|:[A-Za-z0-9_.][A-Za-z0-9_.-]*");
 
     private Modes() {}
 
@@ -27,8 +26,8 @@ public final class Modes {
     public static String checkOwner(String owner) {
         String o = owner.strip();
         if (!OWNER.matcher(o).matches()) {
-            throw FleetException.badArgument("'owner' must look like \"root\", \"root:root\" or \"www-data:adm\", got \""
-                    + owner + "\".");
+            throw FleetException.badArgument(
+                    "'owner' must look like \"root\", \"root:root\" or \"www-data:adm\", got \"" + owner + "\".");
         }
         return o;
     }

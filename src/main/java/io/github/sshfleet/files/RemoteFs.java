@@ -1,20 +1,5 @@
 package io.github.sshfleet.files;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.time.Duration;
-import java.util.Optional;
-
-import org.apache.sshd.sftp.client.SftpClient.Attributes;
-import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
-import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
-import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
-import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
-import org.apache.sshd.sftp.common.SftpConstants;
-import org.apache.sshd.sftp.common.SftpException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.github.sshfleet.core.Deadline;
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.core.FleetException.Kind;
@@ -22,6 +7,19 @@ import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.ConnectionPool;
 import io.github.sshfleet.ssh.Shell;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One SFTP channel on a machine's pooled session, as the login user, for the length of one tool call. Paths are
@@ -46,13 +44,16 @@ final class RemoteFs implements AutoCloseable {
 
     /** Opens the SFTP subsystem within the deadline; {@code stall} bounds every later wait for one reply. */
     static RemoteFs open(ConnectionPool pool, Machine m, Deadline deadline, Duration stall) {
-        ConnectionPool.Opened<FleetSftpClient> opened = pool.openChannel(m, deadline,
-                (session, d) -> new FleetSftpClient(session, stall));
+        ConnectionPool.Opened<FleetSftpClient> opened =
+                pool.openChannel(m, deadline, (session, d) -> new FleetSftpClient(session, stall));
         return new RemoteFs(m, opened.lease(), opened.channel());
     }
 
     /** What a tool without sudo does as the login user, for the hint on a permission error. */
-    enum NoSudo { READ, WRITE }
+    enum NoSudo {
+        READ,
+        WRITE
+    }
 
     /**
      * For tools that have no sudo (download, sync): a permission error then suggests a step that works instead of a
@@ -110,7 +111,8 @@ final class RemoteFs implements AutoCloseable {
         if (p.startsWith("~/")) {
             p = p.substring(2);
         } else if (p.startsWith("~")) {
-            throw FleetException.badArgument(FleetException.quote(path) + ": ~user paths are not supported; give the absolute path");
+            throw FleetException.badArgument(
+                    FleetException.quote(path) + ": ~user paths are not supported; give the absolute path");
         }
         String abs = p.startsWith("/") ? p : home() + (home().endsWith("/") ? "" : "/") + p;
         while (abs.length() > 1 && abs.endsWith("/")) {
@@ -144,7 +146,6 @@ final class RemoteFs implements AutoCloseable {
         return dir + "." + base + ".ssh-fleet-" + Tokens.next() + suffix;
     }
 
-
     static String parent(String abs) {
         int slash = abs.lastIndexOf('/');
         return slash <= 0 ? "/" : abs.substring(0, slash);
@@ -159,8 +160,8 @@ final class RemoteFs implements AutoCloseable {
         if (dir.equals("/") || stat(dir).isPresent()) {
             Optional<Attributes> a = stat(dir);
             if (a.isPresent() && !a.get().isDirectory()) {
-                throw new FleetException(Kind.BAD_ARGUMENT, dir + " on " + machine.name() + " exists and is not a "
-                        + "directory");
+                throw new FleetException(
+                        Kind.BAD_ARGUMENT, dir + " on " + machine.name() + " exists and is not a " + "directory");
             }
             return;
         }
@@ -211,7 +212,7 @@ final class RemoteFs implements AutoCloseable {
      */
     void writeNew(String path, int perms, byte[] content) {
         try (CloseableHandle h = sftp.create(path, perms, true, false);
-             OutputStream out = new SftpOutputStreamAsync(sftp, RemoteWriter.WRITE_CHUNK, path, h, false)) {
+                OutputStream out = new SftpOutputStreamAsync(sftp, RemoteWriter.WRITE_CHUNK, path, h, false)) {
             out.write(content);
         } catch (IOException e) {
             removeQuietly(path);
@@ -256,30 +257,46 @@ final class RemoteFs implements AutoCloseable {
     FleetException fail(IOException e, String action, String path) {
         String where = " " + path + " on " + machine.name();
         if (e instanceof FleetSftpClient.StalledException) {
-            return new FleetException(Kind.TIMEOUT, "could not " + action + where + ": " + e.getMessage()
-                    + ". The host may be overloaded or the disk hung; check it with exec.", e);
+            return new FleetException(
+                    Kind.TIMEOUT,
+                    "could not " + action + where + ": " + e.getMessage()
+                            + ". The host may be overloaded or the disk hung; check it with exec.",
+                    e);
         }
         if (e instanceof SftpException se) {
             switch (se.getStatus()) {
                 case SftpConstants.SSH_FX_NO_SUCH_FILE, SftpConstants.SSH_FX_NO_SUCH_PATH:
-                    return new FleetException(Kind.NOT_FOUND, "could not " + action + where + ": no such file or "
-                            + "directory. Check the path (exec 'ls -la " + parent(path) + "').", e);
+                    return new FleetException(
+                            Kind.NOT_FOUND,
+                            "could not " + action + where + ": no such file or "
+                                    + "directory. Check the path (exec 'ls -la " + parent(path) + "').",
+                            e);
                 case SftpConstants.SSH_FX_PERMISSION_DENIED:
-                    return new FleetException(Kind.PERMISSION, "could not " + action + where + ": permission denied "
-                            + "for " + machine.username() + ". " + permissionHint(path), e);
+                    return new FleetException(
+                            Kind.PERMISSION,
+                            "could not " + action + where + ": permission denied " + "for " + machine.username() + ". "
+                                    + permissionHint(path),
+                            e);
                 case SftpConstants.SSH_FX_FILE_ALREADY_EXISTS:
                     return new FleetException(Kind.CONFLICT, "could not " + action + where + ": it already exists.", e);
                 case SftpConstants.SSH_FX_FAILURE:
-                    return new FleetException(Kind.IO, "could not " + action + where + ": the server reported a "
-                            + "failure (" + se.getMessage() + "). Common causes: disk full or quota exceeded (check "
-                            + "exec 'df -h " + parent(path) + "'), a directory where a file was expected, or a "
-                            + "read-only file system.", e);
+                    return new FleetException(
+                            Kind.IO,
+                            "could not " + action + where + ": the server reported a "
+                                    + "failure (" + se.getMessage()
+                                    + "). Common causes: disk full or quota exceeded (check "
+                                    + "exec 'df -h " + parent(path) + "'), a directory where a file was expected, or a "
+                                    + "read-only file system.",
+                            e);
                 default:
                     return new FleetException(Kind.IO, "could not " + action + where + ": " + se.getMessage(), e);
             }
         }
-        return new FleetException(Kind.CONNECTION_LOST, "could not " + action + where + ": " + e.getMessage()
-                + ". The connection may have dropped; retry, and check the result before repeating a write.", e);
+        return new FleetException(
+                Kind.CONNECTION_LOST,
+                "could not " + action + where + ": " + e.getMessage()
+                        + ". The connection may have dropped; retry, and check the result before repeating a write.",
+                e);
     }
 
     @Override

@@ -1,16 +1,5 @@
 package io.github.sshfleet.files;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.time.Duration;
-import java.util.Arrays;
-
-import org.apache.sshd.sftp.client.SftpClient.Attributes;
-import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
-import org.apache.sshd.sftp.client.SftpClient.OpenMode;
-import org.apache.sshd.sftp.client.impl.SftpInputStreamAsync;
-
 import io.github.sshfleet.core.Deadline;
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.core.FleetException.Kind;
@@ -19,6 +8,15 @@ import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.ConnectionPool;
 import io.github.sshfleet.ssh.Shell;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Arrays;
+import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
+import org.apache.sshd.sftp.client.SftpClient.OpenMode;
+import org.apache.sshd.sftp.client.impl.SftpInputStreamAsync;
 
 /**
  * read_file: one window of a remote file, over SFTP as the login user, or as root through sudo (the bytes then come
@@ -28,8 +26,16 @@ import io.github.sshfleet.ssh.Shell;
 public final class RemoteReader {
 
     /** What one read found. {@code data} holds {@code length} bytes starting at {@code offset}. */
-    public record Page(String path, long size, long offset, byte[] data, boolean truncated, boolean text,
-                       String type, String sha256, boolean asRoot) {
+    public record Page(
+            String path,
+            long size,
+            long offset,
+            byte[] data,
+            boolean truncated,
+            boolean text,
+            String type,
+            String sha256,
+            boolean asRoot) {
         public long nextOffset() {
             return offset + data.length;
         }
@@ -79,16 +85,19 @@ public final class RemoteReader {
     private record Window(byte[] bytes, long size) {}
 
     private Window readOverSftp(RemoteFs fs, String abs, long offset, int maxBytes) {
-        Attributes a = fs.stat(abs).orElseThrow(() -> new FleetException(Kind.NOT_FOUND, "no such file: " + abs
-                + " on " + fs.machine().name() + ". Check the path (exec 'ls -la " + RemoteFs.parent(abs) + "')."));
+        Attributes a = fs.stat(abs)
+                .orElseThrow(() -> new FleetException(
+                        Kind.NOT_FOUND,
+                        "no such file: " + abs + " on " + fs.machine().name() + ". Check the path (exec 'ls -la "
+                                + RemoteFs.parent(abs) + "')."));
         checkRegular(fs.machine(), abs, a.isDirectory(), a.isRegularFile());
         // stat size is 0 for /proc and /sys files that still have content: read until EOF either way.
         long size = a.getSize();
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(maxBytes + 1L, Math.max(size, 256)));
         try (CloseableHandle h = fs.sftp().open(abs, OpenMode.Read);
-             // Read-ahead stops at the end of the window, not the end of a possibly huge file.
-             InputStream in = new SftpInputStreamAsync(fs.sftp(), 32 * 1024, offset,
-                     size > 0 ? Math.min(size, offset + maxBytes + 1L) : 0, abs, h)) {
+                // Read-ahead stops at the end of the window, not the end of a possibly huge file.
+                InputStream in = new SftpInputStreamAsync(
+                        fs.sftp(), 32 * 1024, offset, size > 0 ? Math.min(size, offset + maxBytes + 1L) : 0, abs, h)) {
             byte[] buf = new byte[32 * 1024];
             int want = maxBytes + 1;
             int n;
@@ -128,8 +137,10 @@ public final class RemoteReader {
         byte[] all = out.toByteArray();
         int nl = indexOf(all, (byte) '\n');
         if (exit != 0 || nl < 0) {
-            throw new FleetException(Kind.IO, "reading " + abs + " as root on " + m.name() + " failed (exit " + exit
-                    + "): " + r.stderr().strip());
+            throw new FleetException(
+                    Kind.IO,
+                    "reading " + abs + " as root on " + m.name() + " failed (exit " + exit + "): "
+                            + r.stderr().strip());
         }
         long size = Long.parseLong(new String(all, 0, nl, java.nio.charset.StandardCharsets.US_ASCII).strip());
         return new Window(Arrays.copyOfRange(all, nl + 1, all.length), size);
@@ -151,10 +162,11 @@ public final class RemoteReader {
         if (deadline.expired()) {
             return null;
         }
-        CommandResult r = runner.run(m, "sha256sum -- " + Shell.quote(abs), deadline.remaining().plusMillis(1),
-                sudo, 4096);
+        CommandResult r = runner.run(
+                m, "sha256sum -- " + Shell.quote(abs), deadline.remaining().plusMillis(1), sudo, 4096);
         String out = r.stdout().strip();
-        return r.ok() && out.length() >= 64 && out.substring(0, 64).matches("[0-9a-f]{64}") ? out.substring(0, 64)
+        return r.ok() && out.length() >= 64 && out.substring(0, 64).matches("[0-9a-f]{64}")
+                ? out.substring(0, 64)
                 : null;
     }
 

@@ -1,5 +1,12 @@
 package io.github.sshfleet.files;
 
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.core.Tokens;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.ssh.CommandRunner;
+import io.github.sshfleet.ssh.ConnectionPool;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,18 +18,9 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.LongConsumer;
-
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
 import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
-
-import io.github.sshfleet.core.Deadline;
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.FleetException.Kind;
-import io.github.sshfleet.core.Tokens;
-import io.github.sshfleet.fleet.Machine;
-import io.github.sshfleet.ssh.CommandRunner;
-import io.github.sshfleet.ssh.ConnectionPool;
 
 /**
  * Puts bytes at a remote path so that no reader ever sees half a file: they are streamed into a private staging
@@ -41,12 +39,26 @@ public final class RemoteWriter {
      * (write_file: configs are small and must survive a crash; bulk uploads skip it, as sftp and scp do, because it
      * costs a quarter of the transfer time and ext4 already flushes on rename-over-existing).
      */
-    public record Options(String mode, String newMode, String owner, boolean sudo, boolean append, boolean makeDirs,
-                          boolean overwrite, boolean fsync) {}
+    public record Options(
+            String mode,
+            String newMode,
+            String owner,
+            boolean sudo,
+            boolean append,
+            boolean makeDirs,
+            boolean overwrite,
+            boolean fsync) {}
 
     /** What was written: where, whether it replaced a file, the bytes' count and sha256, the final mode/owner. */
-    public record Written(String path, boolean existed, long bytes, String sha256, String mode, String owner,
-                   boolean asRoot, boolean appended) {}
+    public record Written(
+            String path,
+            boolean existed,
+            long bytes,
+            String sha256,
+            String mode,
+            String owner,
+            boolean asRoot,
+            boolean appended) {}
 
     /** write_file refuses more than this; larger content belongs in a file sent with upload. */
     public static final int MAX_CONTENT_BYTES = 4 * 1024 * 1024;
@@ -67,29 +79,35 @@ public final class RemoteWriter {
      * Removes a staging file that did not land; if it cannot be removed (the connection is gone), the journal keeps
      * it for the host's next connection and the failure says so.
      */
-    private static void cleanUp(RemoteFs fs, String staging, Litter.Ticket ticket, boolean landed, RuntimeException[] failure) {
+    private static void cleanUp(
+            RemoteFs fs, String staging, Litter.Ticket ticket, boolean landed, RuntimeException[] failure) {
         if (landed || fs.removeQuietly(staging)) {
             ticket.close();
             return;
         }
         ticket.leftBehind();
         if (failure[0] instanceof FleetException fe) {
-            failure[0] = new FleetException(fe.kind(), fe.getMessage() + " The temporary file " + staging + " was left "
-                    + "on " + fs.machine().name() + " (the target is untouched); ssh-fleet removes it on its next "
-                    + "connection to that host.", fe);
+            failure[0] = new FleetException(
+                    fe.kind(),
+                    fe.getMessage() + " The temporary file " + staging + " was left "
+                            + "on " + fs.machine().name()
+                            + " (the target is untouched); ssh-fleet removes it on its next "
+                            + "connection to that host.",
+                    fe);
         }
     }
 
     /** write_file: {@code content} at {@code path}, atomically replaced (or appended), within {@code timeout}. */
     public Written write(Machine m, String path, byte[] content, Options o, Duration timeout) {
         if (content.length > MAX_CONTENT_BYTES) {
-            throw FleetException.badArgument("content is " + content.length + " bytes; write_file takes at most "
-                    + MAX_CONTENT_BYTES + " (4 MiB). Put the data in a local file and use upload, which streams any size.");
+            throw FleetException.badArgument(
+                    "content is " + content.length + " bytes; write_file takes at most " + MAX_CONTENT_BYTES
+                            + " (4 MiB). Put the data in a local file and use upload, which streams any size.");
         }
         Deadline deadline = Deadline.after(timeout);
         try (RemoteFs fs = RemoteFs.open(pool, m, deadline.cappedAt(connectTimeout.plusSeconds(1)), timeout)) {
             String target = fs.resolve(path);
-            return put(fs, new ByteArrayInputStream(content), target, o, n -> { }, deadline.remaining());
+            return put(fs, new ByteArrayInputStream(content), target, o, n -> {}, deadline.remaining());
         }
     }
 
@@ -97,9 +115,10 @@ public final class RemoteWriter {
      * Streams {@code source} to {@code target} (absolute) as {@code o} says. {@code rootTimeout} bounds the root
      * step; the SFTP part is bounded per reply by the stall limit, so a large upload may take as long as it needs.
      */
-    Written put(RemoteFs fs, InputStream source, String target, Options o, LongConsumer progress,
-                Duration rootTimeout) {
-        return o.sudo() ? putAsRoot(fs, source, target, o, progress, rootTimeout)
+    Written put(
+            RemoteFs fs, InputStream source, String target, Options o, LongConsumer progress, Duration rootTimeout) {
+        return o.sudo()
+                ? putAsRoot(fs, source, target, o, progress, rootTimeout)
                 : putAsUser(fs, source, target, o, progress);
     }
 
@@ -115,8 +134,9 @@ public final class RemoteWriter {
             throw FleetException.badArgument(path + " on " + m.name() + " is a directory; give the full file path.");
         }
         if (existing.isPresent() && !o.overwrite()) {
-            throw new FleetException(Kind.CONFLICT, path + " already exists on " + m.name() + "; pass overwrite: true "
-                    + "to replace it.");
+            throw new FleetException(
+                    Kind.CONFLICT,
+                    path + " already exists on " + m.name() + "; pass overwrite: true " + "to replace it.");
         }
         ensureParent(fs, path, o.makeDirs());
         Sha256Stream in = new Sha256Stream(source);
@@ -147,14 +167,23 @@ public final class RemoteWriter {
                 throw fs.fail(e, "write a staging file next to", path);
             }
             verifySize(fs, staging, n);
-            Attributes a = new Attributes().perms(o.mode() != null ? Modes.parse(o.mode())
-                    : existing.map(x -> x.getPermissions() & 07777).orElse(Modes.parse(o.newMode())));
+            Attributes a = new Attributes()
+                    .perms(
+                            o.mode() != null
+                                    ? Modes.parse(o.mode())
+                                    : existing.map(x -> x.getPermissions() & 07777)
+                                            .orElse(Modes.parse(o.newMode())));
             try {
                 fs.sftp().setStat(staging, a);
                 if (existing.isPresent()) {
                     // Same owner as before when we may (our own file, a group we are in); otherwise it is ours now.
-                    fs.sftp().setStat(staging, new Attributes().owner(existing.get().getUserId(),
-                            existing.get().getGroupId()));
+                    fs.sftp()
+                            .setStat(
+                                    staging,
+                                    new Attributes()
+                                            .owner(
+                                                    existing.get().getUserId(),
+                                                    existing.get().getGroupId()));
                 }
             } catch (IOException e) {
                 if (o.mode() != null || !existing.isPresent()) {
@@ -175,8 +204,8 @@ public final class RemoteWriter {
         }
     }
 
-    private Written putAsRoot(RemoteFs fs, InputStream source, String target, Options o, LongConsumer progress,
-                              Duration rootTimeout) {
+    private Written putAsRoot(
+            RemoteFs fs, InputStream source, String target, Options o, LongConsumer progress, Duration rootTimeout) {
         String staging = "/tmp/ssh-fleet-stage-" + Tokens.next();
         Litter.Ticket ticket = litter.remote(fs.machine(), staging);
         Sha256Stream in = new Sha256Stream(source);
@@ -189,8 +218,18 @@ public final class RemoteWriter {
                 throw fs.fail(e, "stage the content in", staging);
             }
             verifySize(fs, staging, n);
-            RootInstall.Installed done = RootInstall.install(runner, fs.machine(), staging, target, o.mode(),
-                    o.newMode(), o.owner(), o.makeDirs(), o.append(), !o.overwrite(), rootTimeout.plusSeconds(1));
+            RootInstall.Installed done = RootInstall.install(
+                    runner,
+                    fs.machine(),
+                    staging,
+                    target,
+                    o.mode(),
+                    o.newMode(),
+                    o.owner(),
+                    o.makeDirs(),
+                    o.append(),
+                    !o.overwrite(),
+                    rootTimeout.plusSeconds(1));
             return new Written(done.path(), done.existed(), n, in.hex(), done.mode(), done.owner(), true, o.append());
         } catch (RuntimeException e) {
             failure[0] = e;
@@ -221,8 +260,10 @@ public final class RemoteWriter {
         Optional<Attributes> d = fs.stat(dir);
         if (d.isEmpty()) {
             if (!makeDirs) {
-                throw new FleetException(Kind.NOT_FOUND, "directory " + dir + " does not exist on "
-                        + fs.machine().name() + "; pass make_dirs: true to create it.");
+                throw new FleetException(
+                        Kind.NOT_FOUND,
+                        "directory " + dir + " does not exist on "
+                                + fs.machine().name() + "; pass make_dirs: true to create it.");
             }
             fs.mkdirs(dir, 0755);
         } else if (!d.get().isDirectory()) {
@@ -258,17 +299,29 @@ public final class RemoteWriter {
     private static void verifySize(RemoteFs fs, String path, long expected) {
         long actual = fs.stat(path).map(Attributes::getSize).orElse(-1L);
         if (actual != expected) {
-            throw new FleetException(Kind.IO, "the staged copy on " + fs.machine().name() + " has " + actual
-                    + " bytes, expected " + expected + " (disk full, or the transfer was cut); nothing was replaced.");
+            throw new FleetException(
+                    Kind.IO,
+                    "the staged copy on " + fs.machine().name() + " has " + actual + " bytes, expected " + expected
+                            + " (disk full, or the transfer was cut); nothing was replaced.");
         }
     }
 
-    private static Written finish(RemoteFs fs, String path, boolean existed, long n, String sha, boolean root,
-                                  boolean appended) {
-        Attributes a = fs.stat(path).orElseThrow(() -> new FleetException(Kind.IO, path + " vanished right after "
-                + "it was written on " + fs.machine().name()));
-        return new Written(path, existed, n, sha, Modes.format(a.getPermissions()),
-                a.getUserId() + ":" + a.getGroupId(), root, appended);
+    private static Written finish(
+            RemoteFs fs, String path, boolean existed, long n, String sha, boolean root, boolean appended) {
+        Attributes a = fs.stat(path)
+                .orElseThrow(() -> new FleetException(
+                        Kind.IO,
+                        path + " vanished right after " + "it was written on "
+                                + fs.machine().name()));
+        return new Written(
+                path,
+                existed,
+                n,
+                sha,
+                Modes.format(a.getPermissions()),
+                a.getUserId() + ":" + a.getGroupId(),
+                root,
+                appended);
     }
 
     /** Hashes what passes through. */

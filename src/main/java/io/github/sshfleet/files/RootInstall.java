@@ -1,16 +1,15 @@
 package io.github.sshfleet.files;
 
-import java.time.Duration;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.Shell;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The root half of a sudo write or upload. The login user has already staged the bytes in a private file; root
@@ -71,9 +70,18 @@ final class RootInstall {
      * Installs {@code staged} at {@code target} as root. {@code mode}/{@code owner} null mean "keep the existing
      * file's, or {@code newMode} and root for a new file".
      */
-    static Installed install(CommandRunner runner, Machine m, String staged, String target, String mode,
-                             String newMode, String owner, boolean makeDirs, boolean append, boolean noClobber,
-                             Duration timeout) {
+    static Installed install(
+            CommandRunner runner,
+            Machine m,
+            String staged,
+            String target,
+            String mode,
+            String newMode,
+            String owner,
+            boolean makeDirs,
+            boolean append,
+            boolean noClobber,
+            Duration timeout) {
         Map<String, String> vars = new java.util.LinkedHashMap<>();
         vars.put("src", staged);
         vars.put("dst", target);
@@ -85,30 +93,43 @@ final class RootInstall {
         vars.put("noclobber", noClobber ? "1" : "0");
         vars.put("tmp", "");
         StringBuilder command = new StringBuilder();
-        vars.forEach((k, v) -> command.append(k).append('=').append(Shell.quote(v)).append('\n'));
+        vars.forEach(
+                (k, v) -> command.append(k).append('=').append(Shell.quote(v)).append('\n'));
         command.append(SCRIPT);
         CommandResult r = runner.run(m, command.toString(), timeout, true, 8192);
         if (r.failure() != null) {
             throw r.failure();
         }
         if (r.timedOut()) {
-            throw new FleetException(Kind.TIMEOUT, "installing " + target + " as root on " + m.name() + " timed out; "
-                    + "the target is unchanged unless the final rename ran. Check it with read_file.");
+            throw new FleetException(
+                    Kind.TIMEOUT,
+                    "installing " + target + " as root on " + m.name() + " timed out; "
+                            + "the target is unchanged unless the final rename ran. Check it with read_file.");
         }
         Matcher done = DONE.matcher(r.stdout());
         if (r.ok() && done.find()) {
-            return new Installed(target, done.group(1).equals("1"), "0" + done.group(2), done.group(3),
+            return new Installed(
+                    target,
+                    done.group(1).equals("1"),
+                    "0" + done.group(2),
+                    done.group(3),
                     Long.parseLong(done.group(4)));
         }
-        String why = r.stderr().lines().filter(l -> l.startsWith("ssh-fleet: ")).map(l -> l.substring(11))
-                .reduce((a, b) -> b).orElse(r.stderr().strip());
+        String why = r.stderr()
+                .lines()
+                .filter(l -> l.startsWith("ssh-fleet: "))
+                .map(l -> l.substring(11))
+                .reduce((a, b) -> b)
+                .orElse(r.stderr().strip());
         int exit = r.exitCode() == null ? -1 : r.exitCode();
         Kind kind = switch (exit) {
             case 70, 72, 73, 74 -> Kind.BAD_ARGUMENT;
             case 80 -> Kind.CONFLICT;
             default -> Kind.IO;
         };
-        throw new FleetException(kind, (append ? "appending to " : "writing ") + target + " as root on " + m.name()
-                + " failed: " + why + (append ? "." : ". The target file was not changed."));
+        throw new FleetException(
+                kind,
+                (append ? "appending to " : "writing ") + target + " as root on " + m.name() + " failed: " + why
+                        + (append ? "." : ". The target file was not changed."));
     }
 }

@@ -1,12 +1,5 @@
 package io.github.sshfleet.files;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
-
-
 import io.github.sshfleet.core.Daemons;
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.core.FleetException.Kind;
@@ -16,6 +9,11 @@ import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.ConnectionPool;
 import io.github.sshfleet.ssh.Shell;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * run_script: the body goes to the host over SFTP, byte for byte, so quotes, $, backticks and heredocs need no
@@ -47,15 +45,16 @@ public final class ScriptRunner {
     }
 
     /** Variables bash refuses to assign: sourcing them would fail before the script starts. */
-    private static final java.util.Set<String> READ_ONLY_IN_BASH = java.util.Set.of("SHELLOPTS", "BASHOPTS",
-            "BASH_VERSINFO", "EUID", "UID", "PPID");
+    private static final java.util.Set<String> READ_ONLY_IN_BASH =
+            java.util.Set.of("SHELLOPTS", "BASHOPTS", "BASH_VERSINFO", "EUID", "UID", "PPID");
 
     /** Validates what run_script was given before anything reaches the host. */
     public static void check(Map<String, String> env, String tmuxSession) {
         env.forEach((k, v) -> {
             if (!ENV_NAME.matcher(k).matches()) {
-                throw FleetException.badArgument("env name " + FleetException.quote(k) + " is not a valid shell variable name "
-                        + "(letters, digits, underscore; not starting with a digit).");
+                throw FleetException.badArgument(
+                        "env name " + FleetException.quote(k) + " is not a valid shell variable name "
+                                + "(letters, digits, underscore; not starting with a digit).");
             }
             if (READ_ONLY_IN_BASH.contains(k)) {
                 throw FleetException.badArgument("env name " + k + " cannot be set: it is read-only in bash. Set "
@@ -66,8 +65,8 @@ public final class ScriptRunner {
             }
         });
         if (tmuxSession != null && !SESSION.matcher(tmuxSession).matches()) {
-            throw FleetException.badArgument("tmux_session must be 1-64 letters, digits, '-' or '_', got '"
-                    + tmuxSession + "'.");
+            throw FleetException.badArgument(
+                    "tmux_session must be 1-64 letters, digits, '-' or '_', got '" + tmuxSession + "'.");
         }
     }
 
@@ -77,9 +76,15 @@ public final class ScriptRunner {
      * Env values are registered as secrets, so no output view shows them; the runner files are checked for once it
      * ends badly (a KILLed launcher never ran its trap).
      */
-    public io.github.sshfleet.ssh.RunningCommand start(Machine m, String script, Map<String, String> env, boolean sudo,
-                                                       Duration hardTimeout, String logPath, boolean keep,
-                                                       int outputCap) {
+    public io.github.sshfleet.ssh.RunningCommand start(
+            Machine m,
+            String script,
+            Map<String, String> env,
+            boolean sudo,
+            Duration hardTimeout,
+            String logPath,
+            boolean keep,
+            int outputCap) {
         Staged s = stage(m, script, env, logPath, keep);
         io.github.sshfleet.ssh.RunningCommand rc;
         try {
@@ -101,13 +106,20 @@ public final class ScriptRunner {
     }
 
     /** Starts the script detached in a new tmux session (root's tmux server with sudo) and returns at once. */
-    public Launched launch(Machine m, String script, Map<String, String> env, boolean sudo, String session,
-                           String logPath, boolean keep, Duration timeout) {
+    public Launched launch(
+            Machine m,
+            String script,
+            Map<String, String> env,
+            boolean sudo,
+            String session,
+            String logPath,
+            boolean keep,
+            Duration timeout) {
         Staged s = stage(m, script, env, logPath, keep);
         String command = "command -v tmux >/dev/null 2>&1 || { echo 'tmux is not installed' >&2; exit 127; }\n"
                 + "tmux has-session -t " + Shell.quote("=" + session) + " 2>/dev/null && exit " + SESSION_EXISTS + "\n"
-                + "exec tmux new-session -d -s " + Shell.quote(session) + " " + Shell.quote("bash "
-                + Shell.quote(s.runner));
+                + "exec tmux new-session -d -s " + Shell.quote(session) + " "
+                + Shell.quote("bash " + Shell.quote(s.runner));
         CommandResult r = runner.run(m, command, timeout, sudo, 8192);
         if (!r.ok()) {
             cleanUp(m, s);
@@ -116,16 +128,23 @@ public final class ScriptRunner {
             }
             Integer exit = r.exitCode();
             if (exit != null && exit == SESSION_EXISTS) {
-                throw new FleetException(Kind.CONFLICT, "a tmux session named '" + session + "' already exists on "
-                        + m.name() + (sudo ? " (root's tmux)" : "") + "; choose another tmux_session, or inspect it "
-                        + "with tmux_capture.");
+                throw new FleetException(
+                        Kind.CONFLICT,
+                        "a tmux session named '" + session + "' already exists on "
+                                + m.name() + (sudo ? " (root's tmux)" : "")
+                                + "; choose another tmux_session, or inspect it "
+                                + "with tmux_capture.");
             }
             if (exit != null && exit == 127) {
-                throw new FleetException(Kind.NOT_FOUND, "tmux is not installed on " + m.name() + "; install it, or "
-                        + "run the script without tmux_session.");
+                throw new FleetException(
+                        Kind.NOT_FOUND,
+                        "tmux is not installed on " + m.name() + "; install it, or "
+                                + "run the script without tmux_session.");
             }
-            throw new FleetException(Kind.IO, "starting tmux on " + m.name() + " failed (exit " + exit + "): "
-                    + r.stderr().strip());
+            throw new FleetException(
+                    Kind.IO,
+                    "starting tmux on " + m.name() + " failed (exit " + exit + "): "
+                            + r.stderr().strip());
         }
         s.tickets().forEach(Litter.Ticket::close); // from here the runner's own trap removes its files
         return new Launched(session, s.runner, s.log, sudo);
@@ -138,8 +157,7 @@ public final class ScriptRunner {
     }
 
     private Staged stage(Machine m, String script, Map<String, String> env, String logPath, boolean keep) {
-        try (RemoteFs fs = RemoteFs.open(pool, m, pool.sessionDeadline(), connectTimeout
-                .plusSeconds(20))) {
+        try (RemoteFs fs = RemoteFs.open(pool, m, pool.sessionDeadline(), connectTimeout.plusSeconds(20))) {
             String log = logPath == null || logPath.isBlank() ? "" : fs.resolve(logPath);
             String base = "/tmp/ssh-fleet-runner-" + Tokens.next();
             List<Litter.Ticket> tickets = new java.util.ArrayList<>();
@@ -152,7 +170,8 @@ public final class ScriptRunner {
                 fs.writeNew(base + ".sh", 0600, utf8(script.endsWith("\n") ? script : script + "\n"));
                 if (!env.isEmpty()) {
                     StringBuilder e = new StringBuilder();
-                    env.forEach((k, v) -> e.append(k).append('=').append(Shell.quote(v)).append('\n'));
+                    env.forEach((k, v) ->
+                            e.append(k).append('=').append(Shell.quote(v)).append('\n'));
                     fs.writeNew(base + ".env", 0600, utf8(e.toString()));
                 }
                 fs.writeNew(base, 0700, utf8(launcher(base, log, keep)));
@@ -166,7 +185,6 @@ public final class ScriptRunner {
         }
     }
 
-
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
@@ -179,8 +197,10 @@ public final class ScriptRunner {
         return "# ssh-fleet runner: runs " + base + ".sh" + (keep ? "" : ", then removes itself") + "\n"
                 + "r=" + Shell.quote(base) + "\n"
                 + "log=" + Shell.quote(log) + "\n"
-                + (keep ? "" : "trap 'rm -f -- \"$r\" \"$r.sh\" \"$r.env\"' EXIT\n"
-                        + "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM\n")
+                + (keep
+                        ? ""
+                        : "trap 'rm -f -- \"$r\" \"$r.sh\" \"$r.env\"' EXIT\n"
+                                + "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM\n")
                 // The env file is opened on fd 3 and deleted at once; only the script's own subshell reads it,
                 // so PATH, IFS, BASH_ENV... given in env change the script's environment, never the launcher's.
                 + "b=$(command -v bash)\n"

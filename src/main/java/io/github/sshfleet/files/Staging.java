@@ -1,11 +1,9 @@
 package io.github.sshfleet.files;
 
-import java.time.Duration;
-
-
 import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.ConnectionPool;
+import java.time.Duration;
 
 /**
  * Puts bytes in a private file on a host (0600, created in the same SFTP request, O_EXCL) so that a later command
@@ -28,8 +26,7 @@ public final class Staging {
     public String stage(Machine m, String kind, byte[] content) {
         String path = "/tmp/ssh-fleet-" + kind + "-" + Tokens.next();
         staged.put(path, litter.remote(m, path));
-        try (RemoteFs fs = RemoteFs.open(pool, m, pool.sessionDeadline(),
-                connectTimeout.plusSeconds(20))) {
+        try (RemoteFs fs = RemoteFs.open(pool, m, pool.sessionDeadline(), connectTimeout.plusSeconds(20))) {
             fs.writeNew(path, 0600, content);
         }
         return path;

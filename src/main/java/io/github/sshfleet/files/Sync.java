@@ -1,5 +1,8 @@
 package io.github.sshfleet.files;
 
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.fleet.Machine;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -13,13 +16,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.DirEntry;
-
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.FleetException.Kind;
-import io.github.sshfleet.fleet.Machine;
 
 /**
  * sync: an rsync-like one-way copy of a directory tree over SFTP, no rsync binary on either side. A file is copied
@@ -30,8 +28,8 @@ import io.github.sshfleet.fleet.Machine;
 public final class Sync {
 
     /** What a run did (or, in a dry run, would do). */
-    public record Report(int copied, long bytes, int deleted, int unchanged, int excluded, List<String> changes,
-                         boolean dryRun) {}
+    public record Report(
+            int copied, long bytes, int deleted, int unchanged, int excluded, List<String> changes, boolean dryRun) {}
 
     /** One file's identity for comparison. */
     private record Meta(long size, long mtimeSeconds) {}
@@ -45,13 +43,22 @@ public final class Sync {
         this.runner = runner;
     }
 
-    public Report run(Machine m, boolean upload, String source, String destination, boolean delete,
-                      List<String> excludes, boolean dryRun, boolean checksum, TransferProgress progress) {
-        List<PathMatcher> ex = excludes.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g))
+    public Report run(
+            Machine m,
+            boolean upload,
+            String source,
+            String destination,
+            boolean delete,
+            List<String> excludes,
+            boolean dryRun,
+            boolean checksum,
+            TransferProgress progress) {
+        List<PathMatcher> ex = excludes.stream()
+                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g))
                 .toList();
         try (RemoteFs fs = transfers.openFs(m).withoutSudo(upload ? RemoteFs.NoSudo.WRITE : RemoteFs.NoSudo.READ)) {
-            Path local = transfers.localPaths().resolve(upload ? source : destination,
-                    upload ? "source" : "destination");
+            Path local =
+                    transfers.localPaths().resolve(upload ? source : destination, upload ? "source" : "destination");
             String remote = fs.resolve(upload ? destination : source);
             int[] excluded = new int[1];
             Map<String, Meta> src;
@@ -64,8 +71,8 @@ public final class Sync {
                 dst = fs.stat(remote).isPresent() ? remoteTree(fs, remote, ex, new int[1]) : Map.of();
             } else {
                 if (fs.stat(remote).map(a -> !a.isDirectory()).orElse(true)) {
-                    throw new FleetException(Kind.NOT_FOUND, "source " + remote + " is not a directory on "
-                            + m.name() + ".");
+                    throw new FleetException(
+                            Kind.NOT_FOUND, "source " + remote + " is not a directory on " + m.name() + ".");
                 }
                 src = remoteTree(fs, remote, ex, excluded);
                 dst = Files.isDirectory(local) ? localTree(local, ex, new int[1]) : Map.of();
@@ -76,8 +83,11 @@ public final class Sync {
             Map<String, Boolean> sameContent = checksum ? sameContent(m, local, remote, src, dst) : Map.of();
             for (Map.Entry<String, Meta> e : src.entrySet()) {
                 Meta d = dst.get(e.getKey());
-                boolean same = d != null && d.size() == e.getValue().size() && (checksum
-                        ? sameContent.getOrDefault(e.getKey(), false) : d.mtimeSeconds() == e.getValue().mtimeSeconds());
+                boolean same = d != null
+                        && d.size() == e.getValue().size()
+                        && (checksum
+                                ? sameContent.getOrDefault(e.getKey(), false)
+                                : d.mtimeSeconds() == e.getValue().mtimeSeconds());
                 if (same) {
                     unchanged++;
                 } else {
@@ -85,7 +95,9 @@ public final class Sync {
                     bytes += e.getValue().size();
                 }
             }
-            List<String> remove = delete ? dst.keySet().stream().filter(k -> !src.containsKey(k)).toList() : List.of();
+            List<String> remove = delete
+                    ? dst.keySet().stream().filter(k -> !src.containsKey(k)).toList()
+                    : List.of();
             List<String> changes = new ArrayList<>();
             copy.forEach(f -> changes.add((dst.containsKey(f) ? "update " : "add ") + f));
             remove.forEach(f -> changes.add("delete " + f));
@@ -98,11 +110,12 @@ public final class Sync {
                     String r = remote + "/" + rel;
                     Path l = local.resolve(rel);
                     if (upload) {
-                        transfers.uploadFile(fs, l, r, null, false, true, true,
-                                n -> progress.update(before + n, total, rel));
+                        transfers.uploadFile(
+                                fs, l, r, null, false, true, true, n -> progress.update(before + n, total, rel));
                         setRemoteMtime(fs, r, mtime);
                     } else {
-                        Attributes a = fs.stat(r).orElseThrow(() -> new FleetException(Kind.NOT_FOUND, r + " vanished"));
+                        Attributes a =
+                                fs.stat(r).orElseThrow(() -> new FleetException(Kind.NOT_FOUND, r + " vanished"));
                         transfers.downloadFile(fs, r, a, l, n -> progress.update(before + n, total, rel));
                         setLocalMtime(l, mtime);
                     }
@@ -115,8 +128,8 @@ public final class Sync {
                         try {
                             Files.deleteIfExists(local.resolve(rel));
                         } catch (IOException e) {
-                            throw new FleetException(Kind.IO, "cannot delete " + local.resolve(rel) + ": "
-                                    + e.getMessage(), e);
+                            throw new FleetException(
+                                    Kind.IO, "cannot delete " + local.resolve(rel) + ": " + e.getMessage(), e);
                         }
                     }
                 }
@@ -126,20 +139,28 @@ public final class Sync {
     }
 
     /** checksum mode: sha256 on both sides for files present on both with equal size (remote: sha256sum). */
-    private Map<String, Boolean> sameContent(Machine m, Path local, String remote, Map<String, Meta> src,
-                                             Map<String, Meta> dst) {
-        List<String> both = src.keySet().stream().filter(k -> dst.containsKey(k)
-                && dst.get(k).size() == src.get(k).size() && !k.contains("\\") && !k.contains("\n")).toList();
+    private Map<String, Boolean> sameContent(
+            Machine m, Path local, String remote, Map<String, Meta> src, Map<String, Meta> dst) {
+        List<String> both = src.keySet().stream()
+                .filter(k -> dst.containsKey(k)
+                        && dst.get(k).size() == src.get(k).size()
+                        && !k.contains("\\")
+                        && !k.contains("\n"))
+                .toList();
         Map<String, Boolean> out = new TreeMap<>();
         for (int i = 0; i < both.size(); i += 200) {
             List<String> batch = both.subList(i, Math.min(both.size(), i + 200));
-            StringBuilder cmd = new StringBuilder("cd -- ").append(io.github.sshfleet.ssh.Shell.quote(remote))
+            StringBuilder cmd = new StringBuilder("cd -- ")
+                    .append(io.github.sshfleet.ssh.Shell.quote(remote))
                     .append(" && sha256sum --");
             batch.forEach(f -> cmd.append(' ').append(io.github.sshfleet.ssh.Shell.quote(f)));
-            io.github.sshfleet.ssh.CommandResult r = runner.runPlain(m, cmd.toString(), java.time.Duration.ofMinutes(10),
-                    false, 4 * 1024 * 1024);
+            io.github.sshfleet.ssh.CommandResult r =
+                    runner.runPlain(m, cmd.toString(), java.time.Duration.ofMinutes(10), false, 4 * 1024 * 1024);
             Map<String, String> remoteSums = new TreeMap<>();
-            r.stdout().lines().filter(l -> l.length() > 66).forEach(l -> remoteSums.put(l.substring(66), l.substring(0, 64)));
+            r.stdout()
+                    .lines()
+                    .filter(l -> l.length() > 66)
+                    .forEach(l -> remoteSums.put(l.substring(66), l.substring(0, 64)));
             for (String f : batch) {
                 out.put(f, remoteSums.containsKey(f) && remoteSums.get(f).equals(localSha(local.resolve(f))));
             }
@@ -182,7 +203,9 @@ public final class Sync {
                     excluded[0]++;
                     continue;
                 }
-                out.put(rel, new Meta(Files.size(p), Files.getLastModifiedTime(p).to(TimeUnit.SECONDS)));
+                out.put(
+                        rel,
+                        new Meta(Files.size(p), Files.getLastModifiedTime(p).to(TimeUnit.SECONDS)));
             }
         } catch (IOException e) {
             throw new FleetException(Kind.IO, "cannot read local tree " + root + ": " + e.getMessage(), e);
@@ -209,8 +232,8 @@ public final class Sync {
         return out;
     }
 
-    private static void walkRemote(RemoteFs fs, String root, String rel, List<PathMatcher> ex, int[] excluded,
-                                   Map<String, Meta> out) {
+    private static void walkRemote(
+            RemoteFs fs, String root, String rel, List<PathMatcher> ex, int[] excluded, Map<String, Meta> out) {
         String dir = rel.isEmpty() ? root : root + "/" + rel;
         List<DirEntry> entries = new ArrayList<>();
         try {

@@ -4,7 +4,7 @@ package io.github.sshfleet.files;
 @FunctionalInterface
 public interface TransferProgress {
 
-    TransferProgress NONE = (done, total, file) -> { };
+    TransferProgress NONE = (done, total, file) -> {};
 
     /** {@code total} is -1 when unknown. */
     void update(long bytesDone, long bytesTotal, String currentFile);

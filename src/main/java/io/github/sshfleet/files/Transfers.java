@@ -1,5 +1,11 @@
 package io.github.sshfleet.files;
 
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.core.PrivateFiles;
+import io.github.sshfleet.core.Tokens;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.ssh.ConnectionPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,19 +25,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
 import org.apache.sshd.sftp.client.SftpClient.DirEntry;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.client.impl.SftpInputStreamAsync;
-
-import io.github.sshfleet.core.PrivateFiles;
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.FleetException.Kind;
-import io.github.sshfleet.core.Tokens;
-import io.github.sshfleet.fleet.Machine;
-import io.github.sshfleet.ssh.ConnectionPool;
 
 /**
  * upload and download: files of any size and whole directories, streamed over pipelined SFTP (the bytes never
@@ -45,8 +43,17 @@ public final class Transfers {
     static final int READ_CHUNK = 252 * 1024;
 
     /** The outcome, for the tool to report. {@code sha256} is set when exactly one file moved. */
-    public record Transferred(String localPath, String remotePath, boolean directory, int files, long bytes,
-                              String sha256, int replaced, List<String> skipped, String mode, boolean asRoot) {}
+    public record Transferred(
+            String localPath,
+            String remotePath,
+            boolean directory,
+            int files,
+            long bytes,
+            String sha256,
+            int replaced,
+            List<String> skipped,
+            String mode,
+            boolean asRoot) {}
 
     private final ConnectionPool pool;
     private final RemoteWriter writer;
@@ -55,8 +62,13 @@ public final class Transfers {
     private final Duration connectTimeout;
     private final Duration stall;
 
-    public Transfers(ConnectionPool pool, RemoteWriter writer, Litter litter, LocalPaths localPaths,
-                     Duration connectTimeout, Duration stall) {
+    public Transfers(
+            ConnectionPool pool,
+            RemoteWriter writer,
+            Litter litter,
+            LocalPaths localPaths,
+            Duration connectTimeout,
+            Duration stall) {
         this.pool = pool;
         this.writer = writer;
         this.litter = litter;
@@ -76,12 +88,21 @@ public final class Transfers {
 
     // ---------------------------------------------------------------- upload
 
-    public Transferred upload(Machine m, String localRaw, String remoteRaw, String mode, boolean sudo,
-                              boolean overwrite, boolean makeDirs, TransferProgress progress) {
+    public Transferred upload(
+            Machine m,
+            String localRaw,
+            String remoteRaw,
+            String mode,
+            boolean sudo,
+            boolean overwrite,
+            boolean makeDirs,
+            TransferProgress progress) {
         Path local = localPaths.resolve(localRaw, "local_path");
         if (!Files.exists(local)) {
-            throw new FleetException(Kind.NOT_FOUND, "local path " + local + " does not exist (relative paths "
-                    + "resolve against " + local.getParent() + ").");
+            throw new FleetException(
+                    Kind.NOT_FOUND,
+                    "local path " + local + " does not exist (relative paths " + "resolve against " + local.getParent()
+                            + ").");
         }
         if (!Files.isReadable(local)) {
             throw new FleetException(Kind.PERMISSION, "local path " + local + " is not readable by ssh-fleet.");
@@ -89,7 +110,8 @@ public final class Transfers {
         try (RemoteFs fs = openFs(m)) {
             String remote = fs.resolve(remoteRaw);
             Optional<Attributes> there = statIfAllowed(fs, remote);
-            boolean intoDir = remoteRaw.strip().endsWith("/") || there.map(Attributes::isDirectory).orElse(false);
+            boolean intoDir = remoteRaw.strip().endsWith("/")
+                    || there.map(Attributes::isDirectory).orElse(false);
             if (Files.isDirectory(local)) {
                 String top = intoDir && there.isPresent() ? remote + "/" + local.getFileName() : remote;
                 return uploadTree(fs, local, top, mode, sudo, overwrite, makeDirs, progress);
@@ -99,18 +121,40 @@ public final class Transfers {
             }
             String target = intoDir ? remote + "/" + local.getFileName() : remote;
             long size = size(local);
-            RemoteWriter.Written w = uploadFile(fs, local, target, mode, sudo, overwrite, makeDirs,
+            RemoteWriter.Written w = uploadFile(
+                    fs,
+                    local,
+                    target,
+                    mode,
+                    sudo,
+                    overwrite,
+                    makeDirs,
                     (done) -> progress.update(done, size, local.getFileName().toString()));
-            return new Transferred(local.toString(), w.path(), false, 1, w.bytes(), w.sha256(), w.existed() ? 1 : 0,
-                    List.of(), w.mode(), sudo);
+            return new Transferred(
+                    local.toString(),
+                    w.path(),
+                    false,
+                    1,
+                    w.bytes(),
+                    w.sha256(),
+                    w.existed() ? 1 : 0,
+                    List.of(),
+                    w.mode(),
+                    sudo);
         }
     }
 
-    RemoteWriter.Written uploadFile(RemoteFs fs, Path local, String target, String mode, boolean sudo,
-                                            boolean overwrite, boolean makeDirs, java.util.function.LongConsumer bytes) {
+    RemoteWriter.Written uploadFile(
+            RemoteFs fs,
+            Path local,
+            String target,
+            String mode,
+            boolean sudo,
+            boolean overwrite,
+            boolean makeDirs,
+            java.util.function.LongConsumer bytes) {
         String newMode = mode != null ? mode : Modes.format(localMode(local));
-        RemoteWriter.Options o = new RemoteWriter.Options(mode, newMode, null, sudo, false, makeDirs, overwrite,
-                false);
+        RemoteWriter.Options o = new RemoteWriter.Options(mode, newMode, null, sudo, false, makeDirs, overwrite, false);
         // The root step copies the staged file once more on the host: allow for that on big files.
         Duration rootTimeout = Duration.ofSeconds(60 + size(local) / (20L << 20));
         try (InputStream in = Files.newInputStream(local)) {
@@ -120,8 +164,15 @@ public final class Transfers {
         }
     }
 
-    private Transferred uploadTree(RemoteFs fs, Path localTop, String remoteTop, String mode, boolean sudo,
-                                   boolean overwrite, boolean makeDirs, TransferProgress progress) {
+    private Transferred uploadTree(
+            RemoteFs fs,
+            Path localTop,
+            String remoteTop,
+            String mode,
+            boolean sudo,
+            boolean overwrite,
+            boolean makeDirs,
+            TransferProgress progress) {
         List<Path> files = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
@@ -132,9 +183,13 @@ public final class Transfers {
         }
         if (!sudo) {
             Optional<Attributes> top = fs.stat(remoteTop);
-            if (top.isEmpty() && !makeDirs && fs.stat(RemoteFs.parent(remoteTop)).isEmpty()) {
-                throw new FleetException(Kind.NOT_FOUND, "directory " + RemoteFs.parent(remoteTop) + " does not exist "
-                        + "on " + fs.machine().name() + "; pass make_dirs: true to create it.");
+            if (top.isEmpty()
+                    && !makeDirs
+                    && fs.stat(RemoteFs.parent(remoteTop)).isEmpty()) {
+                throw new FleetException(
+                        Kind.NOT_FOUND,
+                        "directory " + RemoteFs.parent(remoteTop) + " does not exist " + "on "
+                                + fs.machine().name() + "; pass make_dirs: true to create it.");
             }
             for (Path d : dirs) {
                 fs.mkdirs(remoteOf(localTop, d, remoteTop), localMode(d) | 0700);
@@ -146,13 +201,20 @@ public final class Transfers {
             long before = done;
             long all = total;
             String rel = localTop.relativize(f).toString();
-            RemoteWriter.Written w = uploadFile(fs, f, remoteOf(localTop, f, remoteTop), mode, sudo, overwrite, true,
+            RemoteWriter.Written w = uploadFile(
+                    fs,
+                    f,
+                    remoteOf(localTop, f, remoteTop),
+                    mode,
+                    sudo,
+                    overwrite,
+                    true,
                     n -> progress.update(before + n, all, rel));
             done += w.bytes();
             replaced += w.existed() ? 1 : 0;
         }
-        return new Transferred(localTop.toString(), remoteTop, true, files.size(), done, null, replaced, skipped, mode,
-                sudo);
+        return new Transferred(
+                localTop.toString(), remoteTop, true, files.size(), done, null, replaced, skipped, mode, sudo);
     }
 
     private static void walkLocal(Path dir, List<Path> files, List<Path> dirs, List<String> skipped) {
@@ -196,13 +258,14 @@ public final class Transfers {
 
     // ---------------------------------------------------------------- download
 
-    public Transferred download(Machine m, String remoteRaw, String localRaw, boolean overwrite,
-                                TransferProgress progress) {
+    public Transferred download(
+            Machine m, String remoteRaw, String localRaw, boolean overwrite, TransferProgress progress) {
         Path local = localPaths.resolve(localRaw, "local_path");
         try (RemoteFs fs = openFs(m).withoutSudo(RemoteFs.NoSudo.READ)) {
             String remote = fs.resolve(remoteRaw);
-            Attributes a = fs.stat(remote).orElseThrow(() -> new FleetException(Kind.NOT_FOUND, "no such file or "
-                    + "directory: " + remote + " on " + m.name() + "."));
+            Attributes a = fs.stat(remote)
+                    .orElseThrow(() -> new FleetException(
+                            Kind.NOT_FOUND, "no such file or " + "directory: " + remote + " on " + m.name() + "."));
             boolean intoDir = Files.isDirectory(local);
             Path target = intoDir ? local.resolve(RemoteFs.name(remote)) : local;
             if (a.isDirectory()) {
@@ -214,15 +277,23 @@ public final class Transfers {
             refuseOverwrite(target, overwrite);
             long size = a.getSize();
             Landed l = downloadFile(fs, remote, a, target, n -> progress.update(n, size, RemoteFs.name(remote)));
-            return new Transferred(target.toString(), remote, false, 1, l.bytes, l.sha256, l.replaced ? 1 : 0,
-                    List.of(), Modes.format(l.perms), false);
+            return new Transferred(
+                    target.toString(),
+                    remote,
+                    false,
+                    1,
+                    l.bytes,
+                    l.sha256,
+                    l.replaced ? 1 : 0,
+                    List.of(),
+                    Modes.format(l.perms),
+                    false);
         }
     }
 
     record Landed(long bytes, String sha256, boolean replaced, int perms) {}
 
-    Landed downloadFile(RemoteFs fs, String remote, Attributes a, Path target,
-                                java.util.function.LongConsumer bytes) {
+    Landed downloadFile(RemoteFs fs, String remote, Attributes a, Path target, java.util.function.LongConsumer bytes) {
         Path dir = target.getParent();
         createLocalDirs(dir);
         // Tight while it is being written; the remote mode (minus group/other write) once complete.
@@ -234,13 +305,15 @@ public final class Transfers {
             long n = 0;
             DigestOutputStream out;
             try {
-                out = new DigestOutputStream(Files.newOutputStream(createPrivate(part), StandardOpenOption.WRITE),
+                out = new DigestOutputStream(
+                        Files.newOutputStream(createPrivate(part), StandardOpenOption.WRITE),
                         RemoteWriter.Sha256Stream.sha256());
             } catch (IOException e) {
                 throw new FleetException(Kind.IO, "cannot write in local directory " + dir + ": " + e.getMessage(), e);
             }
-            try (out; CloseableHandle h = fs.sftp().open(remote, OpenMode.Read);
-                 InputStream in = new SftpInputStreamAsync(fs.sftp(), READ_CHUNK, 0, a.getSize(), remote, h)) {
+            try (out;
+                    CloseableHandle h = fs.sftp().open(remote, OpenMode.Read);
+                    InputStream in = new SftpInputStreamAsync(fs.sftp(), READ_CHUNK, 0, a.getSize(), remote, h)) {
                 byte[] buf = new byte[READ_CHUNK];
                 int r;
                 while ((r = in.read(buf)) > 0) {
@@ -255,16 +328,18 @@ public final class Transfers {
                 // A growing log is fine to fetch as it was; a short read of a stable file is not.
                 Optional<Attributes> now = fs.stat(remote);
                 if (now.isPresent() && now.get().getSize() == a.getSize()) {
-                    throw new FleetException(Kind.IO, "download of " + remote + " ended after " + n + " of "
-                            + a.getSize() + " bytes; nothing was written locally. Retry.");
+                    throw new FleetException(
+                            Kind.IO,
+                            "download of " + remote + " ended after " + n + " of " + a.getSize()
+                                    + " bytes; nothing was written locally. Retry.");
                 }
             }
             try {
                 Files.setPosixFilePermissions(part, PosixFilePermissions.fromString(rwx(perms)));
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
-                throw new FleetException(Kind.IO, "cannot move the download into place at " + target + ": "
-                        + e.getMessage(), e);
+                throw new FleetException(
+                        Kind.IO, "cannot move the download into place at " + target + ": " + e.getMessage(), e);
             }
             return new Landed(n, HexFormat.of().formatHex(out.getMessageDigest().digest()), replaced, perms);
         } finally {
@@ -277,11 +352,13 @@ public final class Transfers {
         }
     }
 
-    private Transferred downloadTree(RemoteFs fs, String remoteTop, Path localTop, boolean overwrite,
-                                     TransferProgress progress) {
+    private Transferred downloadTree(
+            RemoteFs fs, String remoteTop, Path localTop, boolean overwrite, TransferProgress progress) {
         if (Files.exists(localTop, LinkOption.NOFOLLOW_LINKS) && !overwrite) {
-            throw new FleetException(Kind.CONFLICT, "local " + localTop + " already exists; pass overwrite: true to "
-                    + "merge into it (existing files are replaced), or choose another local_path.");
+            throw new FleetException(
+                    Kind.CONFLICT,
+                    "local " + localTop + " already exists; pass overwrite: true to "
+                            + "merge into it (existing files are replaced), or choose another local_path.");
         }
         List<String[]> files = new ArrayList<>(); // remote path, local path
         List<Attributes> attrs = new ArrayList<>();
@@ -293,17 +370,26 @@ public final class Transfers {
         for (int i = 0; i < files.size(); i++) {
             long before = done;
             String rel = files.get(i)[0].substring(remoteTop.length() + 1);
-            Landed l = downloadFile(fs, files.get(i)[0], attrs.get(i), Path.of(files.get(i)[1]),
+            Landed l = downloadFile(
+                    fs,
+                    files.get(i)[0],
+                    attrs.get(i),
+                    Path.of(files.get(i)[1]),
                     n -> progress.update(before + n, total, rel));
             done += l.bytes;
             replaced += l.replaced ? 1 : 0;
         }
-        return new Transferred(localTop.toString(), remoteTop, true, files.size(), done, null, replaced, skipped,
-                null, false);
+        return new Transferred(
+                localTop.toString(), remoteTop, true, files.size(), done, null, replaced, skipped, null, false);
     }
 
-    private static void walkRemote(RemoteFs fs, String dir, Path localDir, List<String[]> files,
-                                   List<Attributes> attrs, List<String> skipped) {
+    private static void walkRemote(
+            RemoteFs fs,
+            String dir,
+            Path localDir,
+            List<String[]> files,
+            List<Attributes> attrs,
+            List<String> skipped) {
         createLocalDirs(localDir);
         List<DirEntry> entries = new ArrayList<>();
         try {
@@ -343,8 +429,10 @@ public final class Transfers {
             throw FleetException.badArgument("local " + target + " is a directory.");
         }
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !overwrite) {
-            throw new FleetException(Kind.CONFLICT, "local file " + target + " already exists; pass overwrite: true "
-                    + "to replace it, or choose another local_path.");
+            throw new FleetException(
+                    Kind.CONFLICT,
+                    "local file " + target + " already exists; pass overwrite: true "
+                            + "to replace it, or choose another local_path.");
         }
     }
 
@@ -366,8 +454,11 @@ public final class Transfers {
         try {
             out.write(buf, 0, n);
         } catch (IOException e) {
-            throw new FleetException(Kind.IO, "writing local file " + part + " failed (disk full?): "
-                    + e.getMessage() + ". The partial file was removed.", e);
+            throw new FleetException(
+                    Kind.IO,
+                    "writing local file " + part + " failed (disk full?): " + e.getMessage()
+                            + ". The partial file was removed.",
+                    e);
         }
     }
 

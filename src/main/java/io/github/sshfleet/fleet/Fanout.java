@@ -1,5 +1,6 @@
 package io.github.sshfleet.fleet;
 
+import io.github.sshfleet.core.Daemons;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-
-import io.github.sshfleet.core.Daemons;
 
 /**
  * Runs one task per machine on a fixed pool of {@code maxParallel} threads shared by all calls (so 500 hosts never
@@ -39,8 +38,13 @@ public final class Fanout implements AutoCloseable {
     private final ThreadPoolExecutor executor;
 
     public Fanout(int maxParallel) {
-        this.executor = new ThreadPoolExecutor(maxParallel, maxParallel, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), Daemons.factory("ssh-fleet-fanout", true));
+        this.executor = new ThreadPoolExecutor(
+                maxParallel,
+                maxParallel,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                Daemons.factory("ssh-fleet-fanout", true));
         this.executor.allowCoreThreadTimeOut(true); // an idle server keeps no fan-out threads
     }
 
@@ -48,8 +52,8 @@ public final class Fanout implements AutoCloseable {
      * {@code onError} turns a task's failure into that machine's result; it gets the machine, the outcome and the
      * throwable (null for NOT_STARTED and ABANDONED).
      */
-    public <R> List<R> run(List<Machine> machines, Function<Machine, R> task,
-                           TriFunction<Machine, Outcome, Throwable, R> onError) {
+    public <R> List<R> run(
+            List<Machine> machines, Function<Machine, R> task, TriFunction<Machine, Outcome, Throwable, R> onError) {
         if (machines.size() == 1) {
             Machine m = machines.get(0);
             try {
@@ -70,7 +74,8 @@ public final class Fanout implements AutoCloseable {
             R r = job.result;
             while (r == null) {
                 try {
-                    r = graceEnd == 0 ? job.future.get()
+                    r = graceEnd == 0
+                            ? job.future.get()
                             : job.future.get(Math.max(1, graceEnd - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     // Cancelled: hosts still waiting for a thread never start; those running get a grace period.
@@ -109,6 +114,7 @@ public final class Fanout implements AutoCloseable {
         final Machine machine;
         /** Set by whoever gets there first: the task as it starts, or an interrupted caller that cancels it. */
         final AtomicBoolean claimed = new AtomicBoolean();
+
         final FutureTask<R> future;
         R result; // set by the caller's thread only, for a job it cancelled
 

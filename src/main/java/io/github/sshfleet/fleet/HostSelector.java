@@ -1,13 +1,12 @@
 package io.github.sshfleet.fleet;
 
+import io.github.sshfleet.core.FleetException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-
-import io.github.sshfleet.core.FleetException;
 
 /**
  * Turns a tool's {@code host} argument into machines: a name or IP (case-insensitive), a list of them, a
@@ -78,14 +77,17 @@ public final class HostSelector {
     }
 
     /** A group's members, each resolved like a host argument; cycles were refused at load (depth is a backstop). */
-    private static List<Machine> group(String name, List<Machine> machines, Map<String, List<String>> groups,
-                                       int depth) {
+    private static List<Machine> group(
+            String name, List<Machine> machines, Map<String, List<String>> groups, int depth) {
         List<String> members = groups.get(name);
         if (members == null || depth > 16) {
-            throw new FleetException(FleetException.Kind.UNKNOWN_HOST, "unknown group @" + FleetException.quote(name)
-                    .replace("'", "") + "; groups: " + (groups.isEmpty() ? "none (define them under groups: in "
-                    + "config.yaml, or with group= on hosts lines)" : String.join(", ", new java.util.TreeSet<>(
-                    groups.keySet()))));
+            throw new FleetException(
+                    FleetException.Kind.UNKNOWN_HOST,
+                    "unknown group @" + FleetException.quote(name).replace("'", "") + "; groups: "
+                            + (groups.isEmpty()
+                                    ? "none (define them under groups: in "
+                                            + "config.yaml, or with group= on hosts lines)"
+                                    : String.join(", ", new java.util.TreeSet<>(groups.keySet()))));
         }
         Map<String, Machine> picked = new LinkedHashMap<>();
         for (String m : members) {
@@ -103,7 +105,9 @@ public final class HostSelector {
         }
         if (ref.contains("*") || ref.contains("?")) {
             Pattern glob = glob(ref);
-            return machines.stream().filter(m -> glob.matcher(m.name()).matches()).toList();
+            return machines.stream()
+                    .filter(m -> glob.matcher(m.name()).matches())
+                    .toList();
         }
         // Names first: a machine named like another's IP is unusual, but the name is what the agent meant.
         for (Machine m : machines) {
@@ -132,16 +136,21 @@ public final class HostSelector {
 
     private static FleetException unknown(String ref, List<Machine> machines) {
         if (machines.isEmpty()) {
-            return new FleetException(FleetException.Kind.UNKNOWN_HOST, "unknown host " + FleetException.quote(ref)
-                    + ": no machines are configured. " + MachineStore.SETUP_HINT);
+            return new FleetException(
+                    FleetException.Kind.UNKNOWN_HOST,
+                    "unknown host " + FleetException.quote(ref) + ": no machines are configured. "
+                            + MachineStore.SETUP_HINT);
         }
-        return new FleetException(FleetException.Kind.UNKNOWN_HOST, "unknown host " + FleetException.quote(ref) + "; known: "
-                + names(machines) + ". Use list_machines to see addresses, or add_host to register a new machine.");
+        return new FleetException(
+                FleetException.Kind.UNKNOWN_HOST,
+                "unknown host " + FleetException.quote(ref) + "; known: " + names(machines)
+                        + ". Use list_machines to see addresses, or add_host to register a new machine.");
     }
 
     static String names(List<Machine> machines) {
         int limit = 40;
-        String shown = String.join(", ", machines.stream().limit(limit).map(Machine::name).toList());
+        String shown = String.join(
+                ", ", machines.stream().limit(limit).map(Machine::name).toList());
         return machines.size() > limit ? shown + ", ... (" + machines.size() + " in all)" : shown;
     }
 }

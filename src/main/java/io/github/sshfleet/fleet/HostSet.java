@@ -118,7 +118,8 @@ public final class HostSet {
             int width = padded.contains(digits.length()) ? digits.length() : 0;
             String key = prefix + "\0" + suffix + "\0" + width;
             families.computeIfAbsent(key, x -> new Family(prefix.toString(), suffix.toString(), width))
-                    .numbers.add(Long.parseLong(digits));
+                    .numbers
+                    .add(Long.parseLong(digits));
         }
         return new ArrayList<>(families.values());
     }

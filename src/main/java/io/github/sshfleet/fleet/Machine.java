@@ -12,9 +12,20 @@ import java.util.Map;
  * @param unsetPasswordEnv the VAR of an {@code env:VAR} password that was not set when the machine was loaded (so
  *                  the error can say exactly that), else null
  */
-public record Machine(String name, String host, int port, String username, String password, String keyFile,
-                      String passphrase, Origin origin, String source, Map<String, Object> metadata,
-                      NetworkDevice device, String jump, String unsetPasswordEnv) {
+public record Machine(
+        String name,
+        String host,
+        int port,
+        String username,
+        String password,
+        String keyFile,
+        String passphrase,
+        Origin origin,
+        String source,
+        Map<String, Object> metadata,
+        NetworkDevice device,
+        String jump,
+        String unsetPasswordEnv) {
 
     /** A router or switch: commands go through its interactive CLI; {@code enablePassword} null = no enable. */
     public record NetworkDevice(String enablePassword) {
@@ -24,19 +35,41 @@ public record Machine(String name, String host, int port, String username, Strin
         }
     }
 
-    public Machine(String name, String host, int port, String username, String password, String keyFile,
-                   String passphrase, Origin origin, String source, Map<String, Object> metadata) {
+    public Machine(
+            String name,
+            String host,
+            int port,
+            String username,
+            String password,
+            String keyFile,
+            String passphrase,
+            Origin origin,
+            String source,
+            Map<String, Object> metadata) {
         this(name, host, port, username, password, keyFile, passphrase, origin, source, metadata, null, null, null);
     }
 
-    public Machine(String name, String host, int port, String username, String password, String keyFile,
-                   String passphrase, Origin origin, String source, Map<String, Object> metadata,
-                   NetworkDevice device) {
+    public Machine(
+            String name,
+            String host,
+            int port,
+            String username,
+            String password,
+            String keyFile,
+            String passphrase,
+            Origin origin,
+            String source,
+            Map<String, Object> metadata,
+            NetworkDevice device) {
         this(name, host, port, username, password, keyFile, passphrase, origin, source, metadata, device, null, null);
     }
 
     /** Where the machine came from: the hosts file (permanent) or add_host(permanent=false) (this process only). */
-    public enum Origin { HOSTS_FILE, SSH_CONFIG, TEMPORARY }
+    public enum Origin {
+        HOSTS_FILE,
+        SSH_CONFIG,
+        TEMPORARY
+    }
 
     public Machine {
         metadata = Map.copyOf(metadata);
@@ -57,19 +90,43 @@ public record Machine(String name, String host, int port, String username, Strin
     }
 
     public Machine withMetadata(Map<String, Object> newMetadata) {
-        return new Machine(name, host, port, username, password, keyFile, passphrase, origin, source, newMetadata,
-                device, jump, unsetPasswordEnv);
+        return new Machine(
+                name,
+                host,
+                port,
+                username,
+                password,
+                keyFile,
+                passphrase,
+                origin,
+                source,
+                newMetadata,
+                device,
+                jump,
+                unsetPasswordEnv);
     }
 
     /** The same machine reached through {@code jumpChain} instead of its own jump host. */
     public Machine withJump(String jumpChain) {
-        return new Machine(name, host, port, username, password, keyFile, passphrase, origin, source, metadata, device,
-                jumpChain, unsetPasswordEnv);
+        return new Machine(
+                name,
+                host,
+                port,
+                username,
+                password,
+                keyFile,
+                passphrase,
+                origin,
+                source,
+                metadata,
+                device,
+                jumpChain,
+                unsetPasswordEnv);
     }
 
     /** Identity of a connection: same key, same authenticated session. Secrets masked in toString. */
-    public record ConnectionKey(String host, int port, String username, String password, String keyFile,
-                                String passphrase, String jump) {
+    public record ConnectionKey(
+            String host, int port, String username, String password, String keyFile, String passphrase, String jump) {
         @Override
         public String toString() {
             return username + "@" + host + ":" + port;

@@ -1,5 +1,11 @@
 package io.github.sshfleet.fleet;
 
+import io.github.sshfleet.config.ConfigProblem;
+import io.github.sshfleet.config.CredentialStore;
+import io.github.sshfleet.config.FleetConfig;
+import io.github.sshfleet.config.HostEntry;
+import io.github.sshfleet.config.HostsFile;
+import io.github.sshfleet.core.FleetException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,16 +20,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.config.ConfigProblem;
-import io.github.sshfleet.config.CredentialStore;
-import io.github.sshfleet.config.FleetConfig;
-import io.github.sshfleet.config.HostEntry;
-import io.github.sshfleet.config.HostsFile;
 
 /**
  * The machines: the hosts file's, enriched with status/owner metadata, plus temporary ones added at run time.
@@ -41,8 +39,12 @@ public final class MachineStore {
             + "Then call reload_machines. Or call add_host to register a machine now.";
 
     /** What reload_machines found. */
-    public record ReloadResult(List<String> added, List<String> removed, List<String> changed,
-                               List<ConfigProblem> problems, List<String> metadataWarnings) {}
+    public record ReloadResult(
+            List<String> added,
+            List<String> removed,
+            List<String> changed,
+            List<ConfigProblem> problems,
+            List<String> metadataWarnings) {}
 
     /** What add_host did. */
     /** {@code replaced}: each machine the add replaced, as "name (where it was: file:line, or temporary)". */
@@ -55,7 +57,7 @@ public final class MachineStore {
     private volatile List<Machine> sshConfigMachines = List.of();
     private final List<Consumer<Machine.ConnectionKey>> invalidationListeners = new CopyOnWriteArrayList<>();
 
-    private List<Machine> fileMachines = List.of();            // guarded by this
+    private List<Machine> fileMachines = List.of(); // guarded by this
     private final Map<String, Machine> temporary = new LinkedHashMap<>(); // guarded by this; lower-case name
     private volatile Map<String, Map<String, Object>> metadataByIp = Map.of();
     private volatile List<Machine> snapshot = List.of();
@@ -119,8 +121,9 @@ public final class MachineStore {
     private void checkUsable() {
         ConfigProblem why = unusable;
         if (why != null) {
-            throw new FleetException(FleetException.Kind.NO_CONFIG, "no machines: the config could not be read ("
-                    + why.where() + ": " + why.message() + ")");
+            throw new FleetException(
+                    FleetException.Kind.NO_CONFIG,
+                    "no machines: the config could not be read (" + why.where() + ": " + why.message() + ")");
         }
     }
 
@@ -149,7 +152,8 @@ public final class MachineStore {
      */
     public Machine jumpHost(String chain) {
         int comma = chain.lastIndexOf(',');
-        Machine last = hop(comma < 0 ? chain.strip() : chain.substring(comma + 1).strip());
+        Machine last =
+                hop(comma < 0 ? chain.strip() : chain.substring(comma + 1).strip());
         return comma < 0 ? last : last.withJump(chain.substring(0, comma).strip());
     }
 
@@ -177,14 +181,26 @@ public final class MachineStore {
         if (!mt.matches() || snapshot.stream().anyMatch(m -> m.name().equalsIgnoreCase(target.strip()))) {
             return null;
         }
-        String host = mt.group(2).startsWith("[") ? mt.group(2).substring(1, mt.group(2).length() - 1) : mt.group(2);
+        String host = mt.group(2).startsWith("[")
+                ? mt.group(2).substring(1, mt.group(2).length() - 1)
+                : mt.group(2);
         int port = mt.group(3) == null ? config.defaultPort() : Integer.parseInt(mt.group(3));
         if (port < 1 || port > 65535) {
             return null;
         }
         String password = secrets.stored(target.strip());
-        return new Machine(target.strip(), host, port, mt.group(1), password, null, null, Machine.Origin.TEMPORARY,
-                "ad-hoc target (allow_adhoc_hosts)", Map.of(), null);
+        return new Machine(
+                target.strip(),
+                host,
+                port,
+                mt.group(1),
+                password,
+                null,
+                null,
+                Machine.Origin.TEMPORARY,
+                "ad-hoc target (allow_adhoc_hosts)",
+                Map.of(),
+                null);
     }
 
     /** Reads the hosts file (at start). Metadata is fetched separately so start-up never waits on the network. */
@@ -201,10 +217,14 @@ public final class MachineStore {
     private void loadHostsFileLocked() {
         HostsFile.Parsed parsed = HostsFile.read(config.authFile(), home);
         secrets.reset();
-        fileMachines = parsed.entries().stream().map(e -> toMachine(e, Machine.Origin.HOSTS_FILE)).toList();
+        fileMachines = parsed.entries().stream()
+                .map(e -> toMachine(e, Machine.Origin.HOSTS_FILE))
+                .toList();
         Map<String, List<String>> fromFile = new LinkedHashMap<>();
-        parsed.entries().forEach(e -> e.groups().forEach(g -> fromFile.computeIfAbsent(g, x -> new ArrayList<>())
-                .add(e.name())));
+        parsed.entries()
+                .forEach(e -> e.groups()
+                        .forEach(g -> fromFile.computeIfAbsent(g, x -> new ArrayList<>())
+                                .add(e.name())));
         Map<String, List<String>> merged = new LinkedHashMap<>(config.groups());
         fromFile.forEach((g, names) -> merged.merge(g, names, (a, b) -> {
             List<String> both = new ArrayList<>(a);
@@ -216,13 +236,15 @@ public final class MachineStore {
         sshConfigMachines = List.of();
         if (config.sshConfig().isPresent()) {
             Path f = config.sshConfig().get();
-            io.github.sshfleet.config.SshConfigFile.Parsed ssh = io.github.sshfleet.config.SshConfigFile.read(f, home,
-                    System.getProperty("user.name", "root"));
+            io.github.sshfleet.config.SshConfigFile.Parsed ssh =
+                    io.github.sshfleet.config.SshConfigFile.read(f, home, System.getProperty("user.name", "root"));
             all.addAll(ssh.problems());
-            sshConfigMachines = ssh.entries().stream().map(e -> toMachine(e, Machine.Origin.SSH_CONFIG,
-                    f + ":" + e.line() + " (Host " + e.name() + ")")).toList();
+            sshConfigMachines = ssh.entries().stream()
+                    .map(e -> toMachine(e, Machine.Origin.SSH_CONFIG, f + ":" + e.line() + " (Host " + e.name() + ")"))
+                    .toList();
         }
-        secrets.problems().forEach(msg -> all.add(ConfigProblem.warning(config.authFile().toString(), msg)));
+        secrets.problems()
+                .forEach(msg -> all.add(ConfigProblem.warning(config.authFile().toString(), msg)));
         problems = List.copyOf(all);
     }
 
@@ -270,8 +292,8 @@ public final class MachineStore {
         try {
             return MetadataSource.fetch(location, config.metadataTimeout(), home);
         } catch (IOException | RuntimeException e) {
-            warnings.add(key + " " + location + " could not be read (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + "); machines are listed without it");
+            warnings.add(key + " " + location + " could not be read ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); machines are listed without it");
             return Map.of();
         }
     }
@@ -315,42 +337,54 @@ public final class MachineStore {
                     + "' does not exist or is not readable by the ssh-fleet process; give an absolute path or ~/...");
         }
         Machine candidate = toMachine(entry, permanent ? Machine.Origin.HOSTS_FILE : Machine.Origin.TEMPORARY);
-        List<Machine> clashes = snapshot.stream().filter(m -> clashes(m, candidate)).toList();
+        List<Machine> clashes =
+                snapshot.stream().filter(m -> clashes(m, candidate)).toList();
         if (!clashes.isEmpty() && !overwrite) {
             Machine c = clashes.get(0);
-            throw new FleetException(FleetException.Kind.CONFLICT, "machine '" + c.name() + "' (" + c.username()
-                    + "@" + c.address() + ", " + describeOrigin(c) + ") already uses this "
-                    + (c.name().equalsIgnoreCase(candidate.name()) ? "name" : "account (same user, address and port)")
-                    + ". Pass overwrite: true to replace it, or choose another name.");
+            throw new FleetException(
+                    FleetException.Kind.CONFLICT,
+                    "machine '" + c.name() + "' (" + c.username()
+                            + "@" + c.address() + ", " + describeOrigin(c) + ") already uses this "
+                            + (c.name().equalsIgnoreCase(candidate.name())
+                                    ? "name"
+                                    : "account (same user, address and port)")
+                            + ". Pass overwrite: true to replace it, or choose another name.");
         }
         if (!permanent) {
             for (Machine c : clashes) {
                 if (c.origin() != Machine.Origin.TEMPORARY) {
                     // A temporary add must not edit the hosts file, and could not shadow a line that stays there.
-                    throw new FleetException(FleetException.Kind.CONFLICT, "machine '" + c.name() + "' is defined in "
-                            + describeOrigin(c) + "; a temporary machine cannot replace it. Pass permanent: true to "
-                            + "replace that line, or choose another name.");
+                    throw new FleetException(
+                            FleetException.Kind.CONFLICT,
+                            "machine '" + c.name() + "' is defined in "
+                                    + describeOrigin(c)
+                                    + "; a temporary machine cannot replace it. Pass permanent: true to "
+                                    + "replace that line, or choose another name.");
                 }
             }
         }
-        List<String> replaced = clashes.stream().map(c -> c.name() + " (" + describeOrigin(c) + ")").toList();
+        List<String> replaced = clashes.stream()
+                .map(c -> c.name() + " (" + describeOrigin(c) + ")")
+                .toList();
         for (Machine c : clashes) {
             temporary.remove(c.name().toLowerCase(Locale.ROOT));
             invalidate(c);
         }
         Path written = null;
         if (permanent) {
-            Set<String> clashNames = clashes.stream().map(m -> m.name().toLowerCase(Locale.ROOT))
-                    .collect(Collectors.toSet());
-            HostsFile.write(config.authFile(), entry,
-                    e -> clashNames.contains(e.name().toLowerCase(Locale.ROOT)), home);
+            Set<String> clashNames =
+                    clashes.stream().map(m -> m.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+            HostsFile.write(
+                    config.authFile(), entry, e -> clashNames.contains(e.name().toLowerCase(Locale.ROOT)), home);
             written = config.authFile();
             loadHostsFileLocked();
         } else {
             temporary.put(candidate.name().toLowerCase(Locale.ROOT), candidate);
         }
         publish();
-        Machine added = snapshot.stream().filter(m -> m.name().equalsIgnoreCase(entry.name())).findFirst()
+        Machine added = snapshot.stream()
+                .filter(m -> m.name().equalsIgnoreCase(entry.name()))
+                .findFirst()
                 .orElse(candidate);
         return new AddResult(added, replaced, written);
     }
@@ -358,8 +392,9 @@ public final class MachineStore {
     /** Same name, or the same account: two users on one host:port are two machines, legitimately. */
     private static boolean clashes(Machine existing, Machine candidate) {
         return existing.name().equalsIgnoreCase(candidate.name())
-                || (existing.host().equalsIgnoreCase(candidate.host()) && existing.port() == candidate.port()
-                && existing.username().equals(candidate.username()));
+                || (existing.host().equalsIgnoreCase(candidate.host())
+                        && existing.port() == candidate.port()
+                        && existing.username().equals(candidate.username()));
     }
 
     public String describeOrigin(Machine m) {
@@ -373,18 +408,36 @@ public final class MachineStore {
     }
 
     private Machine toMachine(HostEntry e, Machine.Origin origin) {
-        return toMachine(e, origin, origin == Machine.Origin.TEMPORARY ? "temporary"
-                : config.authFile() + (e.line() > 0 ? ":" + e.line() : ""));
+        return toMachine(
+                e,
+                origin,
+                origin == Machine.Origin.TEMPORARY
+                        ? "temporary"
+                        : config.authFile() + (e.line() > 0 ? ":" + e.line() : ""));
     }
 
     /** {@code source} says where the machine came from, for list_machines and error messages. */
     private Machine toMachine(HostEntry e, Machine.Origin origin, String source) {
         int port = e.port() == 0 ? config.defaultPort() : e.port();
         String password = secrets.password(e.name(), e.password(), e.keyFile() != null);
-        Machine.NetworkDevice device = e.device() == null ? null : new Machine.NetworkDevice(
-                e.enable() == null ? null : e.enable().isEmpty() ? password : e.enable());
-        return new Machine(e.name(), e.address(), port, e.username(), password, e.keyFile(), e.passphrase(),
-                origin, source, Map.of(), device, e.jump(), unsetEnv(e.password()));
+        Machine.NetworkDevice device = e.device() == null
+                ? null
+                : new Machine.NetworkDevice(
+                        e.enable() == null ? null : e.enable().isEmpty() ? password : e.enable());
+        return new Machine(
+                e.name(),
+                e.address(),
+                port,
+                e.username(),
+                password,
+                e.keyFile(),
+                e.passphrase(),
+                origin,
+                source,
+                Map.of(),
+                device,
+                e.jump(),
+                unsetEnv(e.password()));
     }
 
     /** The VAR of an env:VAR password that is not set in this process's environment, else null. */

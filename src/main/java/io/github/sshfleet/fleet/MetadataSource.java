@@ -1,5 +1,7 @@
 package io.github.sshfleet.fleet;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,9 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Reads the optional status and owners JSON (keyed by IP) from an http(s) URL or a local file. Short timeouts and the
@@ -29,10 +28,15 @@ final class MetadataSource {
     static Map<String, Object> fetch(String location, Duration timeout, Path home) throws IOException {
         byte[] body;
         if (location.startsWith("http://") || location.startsWith("https://")) {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(timeout)
-                    .followRedirects(HttpClient.Redirect.NORMAL).build();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(location)).timeout(timeout)
-                    .header("Accept", "application/json").GET().build();
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(timeout)
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(location))
+                    .timeout(timeout)
+                    .header("Accept", "application/json")
+                    .GET()
+                    .build();
             try {
                 HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
                 if (response.statusCode() / 100 != 2) {
@@ -44,7 +48,8 @@ final class MetadataSource {
                 throw new IOException("interrupted");
             }
         } else {
-            Path p = location.startsWith("file:") ? Path.of(URI.create(location))
+            Path p = location.startsWith("file:")
+                    ? Path.of(URI.create(location))
                     : io.github.sshfleet.config.ConfigLoader.expand(location, home);
             if (Files.size(p) > MAX_BYTES) {
                 throw new IOException("larger than " + MAX_BYTES + " bytes");

@@ -1,13 +1,12 @@
 package io.github.sshfleet.fleet;
 
+import io.github.sshfleet.config.CredentialStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-
-import io.github.sshfleet.config.CredentialStore;
 
 /**
  * Where a machine's password comes from when the hosts file does not spell it out: {@code env:VAR} reads an
@@ -58,7 +57,8 @@ final class SecretSource {
         CredentialStore s = store();
         String v = s == null ? null : s.get(machine);
         if (v == null && !hasKey) {
-            problems.add("machine '" + machine + "' has no password and no key= (fine if ssh-agent holds its key): add one with 'java -jar "
+            problems.add("machine '" + machine
+                    + "' has no password and no key= (fine if ssh-agent holds its key): add one with 'java -jar "
                     + "ssh-fleet.jar credentials set " + machine + "' (and start the server with " + MASTER_ENV
                     + "), or put user:password or key=/path on its hosts line");
         }

@@ -1,5 +1,11 @@
 package io.github.sshfleet.forward;
 
+import io.github.sshfleet.core.Daemons;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.ssh.ConnectionPool;
+import io.github.sshfleet.ssh.Pipes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -11,19 +17,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.sshfleet.core.Daemons;
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.FleetException.Kind;
-import io.github.sshfleet.fleet.Machine;
-import io.github.sshfleet.ssh.ConnectionPool;
-import io.github.sshfleet.ssh.Pipes;
 
 /**
  * Port forwards that outlive tool calls, each holding its machine's pooled session (a lease) until stopped.
@@ -37,8 +35,18 @@ public final class Forwards implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Forwards.class);
 
     /** One forward as forward_list shows it. */
-    public record Info(String id, String host, String direction, String listen, String target, long bytesOut,
-                      long bytesIn, int connections, int active, Instant started, boolean counted) {}
+    public record Info(
+            String id,
+            String host,
+            String direction,
+            String listen,
+            String target,
+            long bytesOut,
+            long bytesIn,
+            int connections,
+            int active,
+            Instant started,
+            boolean counted) {}
 
     private final ConnectionPool pool;
     private final java.time.Duration connectTimeout;
@@ -127,8 +135,11 @@ public final class Forwards implements AutoCloseable {
             server.bind(new InetSocketAddress(bind, localPort));
         } catch (IOException e) {
             lease.close();
-            throw new FleetException(Kind.CONFLICT, "cannot listen on " + bind + ":" + localPort + " here: "
-                    + e.getMessage() + ". Pick another local_port (0 picks a free one).", e);
+            throw new FleetException(
+                    Kind.CONFLICT,
+                    "cannot listen on " + bind + ":" + localPort + " here: " + e.getMessage()
+                            + ". Pick another local_port (0 picks a free one).",
+                    e);
         }
         String id = "fwd-" + ids.incrementAndGet();
         LocalForward f = new LocalForward(id, m, lease, server, new SshdSocketAddress(remoteHost, remotePort));
@@ -160,13 +171,17 @@ public final class Forwards implements AutoCloseable {
             pool.revokeForwardTarget(target);
             Pipes.closeQuietly(relay);
             lease.close();
-            throw new FleetException(Kind.IO, "the host refused to listen on " + remoteHost + ":" + remotePort + " ("
-                    + e.getMessage() + "). Its sshd may forbid it (AllowTcpForwarding, GatewayPorts) or the port is "
-                    + "taken.", e);
+            throw new FleetException(
+                    Kind.IO,
+                    "the host refused to listen on " + remoteHost + ":" + remotePort + " ("
+                            + e.getMessage()
+                            + "). Its sshd may forbid it (AllowTcpForwarding, GatewayPorts) or the port is "
+                            + "taken.",
+                    e);
         }
         String id = "fwd-" + ids.incrementAndGet();
-        RemoteForward f = new RemoteForward(id, m, lease, bound, target, relay,
-                new SshdSocketAddress(localHost, localPort));
+        RemoteForward f =
+                new RemoteForward(id, m, lease, bound, target, relay, new SshdSocketAddress(localHost, localPort));
         forwards.put(id, f);
         f.start();
         return f.info();
@@ -182,8 +197,15 @@ public final class Forwards implements AutoCloseable {
     public Info stop(String id) {
         Forward f = forwards.remove(id);
         if (f == null) {
-            throw new FleetException(Kind.NOT_FOUND, "no forward '" + id + "'. Active: " + (forwards.isEmpty() ? "none"
-                    : String.join(", ", forwards.keySet().stream().sorted().toList())) + ".");
+            throw new FleetException(
+                    Kind.NOT_FOUND,
+                    "no forward '" + id + "'. Active: "
+                            + (forwards.isEmpty()
+                                    ? "none"
+                                    : String.join(
+                                            ", ",
+                                            forwards.keySet().stream().sorted().toList()))
+                            + ".");
         }
         Info last = f.info();
         f.close();
@@ -208,12 +230,18 @@ public final class Forwards implements AutoCloseable {
         @Override
         void connect(Socket s) throws IOException, InterruptedException {
             ClientSession session = lease.session();
-            ChannelDirectTcpip ch = session.createDirectTcpipChannel(new SshdSocketAddress(
-                    s.getInetAddress().getHostAddress(), s.getPort()), target);
+            ChannelDirectTcpip ch = session.createDirectTcpipChannel(
+                    new SshdSocketAddress(s.getInetAddress().getHostAddress(), s.getPort()), target);
             try {
                 ch.open().verify(connectTimeout.toMillis());
-                Pipes.relay(s, ch.getInvertedOut(), ch.getInvertedIn(), () -> Pipes.closeQuietly(ch.getInvertedIn()),
-                        bytesOut, bytesIn, "ssh-fleet-" + id);
+                Pipes.relay(
+                        s,
+                        ch.getInvertedOut(),
+                        ch.getInvertedIn(),
+                        () -> Pipes.closeQuietly(ch.getInvertedIn()),
+                        bytesOut,
+                        bytesIn,
+                        "ssh-fleet-" + id);
             } finally {
                 ch.close(false);
             }
@@ -221,9 +249,17 @@ public final class Forwards implements AutoCloseable {
 
         @Override
         Info info() {
-            return new Info(id, machine.name(), "local", listener.getInetAddress().getHostAddress() + ":"
-                    + listener.getLocalPort(), target.getHostName() + ":" + target.getPort() + " (from "
-                    + machine.name() + ")", bytesOut.get(), bytesIn.get(), connections.get(), active.get(), started,
+            return new Info(
+                    id,
+                    machine.name(),
+                    "local",
+                    listener.getInetAddress().getHostAddress() + ":" + listener.getLocalPort(),
+                    target.getHostName() + ":" + target.getPort() + " (from " + machine.name() + ")",
+                    bytesOut.get(),
+                    bytesIn.get(),
+                    connections.get(),
+                    active.get(),
+                    started,
                     true);
         }
     }
@@ -234,8 +270,14 @@ public final class Forwards implements AutoCloseable {
         private final SshdSocketAddress relayAddress;
         private final SshdSocketAddress target;
 
-        RemoteForward(String id, Machine m, ConnectionPool.Lease lease, SshdSocketAddress bound,
-                      SshdSocketAddress relayAddress, ServerSocket relay, SshdSocketAddress target) {
+        RemoteForward(
+                String id,
+                Machine m,
+                ConnectionPool.Lease lease,
+                SshdSocketAddress bound,
+                SshdSocketAddress relayAddress,
+                ServerSocket relay,
+                SshdSocketAddress target) {
             super(id, m, lease, relay);
             this.bound = bound;
             this.relayAddress = relayAddress;
@@ -246,16 +288,31 @@ public final class Forwards implements AutoCloseable {
         void connect(Socket fromHost) throws IOException, InterruptedException {
             try (Socket t = new Socket(target.getHostName(), target.getPort())) {
                 // out = back to the host, in = from the host
-                Pipes.relay(fromHost, Pipes.in(t), Pipes.out(t), () -> Pipes.shutdownOutput(t), bytesIn, bytesOut,
+                Pipes.relay(
+                        fromHost,
+                        Pipes.in(t),
+                        Pipes.out(t),
+                        () -> Pipes.shutdownOutput(t),
+                        bytesIn,
+                        bytesOut,
                         "ssh-fleet-" + id);
             }
         }
 
         @Override
         Info info() {
-            return new Info(id, machine.name(), "remote", bound.getHostName() + ":" + bound.getPort() + " (on "
-                    + machine.name() + ")", target.getHostName() + ":" + target.getPort() + " (here)", bytesOut.get(),
-                    bytesIn.get(), connections.get(), active.get(), started, true);
+            return new Info(
+                    id,
+                    machine.name(),
+                    "remote",
+                    bound.getHostName() + ":" + bound.getPort() + " (on " + machine.name() + ")",
+                    target.getHostName() + ":" + target.getPort() + " (here)",
+                    bytesOut.get(),
+                    bytesIn.get(),
+                    connections.get(),
+                    active.get(),
+                    started,
+                    true);
         }
 
         @Override

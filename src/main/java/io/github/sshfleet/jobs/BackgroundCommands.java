@@ -1,5 +1,10 @@
 package io.github.sshfleet.jobs;
 
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.ssh.BoundedOutput;
+import io.github.sshfleet.ssh.CommandResult;
+import io.github.sshfleet.ssh.RunningCommand;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -7,12 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.FleetException.Kind;
-import io.github.sshfleet.ssh.BoundedOutput;
-import io.github.sshfleet.ssh.CommandResult;
-import io.github.sshfleet.ssh.RunningCommand;
 
 /**
  * Commands that outlived their call (exec past async_after) or were started in the background
@@ -100,9 +99,14 @@ public final class BackgroundCommands implements AutoCloseable {
                 }
             }
         }
-        throw new FleetException(Kind.NOT_FOUND, "no command " + FleetException.quote(id) + ". Running: " + (running.isEmpty() ? "none"
-                : String.join(", ", running.keySet().stream().sorted().toList())) + ". Finished ones are in "
-                + "list_command_history (the last " + HISTORY + ").");
+        throw new FleetException(
+                Kind.NOT_FOUND,
+                "no command " + FleetException.quote(id) + ". Running: "
+                        + (running.isEmpty()
+                                ? "none"
+                                : String.join(
+                                        ", ", running.keySet().stream().sorted().toList())) + ". Finished ones are in "
+                        + "list_command_history (the last " + HISTORY + ").");
     }
 
     /** Running commands, oldest first. */

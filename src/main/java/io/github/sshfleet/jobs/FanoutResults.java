@@ -1,13 +1,12 @@
 package io.github.sshfleet.jobs;
 
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.ssh.CommandResult;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.FleetException.Kind;
-import io.github.sshfleet.ssh.CommandResult;
 
 /**
  * The full per-host results of recent fan-out calls (as captured: each host's output is bounded when it is read), so
@@ -41,9 +40,12 @@ public final class FanoutResults {
     public synchronized CommandResult get(String id, String host) {
         Map<String, CommandResult> call = calls.get(id);
         if (call == null) {
-            throw new FleetException(Kind.NOT_FOUND, "no fan-out result " + FleetException.quote(id) + ": only the "
-                    + "last " + KEEP + " calls are kept" + (calls.isEmpty() ? "" : " (" + String.join(", ",
-                    calls.keySet()) + ")") + ". Run the command again on that host.");
+            throw new FleetException(
+                    Kind.NOT_FOUND,
+                    "no fan-out result " + FleetException.quote(id) + ": only the "
+                            + "last " + KEEP + " calls are kept"
+                            + (calls.isEmpty() ? "" : " (" + String.join(", ", calls.keySet()) + ")")
+                            + ". Run the command again on that host.");
         }
         if (host == null || host.isBlank()) {
             throw FleetException.badArgument(id + " ran on " + call.size() + " hosts: pass host too, e.g. host=\""

@@ -1,9 +1,8 @@
 package io.github.sshfleet.mcp;
 
+import io.github.sshfleet.core.FleetException;
 import java.time.Duration;
 import java.util.Map;
-
-import io.github.sshfleet.core.FleetException;
 
 /**
  * Typed, checked access to a tool call's arguments. The SDK validates against the schema first; this is the second
@@ -119,7 +118,10 @@ public final class Args {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (!(e.getValue() instanceof String s)) {
-                throw bad(name, "must have string values; " + FleetException.quote(e.getKey()) + " is " + describe(e.getValue()));
+                throw bad(
+                        name,
+                        "must have string values; " + FleetException.quote(e.getKey()) + " is "
+                                + describe(e.getValue()));
             }
             out.put(String.valueOf(e.getKey()), s);
         }

@@ -1,14 +1,12 @@
 package io.github.sshfleet.mcp;
 
+import io.github.sshfleet.core.Daemons;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.sshfleet.core.Daemons;
 
 /**
  * notifications/cancelled, made to do something. The SDK (2.0.1) does not route cancellations to handlers, so the
@@ -70,7 +68,10 @@ public final class Cancellations {
     /** The client cancelled this request: run its actions on a fresh thread (they may block for seconds). */
     void cancel(Object requestId, String reason) {
         Cancellation c = requestId == null ? null : calls.get(String.valueOf(requestId));
-        log.info("client cancelled request {}{}{}", requestId, reason == null ? "" : " (" + reason + ")",
+        log.info(
+                "client cancelled request {}{}{}",
+                requestId,
+                reason == null ? "" : " (" + reason + ")",
                 c == null ? "; nothing running for it" : "; stopping its work");
         if (c != null) {
             Daemons.start("ssh-fleet-cancel-" + requestId, c::cancel);

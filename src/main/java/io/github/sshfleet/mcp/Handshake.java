@@ -1,17 +1,15 @@
 package io.github.sshfleet.mcp;
 
+import io.github.sshfleet.core.Daemons;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.sshfleet.core.Daemons;
-import io.modelcontextprotocol.spec.McpSchema;
 
 /**
  * Notices the end of the MCP handshake (the tools/list reply is written, or a tools/call arrives, or {@link #FALLBACK}

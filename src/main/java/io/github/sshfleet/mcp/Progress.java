@@ -1,12 +1,10 @@
 package io.github.sshfleet.mcp;
 
-import java.util.Map;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Progress notifications for one tool call, sent only when the client asked (it sent a progressToken), at most two
@@ -32,8 +30,8 @@ public final class Progress {
         this.cancellation = cancellation;
     }
 
-    static Progress of(McpSyncServerExchange exchange, Map<String, Object> meta,
-                       Cancellations.Cancellation cancellation) {
+    static Progress of(
+            McpSyncServerExchange exchange, Map<String, Object> meta, Cancellations.Cancellation cancellation) {
         Object token = meta == null ? null : meta.get("progressToken");
         return new Progress(exchange == null ? null : exchange, exchange == null ? null : token, cancellation);
     }

@@ -1,19 +1,17 @@
 package io.github.sshfleet.mcp;
 
-import java.io.IOException;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.github.sshfleet.core.Daemons;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.ProtocolVersions;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the JSON mapper on a second thread and runs one fake handshake through it while Main reads the config and
@@ -57,19 +55,31 @@ public final class ProtocolWarmup {
     private static void exercise(McpJsonMapper json) throws IOException {
         McpSchema.JSONRPCMessage m = McpSchema.deserializeJsonRpcMessage(json, INITIALIZE);
         if (m instanceof McpSchema.JSONRPCRequest r) {
-            McpSchema.InitializeRequest init = json.convertValue(r.params(),
-                    new TypeRef<McpSchema.InitializeRequest>() { });
-            McpSchema.InitializeResult result = McpSchema.InitializeResult.builder(init.protocolVersion(),
-                    McpSchema.ServerCapabilities.builder().tools(false).logging().build(),
-                    McpSchema.Implementation.builder("warmup", "0").build()).instructions("").build();
+            McpSchema.InitializeRequest init =
+                    json.convertValue(r.params(), new TypeRef<McpSchema.InitializeRequest>() {});
+            McpSchema.InitializeResult result = McpSchema.InitializeResult.builder(
+                            init.protocolVersion(),
+                            McpSchema.ServerCapabilities.builder()
+                                    .tools(false)
+                                    .logging()
+                                    .build(),
+                            McpSchema.Implementation.builder("warmup", "0").build())
+                    .instructions("")
+                    .build();
             json.writeValueAsString(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, r.id(), result, null));
         }
-        McpSchema.Tool tool = McpSchema.Tool.builder("warmup", Map.of("type", "object", "properties",
-                        Map.of("a", Map.of("type", "string")))).title("").description("")
-                .annotations(new McpSchema.ToolAnnotations("", true, false, true, true, null)).build();
-        json.writeValueAsString(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, 1,
-                McpSchema.ListToolsResult.builder(List.of(tool)).build(), null));
-        json.convertValue(Map.of("name", "warmup", "arguments", Map.of("a", "b")),
-                new TypeRef<McpSchema.CallToolRequest>() { });
+        McpSchema.Tool tool = McpSchema.Tool.builder(
+                        "warmup", Map.of("type", "object", "properties", Map.of("a", Map.of("type", "string"))))
+                .title("")
+                .description("")
+                .annotations(new McpSchema.ToolAnnotations("", true, false, true, true, null))
+                .build();
+        json.writeValueAsString(new McpSchema.JSONRPCResponse(
+                McpSchema.JSONRPC_VERSION,
+                1,
+                McpSchema.ListToolsResult.builder(List.of(tool)).build(),
+                null));
+        json.convertValue(
+                Map.of("name", "warmup", "arguments", Map.of("a", "b")), new TypeRef<McpSchema.CallToolRequest>() {});
     }
 }

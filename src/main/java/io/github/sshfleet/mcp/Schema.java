@@ -79,8 +79,11 @@ public final class Schema {
     /** host: one machine name/IP, a glob, "all", or a list of them. */
     public Schema hosts(String name, String description) {
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("anyOf", List.of(Map.of("type", "string", "minLength", 1),
-                Map.of("type", "array", "items", Map.of("type", "string", "minLength", 1), "minItems", 1)));
+        p.put(
+                "anyOf",
+                List.of(
+                        Map.of("type", "string", "minLength", 1),
+                        Map.of("type", "array", "items", Map.of("type", "string", "minLength", 1), "minItems", 1)));
         p.put("description", description);
         return add(name, p, true);
     }
@@ -99,8 +102,8 @@ public final class Schema {
     }
 
     /** "(default 60)" in prose where the schema states the default: each default is said once, in the schema. */
-    private static final java.util.regex.Pattern SPOKEN_DEFAULT = java.util.regex.Pattern.compile(
-            "\\s*\\(default[^()]*\\)");
+    private static final java.util.regex.Pattern SPOKEN_DEFAULT =
+            java.util.regex.Pattern.compile("\\s*\\(default[^()]*\\)");
 
     private Schema add(String name, Map<String, Object> p, boolean isRequired) {
         if (p.containsKey("default") && p.get("description") instanceof String d) {

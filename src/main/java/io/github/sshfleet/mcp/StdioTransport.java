@@ -1,5 +1,12 @@
 package io.github.sshfleet.mcp;
 
+import io.github.sshfleet.core.Daemons;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpServerSession;
+import io.modelcontextprotocol.spec.McpServerTransport;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,19 +17,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.json.TypeRef;
-import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpServerSession;
-import io.modelcontextprotocol.spec.McpServerTransport;
-import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import reactor.core.publisher.Mono;
-
-import io.github.sshfleet.core.Daemons;
 
 /**
  * Newline-delimited JSON-RPC over stdin/stdout. Used instead of the SDK's StdioServerTransportProvider because that
@@ -88,15 +85,20 @@ public final class StdioTransport implements McpServerTransportProvider {
                 try {
                     message = McpSchema.deserializeJsonRpcMessage(json, line);
                 } catch (IOException | RuntimeException e) {
-                    log.warn("unparseable message on stdin ({}); replied with a parse error",
-                            e.getMessage() == null ? e : e.getMessage().lines().findFirst().orElse(""));
+                    log.warn(
+                            "unparseable message on stdin ({}); replied with a parse error",
+                            e.getMessage() == null
+                                    ? e
+                                    : e.getMessage().lines().findFirst().orElse(""));
                     writeParseError();
                     continue;
                 }
                 if (message instanceof McpSchema.JSONRPCNotification n
                         && "notifications/cancelled".equals(n.method())) {
                     Map<?, ?> p = n.params() instanceof Map<?, ?> m ? m : Map.of();
-                    cancellations.cancel(p.get("requestId"), p.get("reason") == null ? null : p.get("reason").toString());
+                    cancellations.cancel(
+                            p.get("requestId"),
+                            p.get("reason") == null ? null : p.get("reason").toString());
                     continue; // handled here: the SDK has no handler for it
                 }
                 if (refusedBeforeInitialize(message)) {
@@ -106,8 +108,8 @@ public final class StdioTransport implements McpServerTransportProvider {
                 message = tagToolCall(message);
                 McpSchema.JSONRPCMessage toHandle = message;
                 try {
-                    session.handle(toHandle).subscribe(null, e -> log.warn("handling {} failed: {}",
-                            describe(toHandle), e.toString()));
+                    session.handle(toHandle)
+                            .subscribe(null, e -> log.warn("handling {} failed: {}", describe(toHandle), e.toString()));
                 } catch (RuntimeException e) { // one bad message must never stop the reader
                     log.warn("handling {} failed: {}", describe(message), e.toString());
                 }
@@ -139,22 +141,27 @@ public final class StdioTransport implements McpServerTransportProvider {
             return false;
         }
         log.warn("{} before initialize: refused", describe(r));
-        write(McpSchema.JSONRPCResponse.error(r.id(), new McpSchema.JSONRPCResponse.JSONRPCError(
-                McpSchema.ErrorCodes.INVALID_REQUEST, "ssh-fleet: send initialize first (" + r.method()
-                + " arrived before the MCP handshake); nothing was run")));
+        write(McpSchema.JSONRPCResponse.error(
+                r.id(),
+                new McpSchema.JSONRPCResponse.JSONRPCError(
+                        McpSchema.ErrorCodes.INVALID_REQUEST,
+                        "ssh-fleet: send initialize first (" + r.method()
+                                + " arrived before the MCP handshake); nothing was run")));
         return true;
     }
 
     /** Puts a tools/call's JSON-RPC id into its _meta, so the handler can be found when the client cancels it. */
     @SuppressWarnings("unchecked")
     private static McpSchema.JSONRPCMessage tagToolCall(McpSchema.JSONRPCMessage m) {
-        if (!(m instanceof McpSchema.JSONRPCRequest r) || !McpSchema.METHOD_TOOLS_CALL.equals(r.method())
+        if (!(m instanceof McpSchema.JSONRPCRequest r)
+                || !McpSchema.METHOD_TOOLS_CALL.equals(r.method())
                 || !(r.params() instanceof Map<?, ?> params)) {
             return m;
         }
         Map<String, Object> p = new java.util.LinkedHashMap<>((Map<String, Object>) params);
         Map<String, Object> meta = p.get("_meta") instanceof Map<?, ?> old
-                ? new java.util.LinkedHashMap<>((Map<String, Object>) old) : new java.util.LinkedHashMap<>();
+                ? new java.util.LinkedHashMap<>((Map<String, Object>) old)
+                : new java.util.LinkedHashMap<>();
         meta.put(Cancellations.REQUEST_ID, r.id());
         p.put("_meta", meta);
         return new McpSchema.JSONRPCRequest(r.jsonrpc(), r.method(), r.id(), p);

@@ -1,13 +1,12 @@
 package io.github.sshfleet.mcp;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.github.sshfleet.core.FleetException;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The only place a {@link ToolHandler} becomes an SDK tool, and the only place failures become results: expected
@@ -27,23 +26,32 @@ public final class ToolAdapter {
                 .description(spec.description())
                 // The title is the tool's own (not again in annotations); hints equal to the protocol's defaults
                 // (destructive, not idempotent, open world) are left out: every byte here costs every agent context.
-                .annotations(new ToolAnnotations(null, spec.readOnly() ? Boolean.TRUE : null,
-                        spec.readOnly() || spec.destructive() ? null : Boolean.FALSE, spec.idempotent() ? Boolean.TRUE
-                        : null, null, null))
+                .annotations(new ToolAnnotations(
+                        null,
+                        spec.readOnly() ? Boolean.TRUE : null,
+                        spec.readOnly() || spec.destructive() ? null : Boolean.FALSE,
+                        spec.idempotent() ? Boolean.TRUE : null,
+                        null,
+                        null))
                 .build();
-        return SyncToolSpecification.builder().tool(tool)
+        return SyncToolSpecification.builder()
+                .tool(tool)
                 .callHandler((exchange, request) -> call(handler, spec.name(), exchange, request, cancellations))
                 .build();
     }
 
-    static CallToolResult call(ToolHandler handler, String name, io.modelcontextprotocol.server.McpSyncServerExchange exchange,
-                               McpSchema.CallToolRequest request, Cancellations cancellations) {
+    static CallToolResult call(
+            ToolHandler handler,
+            String name,
+            io.modelcontextprotocol.server.McpSyncServerExchange exchange,
+            McpSchema.CallToolRequest request,
+            Cancellations cancellations) {
         long start = System.nanoTime();
         Object requestId = request.meta() == null ? null : request.meta().get(Cancellations.REQUEST_ID);
         Cancellations.Cancellation cancellation = cancellations.register(requestId);
         try {
-            CallToolResult result = handler.call(new Args(name, request.arguments()),
-                    Progress.of(exchange, request.meta(), cancellation));
+            CallToolResult result = handler.call(
+                    new Args(name, request.arguments()), Progress.of(exchange, request.meta(), cancellation));
             log.debug("{} done in {} ms", name, (System.nanoTime() - start) / 1_000_000);
             return result;
         } catch (FleetException e) {
@@ -52,11 +60,13 @@ public final class ToolAdapter {
         } catch (RuntimeException | Error e) {
             log.error("{} failed with an unexpected error", name, e);
             return CallToolResult.builder()
-                    .addTextContent("Error: internal error in ssh-fleet's " + name + " (" + e.getClass().getSimpleName()
+                    .addTextContent("Error: internal error in ssh-fleet's " + name + " ("
+                            + e.getClass().getSimpleName()
                             + (e.getMessage() != null ? ": " + FleetException.bounded(e.getMessage()) : "") + "). The "
                             + "server is still running; the details are in its log (stderr). Check what the call may "
                             + "already have changed before retrying it.")
-                    .isError(true).build();
+                    .isError(true)
+                    .build();
         } finally {
             cancellations.done(requestId);
         }

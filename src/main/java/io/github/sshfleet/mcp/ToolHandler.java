@@ -1,8 +1,7 @@
 package io.github.sshfleet.mcp;
 
-import java.util.Map;
-
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.Map;
 
 /**
  * One MCP tool. Implementations throw {@link io.github.sshfleet.core.FleetException} for expected failures and let
@@ -11,8 +10,14 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 public interface ToolHandler {
 
     /** Name, description and hints as the client sees them. */
-    record Spec(String name, String title, String description, Map<String, Object> inputSchema, boolean readOnly,
-                boolean destructive, boolean idempotent) {}
+    record Spec(
+            String name,
+            String title,
+            String description,
+            Map<String, Object> inputSchema,
+            boolean readOnly,
+            boolean destructive,
+            boolean idempotent) {}
 
     Spec spec();
 

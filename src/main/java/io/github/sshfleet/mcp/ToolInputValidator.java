@@ -1,9 +1,8 @@
 package io.github.sshfleet.mcp;
 
-import java.util.Map;
-
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
+import java.util.Map;
 
 /**
  * The SDK's JSON Schema validator, built when first needed instead of at start-up.

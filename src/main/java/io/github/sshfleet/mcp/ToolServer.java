@@ -1,11 +1,10 @@
 package io.github.sshfleet.mcp;
 
-import java.util.List;
-
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.util.List;
 
 /** Builds the MCP server from the tool list (which lives in {@link io.github.sshfleet.mcp.tools.ToolCatalog}). */
 public final class ToolServer {
@@ -19,8 +18,8 @@ public final class ToolServer {
     private ToolServer() {}
 
     /** The MCP server offering {@code tools} (from the catalog in mcp/tools) over {@code transport}. */
-    public static McpSyncServer start(List<ToolHandler> tools, StdioTransport transport, McpJsonMapper json,
-                                      String version) {
+    public static McpSyncServer start(
+            List<ToolHandler> tools, StdioTransport transport, McpJsonMapper json, String version) {
         ToolInputValidator validator = new ToolInputValidator();
         transport.afterHandshake(validator::prepare);
         return McpServer.sync(transport)
@@ -28,8 +27,13 @@ public final class ToolServer {
                 .instructions(INSTRUCTIONS)
                 .jsonMapper(json)
                 .jsonSchemaValidator(validator)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
-                .tools(tools.stream().map(t -> ToolAdapter.adapt(t, transport.cancellations())).toList())
+                .capabilities(McpSchema.ServerCapabilities.builder()
+                        .tools(false)
+                        .logging()
+                        .build())
+                .tools(tools.stream()
+                        .map(t -> ToolAdapter.adapt(t, transport.cancellations()))
+                        .toList())
                 .build();
     }
 }

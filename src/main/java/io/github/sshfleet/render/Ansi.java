@@ -72,8 +72,9 @@ final class Ansi {
             if (w == 0) {
                 if (!row.isEmpty()) { // combining mark or joiner: part of the previous cell
                     Cell last = row.get(row.size() - 1);
-                    row.set(row.size() - 1, new Cell(last.text() + new String(Character.toChars(cp)), last.width(),
-                            last.style()));
+                    row.set(
+                            row.size() - 1,
+                            new Cell(last.text() + new String(Character.toChars(cp)), last.width(), last.style()));
                 }
                 continue;
             }
@@ -210,15 +211,25 @@ final class Ansi {
     /** Terminal cell width: 0 for combining marks and joiners, 2 for East Asian wide and emoji, else 1. */
     static int width(int cp) {
         int type = Character.getType(cp);
-        if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || cp == 0x200D
-                || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0x200B) {
+        if (type == Character.NON_SPACING_MARK
+                || type == Character.ENCLOSING_MARK
+                || cp == 0x200D
+                || (cp >= 0xFE00 && cp <= 0xFE0F)
+                || cp == 0x200B) {
             return 0;
         }
-        if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F)
-                || (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F)
-                || (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6)
-                || (cp >= 0x1F300 && cp <= 0x1F64F) || (cp >= 0x1F900 && cp <= 0x1F9FF)
-                || (cp >= 0x1F680 && cp <= 0x1F6FF) || (cp >= 0x2614 && cp <= 0x2615) || (cp >= 0x26A1 && cp <= 0x26AA)
+        if ((cp >= 0x1100 && cp <= 0x115F)
+                || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F)
+                || (cp >= 0xAC00 && cp <= 0xD7A3)
+                || (cp >= 0xF900 && cp <= 0xFAFF)
+                || (cp >= 0xFE30 && cp <= 0xFE4F)
+                || (cp >= 0xFF00 && cp <= 0xFF60)
+                || (cp >= 0xFFE0 && cp <= 0xFFE6)
+                || (cp >= 0x1F300 && cp <= 0x1F64F)
+                || (cp >= 0x1F900 && cp <= 0x1F9FF)
+                || (cp >= 0x1F680 && cp <= 0x1F6FF)
+                || (cp >= 0x2614 && cp <= 0x2615)
+                || (cp >= 0x26A1 && cp <= 0x26AA)
                 || (cp >= 0x20000 && cp <= 0x3FFFD)) {
             return 2;
         }

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageTypeSpecifier;
@@ -35,8 +34,9 @@ final class GifWriter {
      * @param first      the first frame (the final picture with everything still to come painted over)
      * @param reveals    in order; each frame draws its rectangle of the final picture over the previous frame
      */
-    static void write(BufferedImage finalFrame, BufferedImage first, int firstDelayMs, List<Reveal> reveals,
-                      OutputStream out) throws IOException {
+    static void write(
+            BufferedImage finalFrame, BufferedImage first, int firstDelayMs, List<Reveal> reveals, OutputStream out)
+            throws IOException {
         Palette p = Palette.of(finalFrame, first);
         ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
         try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
@@ -48,8 +48,8 @@ final class GifWriter {
                 if (r.w() <= 0 || r.h() <= 0) {
                     continue;
                 }
-                writeFrame(writer, indexedFinal.getSubimage(r.x(), r.y(), r.w(), r.h()), r.x(), r.y(), r.delayMs(),
-                        false);
+                writeFrame(
+                        writer, indexedFinal.getSubimage(r.x(), r.y(), r.w(), r.h()), r.x(), r.y(), r.delayMs(), false);
             }
             writer.endWriteSequence();
         } finally {
@@ -128,8 +128,11 @@ final class GifWriter {
                     counts.computeIfAbsent(px[i] & 0xFFFFFF, k -> new int[1])[0]++;
                 }
             }
-            int[] top = counts.entrySet().stream().sorted((a, b) -> Integer.compare(b.getValue()[0], a.getValue()[0]))
-                    .limit(256).mapToInt(Map.Entry::getKey).toArray();
+            int[] top = counts.entrySet().stream()
+                    .sorted((a, b) -> Integer.compare(b.getValue()[0], a.getValue()[0]))
+                    .limit(256)
+                    .mapToInt(Map.Entry::getKey)
+                    .toArray();
             return new Palette(top);
         }
 

@@ -1,5 +1,8 @@
 package io.github.sshfleet.render;
 
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.core.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,10 +11,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.regex.Pattern;
-
-import io.github.sshfleet.core.PrivateFiles;
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.FleetException.Kind;
 
 /** Where screenshots go: guide_output_dir (0700), names from the command or output_name, never outside it. */
 final class GuideFiles {
@@ -33,8 +32,9 @@ final class GuideFiles {
                 n = n.substring(0, n.length() - ext.length() - 1);
             }
             if (!NAME.matcher(n).matches() || n.contains("..")) {
-                throw FleetException.badArgument("output_name must be a plain file name (letters, digits, . _ -; no "
-                        + "'/' or '..'), got " + FleetException.quote(outputName) + ". Images always go to " + dir + ".");
+                throw FleetException.badArgument(
+                        "output_name must be a plain file name (letters, digits, . _ -; no " + "'/' or '..'), got "
+                                + FleetException.quote(outputName) + ". Images always go to " + dir + ".");
             }
             base = n;
         } else {
@@ -44,7 +44,8 @@ final class GuideFiles {
     }
 
     static String slug(String command) {
-        String s = command.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        String s =
+                command.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
         if (s.length() > 40) {
             s = s.substring(0, 40).replaceAll("-+$", "");
         }
@@ -63,8 +64,11 @@ final class GuideFiles {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new FleetException(Kind.IO, "cannot write the image to " + dir + ": " + e.getMessage()
-                    + ". Check that guide_output_dir (config.yaml) is a writable directory.", e);
+            throw new FleetException(
+                    Kind.IO,
+                    "cannot write the image to " + dir + ": " + e.getMessage()
+                            + ". Check that guide_output_dir (config.yaml) is a writable directory.",
+                    e);
         }
     }
 }

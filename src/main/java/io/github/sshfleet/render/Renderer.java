@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.imageio.ImageIO;
 
 /**
@@ -18,18 +17,40 @@ import javax.imageio.ImageIO;
  */
 public final class Renderer {
 
-    public enum Format { PNG, SVG, GIF }
+    public enum Format {
+        PNG,
+        SVG,
+        GIF
+    }
 
     /** What to draw. {@code stderr} lines are drawn red after stdout's (the two streams were kept apart). */
-    public record Request(String command, String stdout, String stderr, int exitCode, String user, String host,
-                          String cwd, boolean sudo, String title, String outputName, int maxOutputLines) {}
+    public record Request(
+            String command,
+            String stdout,
+            String stderr,
+            int exitCode,
+            String user,
+            String host,
+            String cwd,
+            boolean sudo,
+            String title,
+            String outputName,
+            int maxOutputLines) {}
 
     /** GIF timing, as the reference names it. */
     public record Animation(int lineDelayMs, int holdMs, int promptHoldMs, int batchLines) {}
 
     /** The written file and what is in it; {@code png} holds the PNG bytes for a PNG render (to show the agent). */
-    public record Rendered(Path path, Format format, int width, int height, long bytes, long outputLines,
-                           boolean truncated, int frames, byte[] png) {}
+    public record Rendered(
+            Path path,
+            Format format,
+            int width,
+            int height,
+            long bytes,
+            long outputLines,
+            boolean truncated,
+            int frames,
+            byte[] png) {}
 
     /** Delay between typed characters of the command in a GIF. */
     private static final int TYPE_MS = 40;
@@ -47,15 +68,23 @@ public final class Renderer {
             Path target = files.target(r.outputName(), r.command(), "svg");
             byte[] bytes = svg.getBytes(StandardCharsets.UTF_8);
             files.write(target, bytes);
-            return new Rendered(target, format, l.geometry.width(), l.geometry.height(), bytes.length, l.outputLines,
-                    l.truncated, 1, null);
+            return new Rendered(
+                    target,
+                    format,
+                    l.geometry.width(),
+                    l.geometry.height(),
+                    bytes.length,
+                    l.outputLines,
+                    l.truncated,
+                    1,
+                    null);
         }
         BufferedImage img = Rasterizer.render(svg);
         byte[] png = encodePng(img);
         Path target = files.target(r.outputName(), r.command(), "png");
         files.write(target, png);
-        return new Rendered(target, Format.PNG, img.getWidth(), img.getHeight(), png.length, l.outputLines,
-                l.truncated, 1, png);
+        return new Rendered(
+                target, Format.PNG, img.getWidth(), img.getHeight(), png.length, l.outputLines, l.truncated, 1, png);
     }
 
     public Rendered renderGif(Request r, Animation a) {
@@ -86,15 +115,19 @@ public final class Renderer {
                 int[] c = commandCells.get(k);
                 boolean last = k == end - 1;
                 int delay = last ? (end == commandCells.size() ? Math.max(TYPE_MS, a.lineDelayMs()) : TYPE_MS) : 0;
-                reveals.add(new GifWriter.Reveal(g.colX(c[1]), g.rowTop(c[0]), g.colX(c[1] + c[2]) - g.colX(c[1]),
-                        TerminalSvg.LINE_H, delay));
+                reveals.add(new GifWriter.Reveal(
+                        g.colX(c[1]), g.rowTop(c[0]), g.colX(c[1] + c[2]) - g.colX(c[1]), TerminalSvg.LINE_H, delay));
             }
         }
         for (int row = 0; row < outputRows; row += a.batchLines()) {
             int n = Math.min(a.batchLines(), outputRows - row);
             boolean last = row + n >= outputRows;
-            reveals.add(new GifWriter.Reveal(g.windowX() + 1, g.rowTop(outputStart + row), g.windowW() - 2,
-                    n * TerminalSvg.LINE_H, last ? a.holdMs() : a.lineDelayMs()));
+            reveals.add(new GifWriter.Reveal(
+                    g.windowX() + 1,
+                    g.rowTop(outputStart + row),
+                    g.windowW() - 2,
+                    n * TerminalSvg.LINE_H,
+                    last ? a.holdMs() : a.lineDelayMs()));
         }
         if (outputRows == 0 && !reveals.isEmpty()) { // nothing printed: still hold the final picture
             GifWriter.Reveal lastR = reveals.remove(reveals.size() - 1);
@@ -109,8 +142,16 @@ public final class Renderer {
         }
         Path target = files.target(r.outputName(), r.command(), "gif");
         files.write(target, out.toByteArray());
-        return new Rendered(target, Format.GIF, full.getWidth(), full.getHeight(), out.size(), l.outputLines,
-                l.truncated, 1 + reveals.size(), null);
+        return new Rendered(
+                target,
+                Format.GIF,
+                full.getWidth(),
+                full.getHeight(),
+                out.size(),
+                l.outputLines,
+                l.truncated,
+                1 + reveals.size(),
+                null);
     }
 
     /** Zero-delay reveals are folded into the next one: one frame per visible step. */
@@ -155,8 +196,8 @@ public final class Renderer {
         return cells;
     }
 
-    private record Layout(TerminalSvg.Screen screen, TerminalSvg.Geometry geometry, long outputLines,
-                          boolean truncated) {}
+    private record Layout(
+            TerminalSvg.Screen screen, TerminalSvg.Geometry geometry, long outputLines, boolean truncated) {}
 
     private static Layout layout(Request r) {
         int max = Math.max(1, r.maxOutputLines());
@@ -173,10 +214,10 @@ public final class Renderer {
             note = "[... " + (total - shown.size()) + " more lines not shown (max_output_lines=" + max + ") ...]";
         }
         int[] promptCells = new int[1];
-        List<List<Ansi.Cell>> prompt = TerminalSvg.promptRows(r.user(), r.host(), r.cwd(), r.sudo(), r.command(),
-                promptCells);
-        String title = r.title() != null && !r.title().isBlank() ? r.title() : r.user() + "@" + r.host() + ": "
-                + r.cwd();
+        List<List<Ansi.Cell>> prompt =
+                TerminalSvg.promptRows(r.user(), r.host(), r.cwd(), r.sudo(), r.command(), promptCells);
+        String title =
+                r.title() != null && !r.title().isBlank() ? r.title() : r.user() + "@" + r.host() + ": " + r.cwd();
         TerminalSvg.Screen screen = new TerminalSvg.Screen(title, prompt, promptCells[0], shown, note);
         return new Layout(screen, TerminalSvg.geometry(screen), total, note != null);
     }

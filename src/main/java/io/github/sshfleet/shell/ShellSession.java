@@ -1,5 +1,14 @@
 package io.github.sshfleet.shell;
 
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.core.Secrets;
+import io.github.sshfleet.core.Tokens;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.ssh.BoundedOutput;
+import io.github.sshfleet.ssh.ConnectionPool;
+import io.github.sshfleet.ssh.Shell;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,22 +17,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-
 import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.common.channel.PtyChannelConfiguration;
 import org.apache.sshd.common.channel.PtyMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.sshfleet.core.Deadline;
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.Secrets;
-import io.github.sshfleet.core.FleetException.Kind;
-import io.github.sshfleet.core.Tokens;
-import io.github.sshfleet.fleet.Machine;
-import io.github.sshfleet.ssh.BoundedOutput;
-import io.github.sshfleet.ssh.ConnectionPool;
-import io.github.sshfleet.ssh.Shell;
 
 /**
  * A persistent shell on one machine: a PTY exec channel on the pooled session running an interactive bash without
@@ -56,8 +54,14 @@ public final class ShellSession {
     private volatile String cwd;
     private volatile String closedReason;
 
-    private ShellSession(String id, Machine machine, boolean root, ConnectionPool.Lease lease, PtyCapableChannelSession channel,
-                         ShellStream stream, Transcript transcript) {
+    private ShellSession(
+            String id,
+            Machine machine,
+            boolean root,
+            ConnectionPool.Lease lease,
+            PtyCapableChannelSession channel,
+            ShellStream stream,
+            Transcript transcript) {
         this.id = id;
         this.machine = machine;
         this.root = root;
@@ -69,8 +73,13 @@ public final class ShellSession {
     }
 
     /** Opens the channel, answers sudo's prompt once if it asks, and sets the shell up quiet; all within deadline. */
-    static ShellSession open(String id, Machine m, boolean root, ConnectionPool pool, Deadline deadline,
-                             java.nio.file.Path transcriptDir) {
+    static ShellSession open(
+            String id,
+            Machine m,
+            boolean root,
+            ConnectionPool pool,
+            Deadline deadline,
+            java.nio.file.Path transcriptDir) {
         String token = Tokens.next();
         String prompt = "[ssh-fleet-sudo-" + token + "]";
         String ready = "__SF_R_" + token;
@@ -83,13 +92,21 @@ public final class ShellSession {
         pty.setPtyColumns(200);
         pty.setPtyLines(50);
         pty.setPtyModes(Map.of(PtyMode.ECHO, 0, PtyMode.ONLCR, 0)); // no echo, no \r\n from the start
-        ConnectionPool.Opened<PtyCapableChannelSession> opened = pool.openTerminal(m, deadline, command, pty,
-                stream);
+        ConnectionPool.Opened<PtyCapableChannelSession> opened = pool.openTerminal(m, deadline, command, pty, stream);
         PtyCapableChannelSession ch = opened.channel();
         ch.addCloseFutureListener(f -> stream.markClosed());
-        ShellSession s = new ShellSession(id, m, root, opened.lease(), ch, stream,
-                Transcript.create(transcriptDir, id, "# " + id + ": " + (root ? "root" : m.username()) + " shell on "
-                        + m.name() + " (" + m.address() + "), opened " + Instant.now()));
+        ShellSession s = new ShellSession(
+                id,
+                m,
+                root,
+                opened.lease(),
+                ch,
+                stream,
+                Transcript.create(
+                        transcriptDir,
+                        id,
+                        "# " + id + ": " + (root ? "root" : m.username()) + " shell on " + m.name() + " (" + m.address()
+                                + "), opened " + Instant.now()));
         try {
             s.start(prompt, ready, deadline);
             return s;
@@ -106,12 +123,16 @@ public final class ShellSession {
                 int got = stream.await(deadline, prompt, ready);
                 if (got == 0) {
                     if (machine.password() == null) {
-                        throw new FleetException(Kind.SUDO, "sudo on " + machine.name() + " asks for a password, but "
-                                + "none is configured (key login). Add it to the hosts line, or allow NOPASSWD sudo.");
+                        throw new FleetException(
+                                Kind.SUDO,
+                                "sudo on " + machine.name() + " asks for a password, but "
+                                        + "none is configured (key login). Add it to the hosts line, or allow NOPASSWD sudo.");
                     }
                     if (++prompts > 1) {
-                        throw new FleetException(Kind.SUDO, "sudo on " + machine.name() + " rejected the password; "
-                                + "fix it in the hosts file and call reload_machines.");
+                        throw new FleetException(
+                                Kind.SUDO,
+                                "sudo on " + machine.name() + " rejected the password; "
+                                        + "fix it in the hosts file and call reload_machines.");
                     }
                     send(machine.password() + "\n"); // sudo reads it from the tty with echo off
                 } else if (got == 1) {
@@ -137,13 +158,16 @@ public final class ShellSession {
     }
 
     private FleetException startFailure(String what) {
-        String said = Secrets.mask(TerminalText.clean(stream.idleText()), machine.password()).strip();
+        String said = Secrets.mask(TerminalText.clean(stream.idleText()), machine.password())
+                .strip();
         if (said.length() > 2000) {
             said = said.substring(said.length() - 2000);
         }
-        return new FleetException(root ? Kind.SUDO : Kind.CONNECTION_LOST, "could not open a " + (root ? "root " : "")
-                + "shell on " + machine.name() + ": " + what + (said.isEmpty() ? "" : ". It said: " + said)
-                + (root ? ". Check that " + machine.username() + " may use sudo there (sudo -l)." : ""));
+        return new FleetException(
+                root ? Kind.SUDO : Kind.CONNECTION_LOST,
+                "could not open a " + (root ? "root " : "")
+                        + "shell on " + machine.name() + ": " + what + (said.isEmpty() ? "" : ". It said: " + said)
+                        + (root ? ". Check that " + machine.username() + " may use sudo there (sudo -l)." : ""));
     }
 
     /** Runs one command; calls to one shell are serialized (a caller waits at most its own timeout). */
@@ -152,8 +176,10 @@ public final class ShellSession {
         Deadline deadline = Deadline.after(timeout);
         try {
             if (!lock.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new FleetException(Kind.BUSY, id + " is still running an earlier command; wait for it, or open "
-                        + "another shell for parallel work.");
+                throw new FleetException(
+                        Kind.BUSY,
+                        id + " is still running an earlier command; wait for it, or open "
+                                + "another shell for parallel work.");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -163,11 +189,11 @@ public final class ShellSession {
             checkOpen();
             lastUsedNanos = System.nanoTime();
             String token = Tokens.next();
-            ShellStream.Capture c = new ShellStream.Capture("__SF_B_" + token, "__SF_E_" + token,
-                    new BoundedOutput(cap));
+            ShellStream.Capture c =
+                    new ShellStream.Capture("__SF_B_" + token, "__SF_E_" + token, new BoundedOutput(cap));
             stream.begin(c);
-            send("printf '%s%s\\n' __SF_B_ " + token + "\n" + command + "\n"
-                    + "printf '\\n%s%s %s %s\\n' __SF_E_ " + token + " \"$?\" \"$PWD\"\n");
+            send("printf '%s%s\\n' __SF_B_ " + token + "\n" + command + "\n" + "printf '\\n%s%s %s %s\\n' __SF_E_ "
+                    + token + " \"$?\" \"$PWD\"\n");
             boolean done = stream.awaitDone(c, deadline);
             stream.abandon();
             String output = text(c.output());
@@ -175,20 +201,40 @@ public final class ShellSession {
             if (done) {
                 cwd = c.cwd() != null ? c.cwd() : cwd;
                 transcript.record(command, output, "exit " + c.exitCode() + ", cwd " + cwd + ", " + millis + " ms");
-                return new ShellResult(id, machine.name(), output, c.output().totalBytes(), c.output().truncated(),
-                        c.exitCode(), false, cwd, millis, null);
+                return new ShellResult(
+                        id,
+                        machine.name(),
+                        output,
+                        c.output().totalBytes(),
+                        c.output().truncated(),
+                        c.exitCode(),
+                        false,
+                        cwd,
+                        millis,
+                        null);
             }
             if (stream.closed()) {
                 String why = deathReason();
                 transcript.record(command, output, "the shell closed: " + why);
-                throw new FleetException(Kind.CONNECTION_LOST, id + " on " + machine.name() + " closed while running "
-                        + "the command (" + why + "). Output so far: " + (output.isEmpty() ? "(none)" : output)
-                        + "\nOpen a new shell with shell_open.");
+                throw new FleetException(
+                        Kind.CONNECTION_LOST,
+                        id + " on " + machine.name() + " closed while running "
+                                + "the command (" + why + "). Output so far: " + (output.isEmpty() ? "(none)" : output)
+                                + "\nOpen a new shell with shell_open.");
             }
             String note = recover();
             transcript.record(command, output, "TIMED OUT after " + millis + " ms; " + note);
-            return new ShellResult(id, machine.name(), output, c.output().totalBytes(), c.output().truncated(), null,
-                    true, cwd, millis, note);
+            return new ShellResult(
+                    id,
+                    machine.name(),
+                    output,
+                    c.output().totalBytes(),
+                    c.output().truncated(),
+                    null,
+                    true,
+                    cwd,
+                    millis,
+                    note);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FleetException(Kind.TIMEOUT, "interrupted while running in " + id);
@@ -227,15 +273,20 @@ public final class ShellSession {
             stdin.write(text.getBytes(StandardCharsets.UTF_8));
             stdin.flush();
         } catch (IOException e) {
-            throw new FleetException(Kind.CONNECTION_LOST, id + " on " + machine.name() + " is closed ("
-                    + deathReason() + "). Open a new shell with shell_open.", e);
+            throw new FleetException(
+                    Kind.CONNECTION_LOST,
+                    id + " on " + machine.name() + " is closed (" + deathReason()
+                            + "). Open a new shell with shell_open.",
+                    e);
         }
     }
 
     private void checkOpen() {
         if (closedReason != null || stream.closed() || !channel.isOpen()) {
-            throw new FleetException(Kind.CONNECTION_LOST, id + " on " + machine.name() + " is closed ("
-                    + deathReason() + "). Open a new shell with shell_open.");
+            throw new FleetException(
+                    Kind.CONNECTION_LOST,
+                    id + " on " + machine.name() + " is closed (" + deathReason()
+                            + "). Open a new shell with shell_open.");
         }
     }
 

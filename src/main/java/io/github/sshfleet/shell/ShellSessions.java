@@ -1,5 +1,11 @@
 package io.github.sshfleet.shell;
 
+import io.github.sshfleet.config.FleetConfig;
+import io.github.sshfleet.core.Daemons;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.ssh.ConnectionPool;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,16 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.sshfleet.core.Daemons;
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.FleetException.Kind;
-import io.github.sshfleet.config.FleetConfig;
-import io.github.sshfleet.fleet.Machine;
-import io.github.sshfleet.ssh.ConnectionPool;
 
 /**
  * The open shells, by id ("shell-web-1-1": machine name and a per-machine counter). Shells idle longer than
@@ -44,13 +42,17 @@ public final class ShellSessions implements AutoCloseable {
         this.transcriptDir = home.resolve(".ssh-fleet").resolve("transcripts");
         this.reaper = Executors.newSingleThreadScheduledExecutor(Daemons.factory("ssh-fleet-shell-reaper", false));
         long every = Math.max(1, Math.min(60, config.shellIdleTimeout().toSeconds() / 4));
-        reaper.scheduleWithFixedDelay(() -> {
-            try {
-                reap(System.nanoTime());
-            } catch (RuntimeException e) {
-                log.warn("shell reaper", e);
-            }
-        }, every, every, TimeUnit.SECONDS);
+        reaper.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        reap(System.nanoTime());
+                    } catch (RuntimeException e) {
+                        log.warn("shell reaper", e);
+                    }
+                },
+                every,
+                every,
+                TimeUnit.SECONDS);
     }
 
     /** A shell with a name: the same live shell for the same host and name (open is then idempotent). */
@@ -69,8 +71,10 @@ public final class ShellSessions implements AutoCloseable {
             ShellSession existing = shells.get(id);
             if (existing != null && existing.alive()) {
                 if (existing.root() != root) {
-                    throw new FleetException(Kind.CONFLICT, id + " is already open as a " + (existing.root() ? "root"
-                            : "login-user") + " shell; pass sudo: " + existing.root() + " to use it, or another name.");
+                    throw new FleetException(
+                            Kind.CONFLICT,
+                            id + " is already open as a " + (existing.root() ? "root" : "login-user")
+                                    + " shell; pass sudo: " + existing.root() + " to use it, or another name.");
                 }
                 return new Opened(existing, true);
             }
@@ -85,10 +89,9 @@ public final class ShellSessions implements AutoCloseable {
     }
 
     public ShellSession open(Machine m, boolean root) {
-        String id = "shell-" + m.name() + "-" + counters.computeIfAbsent(m.name(), k -> new AtomicInteger())
-                .incrementAndGet();
-        ShellSession s = ShellSession.open(id, m, root, pool, pool.sessionDeadline(),
-                transcriptDir);
+        String id = "shell-" + m.name() + "-"
+                + counters.computeIfAbsent(m.name(), k -> new AtomicInteger()).incrementAndGet();
+        ShellSession s = ShellSession.open(id, m, root, pool, pool.sessionDeadline(), transcriptDir);
         shells.put(id, s);
         return s;
     }
@@ -115,16 +118,23 @@ public final class ShellSessions implements AutoCloseable {
     public ShellSession get(String id) {
         ShellSession s = shells.get(id);
         if (s == null) {
-            throw new FleetException(Kind.NOT_FOUND, "no shell " + FleetException.quote(id) + ". Open shells: " + (shells.isEmpty()
-                    ? "none" : String.join(", ", shells.keySet().stream().sorted().toList()))
-                    + ". Open one with shell_open(host).");
+            throw new FleetException(
+                    Kind.NOT_FOUND,
+                    "no shell " + FleetException.quote(id) + ". Open shells: "
+                            + (shells.isEmpty()
+                                    ? "none"
+                                    : String.join(
+                                            ", ",
+                                            shells.keySet().stream().sorted().toList()))
+                            + ". Open one with shell_open(host).");
         }
         if (!s.alive()) {
             shells.remove(id);
             String why = s.deathReason();
             s.close(why);
-            throw new FleetException(Kind.CONNECTION_LOST, id + " on " + s.machine().name() + " is closed (" + why
-                    + "). Open a new one with shell_open.");
+            throw new FleetException(
+                    Kind.CONNECTION_LOST,
+                    id + " on " + s.machine().name() + " is closed (" + why + "). Open a new one with shell_open.");
         }
         return s;
     }
@@ -132,8 +142,14 @@ public final class ShellSessions implements AutoCloseable {
     public void close(String id) {
         ShellSession s = shells.remove(id);
         if (s == null) {
-            throw new FleetException(Kind.NOT_FOUND, "no shell " + FleetException.quote(id) + " (already closed?). Open shells: "
-                    + (shells.isEmpty() ? "none" : String.join(", ", shells.keySet().stream().sorted().toList())));
+            throw new FleetException(
+                    Kind.NOT_FOUND,
+                    "no shell " + FleetException.quote(id) + " (already closed?). Open shells: "
+                            + (shells.isEmpty()
+                                    ? "none"
+                                    : String.join(
+                                            ", ",
+                                            shells.keySet().stream().sorted().toList())));
         }
         s.close("closed by shell_close");
     }
@@ -161,8 +177,10 @@ public final class ShellSessions implements AutoCloseable {
             boolean idle = nowNanos - s.lastUsedNanos() >= limit;
             if (idle || !s.alive()) {
                 shells.remove(s.id());
-                s.close(idle ? "idle for " + config.shellIdleTimeout().toMinutes() + " min (shell_idle_timeout)"
-                        : s.deathReason());
+                s.close(
+                        idle
+                                ? "idle for " + config.shellIdleTimeout().toMinutes() + " min (shell_idle_timeout)"
+                                : s.deathReason());
                 n++;
             }
         }

@@ -1,11 +1,10 @@
 package io.github.sshfleet.shell;
 
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.ssh.BoundedOutput;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-
-import io.github.sshfleet.core.Deadline;
-import io.github.sshfleet.ssh.BoundedOutput;
 
 /**
  * Everything the shell's PTY prints, as MINA's I/O thread delivers it. Between commands the bytes collect in a

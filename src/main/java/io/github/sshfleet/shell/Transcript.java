@@ -1,5 +1,6 @@
 package io.github.sshfleet.shell;
 
+import io.github.sshfleet.core.PrivateFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,11 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.sshfleet.core.PrivateFiles;
 
 /**
  * What an agent did in one shell, for the person watching ({@code tail -f}): each command, its output as the

@@ -1,16 +1,14 @@
 package io.github.sshfleet.ssh;
 
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.fleet.Machine;
 import java.io.IOException;
 import java.time.Duration;
-
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.sshfleet.core.Deadline;
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.fleet.Machine;
 
 /** How {@link ConnectionPool#openChannel} opens a channel: retries that are safe because nothing has run yet. */
 final class ChannelOpening {
@@ -25,8 +23,12 @@ final class ChannelOpening {
      * other failure means the pooled session is dead, so it is replaced once. Nothing has run on the host when this
      * fails, so the retries are always safe. The caller closes the channel, then the lease.
      */
-    static <T> ConnectionPool.Opened<T> open(ConnectionPool pool, Machine m, Deadline deadline, Duration connectTimeout,
-                                             ConnectionPool.ChannelOpener<T> opener) {
+    static <T> ConnectionPool.Opened<T> open(
+            ConnectionPool pool,
+            Machine m,
+            Deadline deadline,
+            Duration connectTimeout,
+            ConnectionPool.ChannelOpener<T> opener) {
         boolean reconnected = false;
         for (int attempt = 0; ; attempt++) {
             ConnectionPool.Lease lease = pool.acquire(m, deadline);
@@ -48,19 +50,25 @@ final class ChannelOpening {
                 if (timedOut(e)) {
                     // No answer at all on a live TCP connection: a frozen or overloaded host. A reconnect would
                     // most likely hang the same way, doubling the wait; the next call connects afresh.
-                    throw new FleetException(FleetException.Kind.TIMEOUT, m.name() + " (" + m.address() + ") did "
-                            + "not answer a channel request within " + connectTimeout.toSeconds() + " s: "
-                            + "it may be frozen, overloaded or cut off. Nothing was started there; the pooled "
-                            + "session was dropped and the next call connects afresh.", e);
+                    throw new FleetException(
+                            FleetException.Kind.TIMEOUT,
+                            m.name() + " (" + m.address() + ") did "
+                                    + "not answer a channel request within " + connectTimeout.toSeconds() + " s: "
+                                    + "it may be frozen, overloaded or cut off. Nothing was started there; the pooled "
+                                    + "session was dropped and the next call connects afresh.",
+                            e);
                 }
                 if (!reconnected && !deadline.expired()) {
                     reconnected = true;
                     log.debug("channel open on {} failed ({}); reconnecting once", m.name(), e.toString());
                     continue;
                 }
-                throw new FleetException(FleetException.Kind.CONNECTION_LOST, "could not open a channel to " + m.name()
-                        + " (" + m.address() + ") after reconnecting: " + e.getMessage()
-                        + ". The server may limit sessions (MaxSessions) or be restarting; retry shortly.", e);
+                throw new FleetException(
+                        FleetException.Kind.CONNECTION_LOST,
+                        "could not open a channel to " + m.name()
+                                + " (" + m.address() + ") after reconnecting: " + e.getMessage()
+                                + ". The server may limit sessions (MaxSessions) or be restarting; retry shortly.",
+                        e);
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.github.sshfleet.ssh;
 
+import io.github.sshfleet.core.Daemons;
+import io.github.sshfleet.core.Deadline;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -7,12 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.sshfleet.core.Daemons;
-import io.github.sshfleet.core.Deadline;
 
 /**
  * The SSH client, built on a background thread: MINA and BouncyCastle set-up takes a good part of a second of CPU,

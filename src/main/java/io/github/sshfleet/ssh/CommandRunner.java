@@ -1,24 +1,22 @@
 package io.github.sshfleet.ssh;
 
+import io.github.sshfleet.config.FleetConfig;
+import io.github.sshfleet.core.Daemons;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.fleet.Machine;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Executors;
-
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.sshfleet.core.Daemons;
-import io.github.sshfleet.core.Deadline;
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.config.FleetConfig;
-import io.github.sshfleet.fleet.Machine;
 
 /**
  * Runs one command on one machine over a pooled session: stdout and stderr kept apart and bounded, a deadline that
@@ -38,8 +36,8 @@ public final class CommandRunner implements AutoCloseable {
         this.pool = pool;
         this.config = config;
         this.helpers = Executors.newCachedThreadPool(Daemons.factory("ssh-fleet-io", true));
-        java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
-                Daemons.factory("ssh-fleet-timeouts", false));
+        java.util.concurrent.ScheduledThreadPoolExecutor t =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(1, Daemons.factory("ssh-fleet-timeouts", false));
         t.setRemoveOnCancelPolicy(true);
         this.timers = t;
     }
@@ -64,26 +62,32 @@ public final class CommandRunner implements AutoCloseable {
      * Like {@link #run(Machine, String, Duration, boolean, int)}, but stdout goes to {@code stdout} byte for byte
      * (for callers that need raw bytes, e.g. reading a binary file as root); the result's stdout text is empty then.
      */
-    public CommandResult runTo(Machine m, String command, Duration timeout, boolean sudo, OutputStream stdout,
-                               int stderrCap) {
+    public CommandResult runTo(
+            Machine m, String command, Duration timeout, boolean sudo, OutputStream stdout, int stderrCap) {
         return run(m, command, timeout, sudo, true, stdout, stderrCap);
     }
 
-    private CommandResult run(Machine m, String command, Duration timeout, boolean sudo, boolean login,
-                              OutputStream out, int stderrCap) {
+    private CommandResult run(
+            Machine m, String command, Duration timeout, boolean sudo, boolean login, OutputStream out, int stderrCap) {
         long start = System.nanoTime();
         if (m.device() != null) {
             if (sudo) {
-                return CommandResult.failed(m.name(), m.address(), 0, FleetException.badArgument(m.name() + " is a "
-                        + "network device: there is no sudo. Privileged mode comes from enable= on its hosts line; "
-                        + "use exec."));
+                return CommandResult.failed(
+                        m.name(),
+                        m.address(),
+                        0,
+                        FleetException.badArgument(m.name() + " is a "
+                                + "network device: there is no sudo. Privileged mode comes from enable= on its hosts line; "
+                                + "use exec."));
             }
             return DeviceCli.run(pool, m, command, timeout, stderrCap, config.connectTimeout());
         }
         try {
             RunningCommand rc = start(m, command, timeout, sudo, login, out, stderrCap, ExecOptions.NONE);
             // The hard timeout ends it; this wait only guards against a channel that never closes after KILL.
-            if (!rc.await(timeout.plus(RunningCommand.TERM_GRACE).plus(RunningCommand.KILL_GRACE).plusSeconds(5))) {
+            if (!rc.await(timeout.plus(RunningCommand.TERM_GRACE)
+                    .plus(RunningCommand.KILL_GRACE)
+                    .plusSeconds(5))) {
                 rc.abandon();
             }
             return rc.result();
@@ -102,8 +106,8 @@ public final class CommandRunner implements AutoCloseable {
     }
 
     /** {@link #start(Machine, String, Duration, boolean, int)} with a working directory, a PTY or a prelude. */
-    public RunningCommand start(Machine m, String command, Duration hardTimeout, boolean sudo, int outputCap,
-                                ExecOptions options) {
+    public RunningCommand start(
+            Machine m, String command, Duration hardTimeout, boolean sudo, int outputCap, ExecOptions options) {
         if (m.device() != null) {
             throw FleetException.badArgument(m.name() + " is a network device: its CLI runs one command at a time, "
                     + "so background commands are not available there; use exec.");
@@ -137,11 +141,14 @@ public final class CommandRunner implements AutoCloseable {
     }
 
     private static FleetException tooLarge(long bytes) {
-        return new FleetException(FleetException.Kind.TOO_LARGE, "the command is " + bytes + " bytes; commands up "
-                + "to about " + MAX_REQUEST_BYTES / 1024 + " KiB can be sent (a remote shell takes at most 128 KiB "
-                + "as one argument, and OpenSSH drops the connection for a request over 256 KiB). Nothing was run. "
-                + "Send long scripts with run_script (host, script), which uploads the body as a file; put large data "
-                + "on the host with write_file or upload first.");
+        return new FleetException(
+                FleetException.Kind.TOO_LARGE,
+                "the command is " + bytes + " bytes; commands up "
+                        + "to about " + MAX_REQUEST_BYTES / 1024
+                        + " KiB can be sent (a remote shell takes at most 128 KiB "
+                        + "as one argument, and OpenSSH drops the connection for a request over 256 KiB). Nothing was run. "
+                        + "Send long scripts with run_script (host, script), which uploads the body as a file; put large data "
+                        + "on the host with write_file or upload first.");
     }
 
     private static long utf8Length(String s) {
@@ -153,8 +160,15 @@ public final class CommandRunner implements AutoCloseable {
         return n;
     }
 
-    private RunningCommand start(Machine m, String userCommand, Duration hardTimeout, boolean sudo, boolean login,
-                                 OutputStream out, int stderrCap, ExecOptions options) {
+    private RunningCommand start(
+            Machine m,
+            String userCommand,
+            Duration hardTimeout,
+            boolean sudo,
+            boolean login,
+            OutputStream out,
+            int stderrCap,
+            ExecOptions options) {
         checkSize(userCommand);
         String command = options.wrap(userCommand);
         Deadline connectDeadline = pool.sessionDeadline();
@@ -183,8 +197,8 @@ public final class CommandRunner implements AutoCloseable {
             }
         });
         ChannelExec channel = opened.channel();
-        RunningCommand rc = new RunningCommand(m, userCommand, sudo, out, err, sudoFilter, channel, opened.lease(),
-                config.keepaliveInterval());
+        RunningCommand rc = new RunningCommand(
+                m, userCommand, sudo, out, err, sudoFilter, channel, opened.lease(), config.keepaliveInterval());
         rc.watch();
         if (sudo) {
             sudoFilter.attach(channel.getInvertedIn());
@@ -192,10 +206,9 @@ public final class CommandRunner implements AutoCloseable {
             closeQuietly(channel.getInvertedIn()); // stdin is empty: a command reading it sees EOF at once
         }
         if (hardTimeout != null) {
-            java.util.concurrent.ScheduledFuture<?> timer = timers.schedule(() -> helpers.execute(rc::timeout),
-                    hardTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            java.util.concurrent.ScheduledFuture<?> timer =
+                    timers.schedule(() -> helpers.execute(rc::timeout), hardTimeout.toMillis(), TimeUnit.MILLISECONDS);
             rc.onFinish(() -> timer.cancel(false)); // a finished command must not stay reachable until its timeout
-
         }
         return rc;
     }

@@ -1,5 +1,10 @@
 package io.github.sshfleet.ssh;
 
+import io.github.sshfleet.config.FleetConfig;
+import io.github.sshfleet.core.Daemons;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.fleet.Machine;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -9,24 +14,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-
 import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.PtyChannelConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.sshfleet.core.Daemons;
-import io.github.sshfleet.core.Deadline;
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.config.FleetConfig;
-import io.github.sshfleet.fleet.Machine;
 
 /**
  * The pool's façade: one authenticated session per machine, shared by every call. Each call takes a {@link Lease}:
@@ -48,11 +46,20 @@ public final class ConnectionPool implements AutoCloseable {
     static final int PARALLEL_CONNECTS = Math.max(8, 8 * Runtime.getRuntime().availableProcessors());
     /** How long a caller may wait in line for its host's connect to start, on top of connect_timeout itself. */
     static final Duration CONNECT_QUEUE_ALLOWANCE = Duration.ofSeconds(30);
+
     private static final ThreadLocal<Boolean> CONNECT_WORKER = ThreadLocal.withInitial(() -> false);
 
     /** A snapshot of one machine's pooled connection, for list_machines. */
-    public record Status(String state, boolean connected, int inUse, long idleMillis, String lastError,
-                         String errorKind, long failingForMillis, long retryInMillis, int failures) {}
+    public record Status(
+            String state,
+            boolean connected,
+            int inUse,
+            long idleMillis,
+            String lastError,
+            String errorKind,
+            long failingForMillis,
+            long retryInMillis,
+            int failures) {}
 
     private final ForwardTargets forwardTargets = new ForwardTargets();
     private final ClientSetup client;
@@ -73,11 +80,16 @@ public final class ConnectionPool implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.idleNanos = config.idleTimeout().toNanos();
-        this.client = new ClientSetup(() -> new Connector(SshClients.create(config, forwardTargets::allows), config,
-                this));
+        this.client =
+                new ClientSetup(() -> new Connector(SshClients.create(config, forwardTargets::allows), config, this));
         this.reaper = Executors.newSingleThreadScheduledExecutor(Daemons.factory("ssh-fleet-pool-reaper", false));
-        this.connects = new ThreadPoolExecutor(PARALLEL_CONNECTS, PARALLEL_CONNECTS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), Daemons.factory("ssh-fleet-connect", true));
+        this.connects = new ThreadPoolExecutor(
+                PARALLEL_CONNECTS,
+                PARALLEL_CONNECTS,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                Daemons.factory("ssh-fleet-connect", true));
         this.connects.allowCoreThreadTimeOut(true);
         scheduleCleanup(Math.min(idleNanos, TimeUnit.SECONDS.toNanos(30)));
     }
@@ -148,10 +160,15 @@ public final class ConnectionPool implements AutoCloseable {
             try {
                 slot.checkBackoff(); // a host that just failed answers at once, before queueing for a permit
                 if (withPermit) {
-                    slot.takePermit(deadline, () -> new FleetException(FleetException.Kind.BUSY, machine.name()
-                            + " already has " + config.maxChannelsPerHost() + " commands running through ssh-fleet and "
-                            + "none finished in time; wait for them or raise max_channels_per_host (stay below the "
-                            + "server's MaxSessions)."));
+                    slot.takePermit(
+                            deadline,
+                            () -> new FleetException(
+                                    FleetException.Kind.BUSY,
+                                    machine.name()
+                                            + " already has " + config.maxChannelsPerHost()
+                                            + " commands running through ssh-fleet and "
+                                            + "none finished in time; wait for them or raise max_channels_per_host (stay below the "
+                                            + "server's MaxSessions)."));
                     permit = true;
                 }
                 ClientSession s = slot.session(deadline, connects, CONNECT_WORKER.get(), () -> connect(machine, slot));
@@ -202,8 +219,8 @@ public final class ConnectionPool implements AutoCloseable {
             }
             return s;
         } catch (IOException e) {
-            throw new FleetException(FleetException.Kind.UNREACHABLE, "cannot connect to " + machine.name() + ": "
-                    + e.getMessage(), e);
+            throw new FleetException(
+                    FleetException.Kind.UNREACHABLE, "cannot connect to " + machine.name() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FleetException(FleetException.Kind.TIMEOUT, "interrupted connecting to " + machine.name());
@@ -233,8 +250,10 @@ public final class ConnectionPool implements AutoCloseable {
         try {
             return machines.apply(m.jump());
         } catch (FleetException e) {
-            throw new FleetException(FleetException.Kind.UNKNOWN_HOST, m.name() + " names jump host '" + m.jump()
-                    + "', which is not a known machine (" + e.getMessage() + "). Fix jump= in " + m.source() + ".");
+            throw new FleetException(
+                    FleetException.Kind.UNKNOWN_HOST,
+                    m.name() + " names jump host '" + m.jump() + "', which is not a known machine (" + e.getMessage()
+                            + "). Fix jump= in " + m.source() + ".");
         }
     }
 
@@ -261,10 +280,11 @@ public final class ConnectionPool implements AutoCloseable {
      * A channel with a terminal: {@code command} run on a PTY, or the login shell when it is null (what network
      * devices want). Output and errors both go to {@code out}, as on a real terminal.
      */
-    public Opened<PtyCapableChannelSession> openTerminal(Machine m, Deadline deadline, String command,
-                                                         PtyChannelConfiguration pty, OutputStream out) {
+    public Opened<PtyCapableChannelSession> openTerminal(
+            Machine m, Deadline deadline, String command, PtyChannelConfiguration pty, OutputStream out) {
         return openChannel(m, deadline, (session, d) -> {
-            PtyCapableChannelSession ch = command == null ? session.createShellChannel(pty, Map.of())
+            PtyCapableChannelSession ch = command == null
+                    ? session.createShellChannel(pty, Map.of())
                     : session.createExecChannel(command, pty, Map.of());
             try {
                 ch.setUsePty(true); // an exec channel has none unless asked
@@ -309,10 +329,15 @@ public final class ConnectionPool implements AutoCloseable {
         }
         HostSlot.Snapshot s = slot.snapshot();
         FleetException e = s.lastError();
-        return Optional.of(new Status(s.state().name().toLowerCase(java.util.Locale.ROOT),
-                s.state() == HostSlot.State.READY, s.users(), TimeUnit.NANOSECONDS.toMillis(s.idleNanos()),
-                e == null ? null : e.getMessage(), e == null ? null : e.kind().name().toLowerCase(java.util.Locale.ROOT),
-                TimeUnit.NANOSECONDS.toMillis(s.failingForNanos()), TimeUnit.NANOSECONDS.toMillis(s.retryInNanos()),
+        return Optional.of(new Status(
+                s.state().name().toLowerCase(java.util.Locale.ROOT),
+                s.state() == HostSlot.State.READY,
+                s.users(),
+                TimeUnit.NANOSECONDS.toMillis(s.idleNanos()),
+                e == null ? null : e.getMessage(),
+                e == null ? null : e.kind().name().toLowerCase(java.util.Locale.ROOT),
+                TimeUnit.NANOSECONDS.toMillis(s.failingForNanos()),
+                TimeUnit.NANOSECONDS.toMillis(s.retryInNanos()),
                 s.failures()));
     }
 
@@ -348,15 +373,18 @@ public final class ConnectionPool implements AutoCloseable {
         }
         // Floor on the delay: without it a session expiring "now" would make the reaper spin.
         long delay = Math.max(delayNanos, TimeUnit.SECONDS.toNanos(1));
-        reaper.schedule(() -> {
-            long next = idleNanos;
-            try {
-                next = cleanup(clock.getAsLong());
-            } catch (RuntimeException e) {
-                log.warn("pool cleanup failed", e);
-            }
-            scheduleCleanup(next);
-        }, delay, TimeUnit.NANOSECONDS);
+        reaper.schedule(
+                () -> {
+                    long next = idleNanos;
+                    try {
+                        next = cleanup(clock.getAsLong());
+                    } catch (RuntimeException e) {
+                        log.warn("pool cleanup failed", e);
+                    }
+                    scheduleCleanup(next);
+                },
+                delay,
+                TimeUnit.NANOSECONDS);
     }
 
     /** Starts building the SSH client in the background (see {@link ClientSetup}); later calls do nothing. */

@@ -1,5 +1,10 @@
 package io.github.sshfleet.ssh;
 
+import io.github.sshfleet.config.FleetConfig;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.fleet.Machine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -11,7 +16,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.future.AuthFuture;
 import org.apache.sshd.client.future.ConnectFuture;
@@ -19,12 +23,6 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
-
-import io.github.sshfleet.core.Deadline;
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.FleetException.Kind;
-import io.github.sshfleet.config.FleetConfig;
-import io.github.sshfleet.fleet.Machine;
 
 /**
  * Opens and authenticates one session within a deadline, and turns every way that can fail into a
@@ -52,29 +50,42 @@ final class Connector {
     ClientSession connect(Machine m, Deadline callDeadline) {
         if (m.password() == null && m.unsetPasswordEnv() != null && m.keyFile() == null) {
             String var = m.unsetPasswordEnv();
-            throw new FleetException(Kind.AUTH_FAILED, m.name() + "'s password comes from env:" + var + " (" + m.source()
-                    + "), but " + var + " is not set in ssh-fleet's environment. Pass it when registering the server: "
-                    + "claude mcp add --env " + var + "=... ssh-fleet -- java -jar ssh-fleet.jar; for Codex CLI add "
-                    + "env = { " + var + " = \"...\" } to [mcp_servers.ssh-fleet] in ~/.codex/config.toml. Then "
-                    + "restart the server (the environment is read when it starts).");
+            throw new FleetException(
+                    Kind.AUTH_FAILED,
+                    m.name() + "'s password comes from env:" + var + " (" + m.source()
+                            + "), but " + var
+                            + " is not set in ssh-fleet's environment. Pass it when registering the server: "
+                            + "claude mcp add --env " + var
+                            + "=... ssh-fleet -- java -jar ssh-fleet.jar; for Codex CLI add "
+                            + "env = { " + var
+                            + " = \"...\" } to [mcp_servers.ssh-fleet] in ~/.codex/config.toml. Then "
+                            + "restart the server (the environment is read when it starts).");
         }
-        if (m.password() == null && m.keyFile() == null && SshClients.agentSocket(config).isEmpty()) {
-            throw new FleetException(Kind.AUTH_FAILED, m.name() + " has no password and no key: add one with "
-                    + "'java -jar ssh-fleet.jar credentials set " + m.name() + "' and start ssh-fleet with "
-                    + "SSH_FLEET_MASTER_PASSWORD, load a key into ssh-agent (SSH_AUTH_SOCK), or put user:password (or env:VAR) or key=/path on its line in "
-                    + m.source() + ", then call reload_machines.");
+        if (m.password() == null
+                && m.keyFile() == null
+                && SshClients.agentSocket(config).isEmpty()) {
+            throw new FleetException(
+                    Kind.AUTH_FAILED,
+                    m.name() + " has no password and no key: add one with "
+                            + "'java -jar ssh-fleet.jar credentials set " + m.name() + "' and start ssh-fleet with "
+                            + "SSH_FLEET_MASTER_PASSWORD, load a key into ssh-agent (SSH_AUTH_SOCK), or put user:password (or env:VAR) or key=/path on its line in "
+                            + m.source() + ", then call reload_machines.");
         }
         Deadline deadline = callDeadline.cappedAt(config.connectTimeout());
         ClientSession session = null;
         Hop hop = m.jump() == null ? null : hop(m, callDeadline);
         try {
-            ConnectFuture cf = hop == null ? client.connect(m.username(), m.host(), m.port())
+            ConnectFuture cf = hop == null
+                    ? client.connect(m.username(), m.host(), m.port())
                     : client.connect(m.username(), "127.0.0.1", hop.relay().port());
             if (!cf.await(deadline.waitMillis())) {
                 cf.cancel();
-                throw new FleetException(Kind.UNREACHABLE, "cannot reach " + m.name() + " (" + m.address()
-                        + "): no answer within " + config.connectTimeout().toSeconds()
-                        + "s. Check that the machine is up and the address/port " + where(m) + " are right.");
+                throw new FleetException(
+                        Kind.UNREACHABLE,
+                        "cannot reach " + m.name() + " (" + m.address()
+                                + "): no answer within "
+                                + config.connectTimeout().toSeconds()
+                                + "s. Check that the machine is up and the address/port " + where(m) + " are right.");
             }
             if (cf.getException() != null) {
                 throw unreachable(m, cf.getException());
@@ -83,20 +94,35 @@ final class Connector {
             addIdentities(session, m);
             AuthFuture auth = session.auth();
             if (!auth.await(deadline.waitMillis())) {
-                throw refusedOrElse(session, m, new FleetException(Kind.TIMEOUT, "connected to " + m.name() + " ("
-                        + m.address() + ") but login did not finish within " + config.connectTimeout().toSeconds()
-                        + "s; the server may be overloaded, or a host key prompt is pending elsewhere."));
+                throw refusedOrElse(
+                        session,
+                        m,
+                        new FleetException(
+                                Kind.TIMEOUT,
+                                "connected to " + m.name() + " ("
+                                        + m.address() + ") but login did not finish within "
+                                        + config.connectTimeout().toSeconds()
+                                        + "s; the server may be overloaded, or a host key prompt is pending elsewhere."));
             }
             if (!auth.isSuccess()) {
-                if (!session.isOpen() && auth.getException() != null && !(auth.getException() instanceof
-                        org.apache.sshd.common.SshException se && se.getDisconnectCode() != 0
-                        && se.getDisconnectCode() == org.apache.sshd.common.SshConstants
-                        .SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE)) {
+                if (!session.isOpen()
+                        && auth.getException() != null
+                        && !(auth.getException() instanceof org.apache.sshd.common.SshException se
+                                && se.getDisconnectCode() != 0
+                                && se.getDisconnectCode()
+                                        == org.apache.sshd.common.SshConstants
+                                                .SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE)) {
                     // The connection went away while logging in: not the credentials' fault.
-                    throw refusedOrElse(session, m, new FleetException(Kind.CONNECTION_LOST, "the connection to "
-                            + m.name() + " (" + m.address() + ") was lost during login (" + auth.getException()
-                            .getMessage() + "): the server or the network dropped it, not a credentials problem. "
-                            + "Retry; if it keeps happening check the server's sshd (MaxStartups, load, logs)."));
+                    throw refusedOrElse(
+                            session,
+                            m,
+                            new FleetException(
+                                    Kind.CONNECTION_LOST,
+                                    "the connection to "
+                                            + m.name() + " (" + m.address() + ") was lost during login ("
+                                            + auth.getException().getMessage()
+                                            + "): the server or the network dropped it, not a credentials problem. "
+                                            + "Retry; if it keeps happening check the server's sshd (MaxStartups, load, logs)."));
                 }
                 throw refusedOrElse(session, m, authFailed(m, auth.getException()));
             }
@@ -134,20 +160,24 @@ final class Connector {
 
     private Hop hop(Machine m, Deadline deadline) {
         if (pool == null) {
-            throw new FleetException(Kind.UNREACHABLE, m.name() + " is behind jump host " + m.jump()
-                    + ", which this connector cannot reach.");
+            throw new FleetException(
+                    Kind.UNREACHABLE,
+                    m.name() + " is behind jump host " + m.jump() + ", which this connector cannot reach.");
         }
         Machine jump = pool.resolveJump(m);
         int depth = 0;
         for (Machine j = jump; j.jump() != null; j = pool.resolveJump(j)) {
             if (++depth > MAX_HOPS || j.name().equalsIgnoreCase(m.name())) {
-                throw new FleetException(Kind.BAD_ARGUMENT, m.name() + ": the jump chain through " + m.jump()
-                        + " loops or is longer than " + MAX_HOPS + " hops; fix jump= in " + m.source() + ".");
+                throw new FleetException(
+                        Kind.BAD_ARGUMENT,
+                        m.name() + ": the jump chain through " + m.jump() + " loops or is longer than " + MAX_HOPS
+                                + " hops; fix jump= in " + m.source() + ".");
             }
         }
         ConnectionPool.Lease lease = pool.acquire(jump, deadline);
         try {
-            JumpRelay relay = JumpRelay.open(lease.session(), m.host(), m.port(), config.connectTimeout().toMillis());
+            JumpRelay relay = JumpRelay.open(
+                    lease.session(), m.host(), m.port(), config.connectTimeout().toMillis());
             HostKeyVerifier v = client.getServerKeyVerifier() instanceof HostKeyVerifier hv ? hv : null;
             if (v != null) {
                 v.expectRelay(relay.port(), m.host(), m.port());
@@ -155,8 +185,10 @@ final class Connector {
             return new Hop(lease, relay, v);
         } catch (IOException | RuntimeException e) {
             lease.close();
-            throw new FleetException(Kind.UNREACHABLE, "cannot reach " + m.name() + " through jump host " + jump.name()
-                    + ": " + e.getMessage(), e);
+            throw new FleetException(
+                    Kind.UNREACHABLE,
+                    "cannot reach " + m.name() + " through jump host " + jump.name() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -165,29 +197,35 @@ final class Connector {
             Path key = Path.of(m.keyFile());
             String passphrase = m.passphrase() != null ? m.passphrase() : m.password();
             try (InputStream in = Files.newInputStream(key)) {
-                FilePasswordProvider provider = passphrase == null ? FilePasswordProvider.EMPTY
-                        : FilePasswordProvider.of(passphrase);
-                Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(session, NamedResource.ofName(key.toString()),
-                        in, provider);
+                FilePasswordProvider provider =
+                        passphrase == null ? FilePasswordProvider.EMPTY : FilePasswordProvider.of(passphrase);
+                Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(
+                        session, NamedResource.ofName(key.toString()), in, provider);
                 if (pairs == null || !pairs.iterator().hasNext()) {
-                    throw new FleetException(Kind.AUTH_FAILED, "key file " + key + " for " + m.name()
-                            + " holds no private key. Point key= in " + m.source() + " at the private key, not the .pub.");
+                    throw new FleetException(
+                            Kind.AUTH_FAILED,
+                            "key file " + key + " for " + m.name() + " holds no private key. Point key= in "
+                                    + m.source() + " at the private key, not the .pub.");
                 }
                 pairs.forEach(session::addPublicKeyIdentity);
             } catch (NoSuchFileException e) {
-                throw new FleetException(Kind.AUTH_FAILED, "key file " + key + " for " + m.name()
-                        + " does not exist. Fix key= in " + m.source() + ", then call reload_machines.");
+                throw new FleetException(
+                        Kind.AUTH_FAILED,
+                        "key file " + key + " for " + m.name() + " does not exist. Fix key= in " + m.source()
+                                + ", then call reload_machines.");
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
                 if (e instanceof FleetException fe) {
                     throw fe;
                 }
                 String hint = passphrase == null
                         ? "If the key is encrypted, add its passphrase as a column 'passphrase=...' on the machine's line in "
-                        + m.source() + " (it is never shown), then call reload_machines."
+                                + m.source() + " (it is never shown), then call reload_machines."
                         : "The passphrase given for it did not open it (wrong passphrase?), or the key format is not "
-                        + "supported (OpenSSH, PEM and PKCS#8 ed25519/RSA/ECDSA keys are).";
-                throw new FleetException(Kind.AUTH_FAILED, "cannot load key " + key + " for " + m.name() + " ("
-                        + e.getClass().getSimpleName() + "). " + hint);
+                                + "supported (OpenSSH, PEM and PKCS#8 ed25519/RSA/ECDSA keys are).";
+                throw new FleetException(
+                        Kind.AUTH_FAILED,
+                        "cannot load key " + key + " for " + m.name() + " ("
+                                + e.getClass().getSimpleName() + "). " + hint);
             }
         }
         if (m.password() != null) {
@@ -197,33 +235,43 @@ final class Connector {
 
     /** A host key refusal shows up as a failed login; report it as what it is. */
     private FleetException refusedOrElse(ClientSession session, Machine m, FleetException otherwise) {
-        HostKeyVerifier.Refusal r = client.getServerKeyVerifier() instanceof HostKeyVerifier v ? v.refusal(session)
-                : null;
+        HostKeyVerifier.Refusal r =
+                client.getServerKeyVerifier() instanceof HostKeyVerifier v ? v.refusal(session) : null;
         if (r == null) {
             return otherwise;
         }
         String fix = "ssh-keygen -R '" + r.hostPattern() + "' -f " + r.knownHosts();
         if (r.changed()) {
-            return new FleetException(Kind.HOST_KEY, "HOST KEY CHANGED for " + m.name() + " (" + r.hostPattern()
-                    + "): the server presented " + r.presentedType() + " " + r.presented() + " but " + r.knownHosts()
-                    + " has " + String.join(", ", r.known()) + ". Refusing to connect: this can be a man-in-the-middle. "
-                    + "If the machine was legitimately reinstalled, verify the new fingerprint out of band, then run '"
-                    + fix + "' and retry (the new key is recorded on the next connect).");
+            return new FleetException(
+                    Kind.HOST_KEY,
+                    "HOST KEY CHANGED for " + m.name() + " (" + r.hostPattern()
+                            + "): the server presented " + r.presentedType() + " " + r.presented() + " but "
+                            + r.knownHosts()
+                            + " has " + String.join(", ", r.known())
+                            + ". Refusing to connect: this can be a man-in-the-middle. "
+                            + "If the machine was legitimately reinstalled, verify the new fingerprint out of band, then run '"
+                            + fix + "' and retry (the new key is recorded on the next connect).");
         }
-        return new FleetException(Kind.HOST_KEY, "unknown host key for " + m.name() + " (" + r.hostPattern()
-                + "): " + r.presentedType() + " " + r.presented() + " " + String.join(" ", r.known())
-                + ". host_key_policy is strict, so only keys already in " + r.knownHosts() + " are accepted. After "
-                + "checking the fingerprint out of band, add it: ssh-keyscan -p " + m.port() + " " + m.host() + " >> "
-                + r.knownHosts() + " (or set host_key_policy: accept-new).");
+        return new FleetException(
+                Kind.HOST_KEY,
+                "unknown host key for " + m.name() + " (" + r.hostPattern()
+                        + "): " + r.presentedType() + " " + r.presented() + " " + String.join(" ", r.known())
+                        + ". host_key_policy is strict, so only keys already in " + r.knownHosts()
+                        + " are accepted. After "
+                        + "checking the fingerprint out of band, add it: ssh-keyscan -p " + m.port() + " " + m.host()
+                        + " >> "
+                        + r.knownHosts() + " (or set host_key_policy: accept-new).");
     }
 
     private static FleetException authFailed(Machine m, Throwable cause) {
-        String how = m.keyFile() != null ? "key " + m.keyFile() + (m.password() != null ? " and password" : "")
-                : "password";
-        return new FleetException(Kind.AUTH_FAILED, "authentication failed for " + m.username() + "@" + m.name() + " ("
-                + m.address() + ") using " + how + (cause != null ? " (" + cause.getMessage() + ")" : "")
-                + ". Check the credentials on the machine's line in " + m.source()
-                + ", then call reload_machines (or add_host with overwrite: true).");
+        String how =
+                m.keyFile() != null ? "key " + m.keyFile() + (m.password() != null ? " and password" : "") : "password";
+        return new FleetException(
+                Kind.AUTH_FAILED,
+                "authentication failed for " + m.username() + "@" + m.name() + " ("
+                        + m.address() + ") using " + how + (cause != null ? " (" + cause.getMessage() + ")" : "")
+                        + ". Check the credentials on the machine's line in " + m.source()
+                        + ", then call reload_machines (or add_host with overwrite: true).");
     }
 
     /** Where the address came from, as a phrase: "in hosts.tsv:4", or "given to add_host" for a temporary machine. */
@@ -246,7 +294,10 @@ final class Connector {
         } else {
             why = root.getClass().getSimpleName() + (root.getMessage() != null ? ": " + root.getMessage() : "");
         }
-        return new FleetException(Kind.UNREACHABLE, "cannot reach " + m.name() + " (" + m.address() + "): " + why
-                + ". Check the machine and the address/port " + where(m) + ".", e);
+        return new FleetException(
+                Kind.UNREACHABLE,
+                "cannot reach " + m.name() + " (" + m.address() + "): " + why
+                        + ". Check the machine and the address/port " + where(m) + ".",
+                e);
     }
 }

@@ -1,5 +1,10 @@
 package io.github.sshfleet.ssh;
 
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.core.Secrets;
+import io.github.sshfleet.fleet.Machine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -7,15 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.common.channel.PtyChannelConfiguration;
-
-import io.github.sshfleet.core.Deadline;
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.Secrets;
-import io.github.sshfleet.core.FleetException.Kind;
-import io.github.sshfleet.fleet.Machine;
 
 /**
  * Commands on network devices (device=network): routers and switches have no POSIX shell and often no exec channel,
@@ -27,16 +25,18 @@ import io.github.sshfleet.fleet.Machine;
 final class DeviceCli {
 
     /** A CLI prompt at the end of the output: a hostname-like word, optional (config-mode) suffix, then > or #. */
-    private static final Pattern PROMPT = Pattern.compile("(?:^|\\n)([\\w.@/:-]{1,64}(?:\\([\\w.-]{1,32}\\))?[>#])\\s?$");
+    private static final Pattern PROMPT =
+            Pattern.compile("(?:^|\\n)([\\w.@/:-]{1,64}(?:\\([\\w.-]{1,32}\\))?[>#])\\s?$");
+
     private static final Pattern PASSWORD = Pattern.compile("(?i)password:\\s*$");
     private static final Pattern MORE = Pattern.compile("(?i)-+\\s*more\\s*-+\\s*$");
-    private static final Pattern CLI_ERROR = Pattern.compile("(?m)^\\s*%\\s*(Invalid input|Unknown command|Error|"
-            + "Incomplete command|Ambiguous command)");
+    private static final Pattern CLI_ERROR = Pattern.compile(
+            "(?m)^\\s*%\\s*(Invalid input|Unknown command|Error|" + "Incomplete command|Ambiguous command)");
 
     private DeviceCli() {}
 
-    static CommandResult run(ConnectionPool pool, Machine m, String command, Duration timeout, int cap,
-                             Duration connectTimeout) {
+    static CommandResult run(
+            ConnectionPool pool, Machine m, String command, Duration timeout, int cap, Duration connectTimeout) {
         long start = System.nanoTime();
         Deadline deadline = Deadline.after(timeout);
         Screen screen = new Screen();
@@ -67,8 +67,10 @@ final class DeviceCli {
                 send(in, m.device().enablePassword() + "\n");
                 prompt = screen.awaitPrompt(deadline, in, m);
                 if (!prompt.endsWith("#")) {
-                    throw new FleetException(Kind.SUDO, m.name() + " refused enable mode (wrong enable= password in "
-                            + "the hosts file?); the prompt is still " + prompt + ".");
+                    throw new FleetException(
+                            Kind.SUDO,
+                            m.name() + " refused enable mode (wrong enable= password in "
+                                    + "the hosts file?); the prompt is still " + prompt + ".");
                 }
             }
             screen.reset();
@@ -83,14 +85,39 @@ final class DeviceCli {
             byte[] b = out.getBytes(StandardCharsets.UTF_8);
             bounded.write(b, 0, b.length);
             int exit = CLI_ERROR.matcher(out).find() ? 1 : 0;
-            return new CommandResult(m.name(), m.address(), exit, null, Secrets.mask(bounded.text(),
-                    m.password()), "", bounded.totalBytes(), 0, bounded.truncated(), false, false, elapsed(start),
-                    null, null);
+            return new CommandResult(
+                    m.name(),
+                    m.address(),
+                    exit,
+                    null,
+                    Secrets.mask(bounded.text(), m.password()),
+                    "",
+                    bounded.totalBytes(),
+                    0,
+                    bounded.truncated(),
+                    false,
+                    false,
+                    elapsed(start),
+                    null,
+                    null);
         } catch (FleetException e) {
             if (e.kind() == Kind.TIMEOUT) {
                 String partial = Secrets.mask(screen.text(), m.password());
-                return new CommandResult(m.name(), m.address(), null, null, partial, "", partial.length(), 0, false,
-                        false, true, elapsed(start), null, null);
+                return new CommandResult(
+                        m.name(),
+                        m.address(),
+                        null,
+                        null,
+                        partial,
+                        "",
+                        partial.length(),
+                        0,
+                        false,
+                        false,
+                        true,
+                        elapsed(start),
+                        null,
+                        null);
             }
             return CommandResult.failed(m.name(), m.address(), elapsed(start), e);
         } finally {
@@ -168,8 +195,9 @@ final class DeviceCli {
             }
             String p = await(deadline, current, in);
             if (p == null) {
-                throw new FleetException(Kind.TIMEOUT, "no device prompt from " + m.name() + " in time (expected a "
-                        + "line ending in '>' or '#').");
+                throw new FleetException(
+                        Kind.TIMEOUT,
+                        "no device prompt from " + m.name() + " in time (expected a " + "line ending in '>' or '#').");
             }
             return p;
         }

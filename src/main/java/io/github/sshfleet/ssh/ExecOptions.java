@@ -17,8 +17,12 @@ public record ExecOptions(String cwd, boolean tty, String prelude) {
         }
         if (cwd != null) {
             String q = Shell.quote(cwd);
-            sb.append("cd -- ").append(q).append(" 2>/dev/null || { printf 'ssh-fleet: cwd %s does not exist or is not "
-                    + "a directory there\\n' ").append(q).append(" >&2; exit 1; }\n");
+            sb.append("cd -- ")
+                    .append(q)
+                    .append(" 2>/dev/null || { printf 'ssh-fleet: cwd %s does not exist or is not "
+                            + "a directory there\\n' ")
+                    .append(q)
+                    .append(" >&2; exit 1; }\n");
         }
         return sb.append(command).toString();
     }

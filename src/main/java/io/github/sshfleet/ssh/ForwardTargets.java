@@ -3,7 +3,6 @@ package io.github.sshfleet.ssh;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /**

@@ -1,5 +1,7 @@
 package io.github.sshfleet.ssh;
 
+import io.github.sshfleet.config.HostKeyPolicy;
+import io.github.sshfleet.core.PrivateFiles;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.InetSocketAddress;
@@ -14,7 +16,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
-
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
@@ -24,9 +25,6 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.sshfleet.core.PrivateFiles;
-import io.github.sshfleet.config.HostKeyPolicy;
 
 /**
  * known_hosts verification per {@link HostKeyPolicy}. Written here rather than using MINA's
@@ -39,8 +37,13 @@ final class HostKeyVerifier implements ServerKeyVerifier {
     private static final Logger log = LoggerFactory.getLogger(HostKeyVerifier.class);
 
     /** Why a key was refused, for the error text. */
-    record Refusal(boolean changed, String hostPattern, String presented, String presentedType, List<String> known,
-                   Path knownHosts) {}
+    record Refusal(
+            boolean changed,
+            String hostPattern,
+            String presented,
+            String presentedType,
+            List<String> known,
+            Path knownHosts) {}
 
     /**
      * Refusals by session. Not a session attribute: MINA clears attributes when the session closes, which races the
@@ -113,8 +116,15 @@ final class HostKeyVerifier implements ServerKeyVerifier {
                     boolean same = KeyUtils.compareKeys(k, key);
                     if ("revoked".equals(entry.getMarker())) {
                         if (same) {
-                            refusals.put(session, new Refusal(true, pattern, KeyUtils.getFingerPrint(key),
-                                    KeyUtils.getKeyType(key), List.of("(this key is marked @revoked)"), knownHosts));
+                            refusals.put(
+                                    session,
+                                    new Refusal(
+                                            true,
+                                            pattern,
+                                            KeyUtils.getFingerPrint(key),
+                                            KeyUtils.getKeyType(key),
+                                            List.of("(this key is marked @revoked)"),
+                                            knownHosts));
                             return false;
                         }
                         continue;
@@ -126,25 +136,49 @@ final class HostKeyVerifier implements ServerKeyVerifier {
                 }
             } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
                 log.warn("cannot read known_hosts {}: {}", knownHosts, e.toString());
-                refusals.put(session, new Refusal(false, pattern, KeyUtils.getFingerPrint(key),
-                        KeyUtils.getKeyType(key), List.of("(known_hosts unreadable: " + e.getMessage() + ")"), knownHosts));
+                refusals.put(
+                        session,
+                        new Refusal(
+                                false,
+                                pattern,
+                                KeyUtils.getFingerPrint(key),
+                                KeyUtils.getKeyType(key),
+                                List.of("(known_hosts unreadable: " + e.getMessage() + ")"),
+                                knownHosts));
                 return false;
             }
             if (!known.isEmpty() || policy == HostKeyPolicy.STRICT) {
-                refusals.put(session, new Refusal(!known.isEmpty(), pattern, KeyUtils.getFingerPrint(key),
-                        KeyUtils.getKeyType(key), known, knownHosts));
+                refusals.put(
+                        session,
+                        new Refusal(
+                                !known.isEmpty(),
+                                pattern,
+                                KeyUtils.getFingerPrint(key),
+                                KeyUtils.getKeyType(key),
+                                known,
+                                knownHosts));
                 return false;
             }
             try {
                 append(pattern, key);
-                log.info("accepted new host key for {}: {} {} (recorded in {})", pattern, KeyUtils.getKeyType(key),
-                        KeyUtils.getFingerPrint(key), knownHosts);
+                log.info(
+                        "accepted new host key for {}: {} {} (recorded in {})",
+                        pattern,
+                        KeyUtils.getKeyType(key),
+                        KeyUtils.getFingerPrint(key),
+                        knownHosts);
                 return true;
             } catch (IOException e) {
                 log.warn("cannot record host key in {}: {}", knownHosts, e.toString());
-                refusals.put(session, new Refusal(false, pattern, KeyUtils.getFingerPrint(key),
-                        KeyUtils.getKeyType(key), List.of("(could not write known_hosts: " + e.getMessage() + ")"),
-                        knownHosts));
+                refusals.put(
+                        session,
+                        new Refusal(
+                                false,
+                                pattern,
+                                KeyUtils.getFingerPrint(key),
+                                KeyUtils.getKeyType(key),
+                                List.of("(could not write known_hosts: " + e.getMessage() + ")"),
+                                knownHosts));
                 return false;
             }
         }

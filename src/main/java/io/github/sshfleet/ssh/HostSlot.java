@@ -1,5 +1,8 @@
 package io.github.sshfleet.ssh;
 
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -9,10 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-
-import io.github.sshfleet.core.Deadline;
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.FleetException.Kind;
 
 /**
  * One machine's place in the pool: an explicit state machine whose transitions all happen under this object's lock
@@ -31,7 +30,13 @@ import io.github.sshfleet.core.FleetException.Kind;
  */
 final class HostSlot<S> {
 
-    enum State { EMPTY, CONNECTING, READY, FAILED, CLOSED }
+    enum State {
+        EMPTY,
+        CONNECTING,
+        READY,
+        FAILED,
+        CLOSED
+    }
 
     /** How the slot sees a session: whether it still works, and how to close it. */
     interface Sessions<S> {
@@ -41,8 +46,14 @@ final class HostSlot<S> {
     }
 
     /** A read-only view for list_machines. Times are relative to the snapshot's clock reading. */
-    record Snapshot(State state, int users, long idleNanos, FleetException lastError, long failingForNanos,
-                    long retryInNanos, int failures) {}
+    record Snapshot(
+            State state,
+            int users,
+            long idleNanos,
+            FleetException lastError,
+            long failingForNanos,
+            long retryInNanos,
+            int failures) {}
 
     static final long BACKOFF_BASE_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final long BACKOFF_CAP_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -127,8 +138,11 @@ final class HostSlot<S> {
             S dead = null;
             synchronized (this) {
                 switch (state) {
-                    case CLOSED -> throw new FleetException(Kind.CONNECTION_LOST, "the pooled connection to " + name
-                            + " was closed (machine changed, removed, or ssh-fleet shutting down); retry the call");
+                    case CLOSED ->
+                        throw new FleetException(
+                                Kind.CONNECTION_LOST,
+                                "the pooled connection to " + name
+                                        + " was closed (machine changed, removed, or ssh-fleet shutting down); retry the call");
                     case READY -> {
                         if (sessions.alive(session)) {
                             return session;
@@ -142,7 +156,7 @@ final class HostSlot<S> {
                             throw remembered(clock.getAsLong());
                         }
                     }
-                    default -> { }
+                    default -> {}
                 }
                 if (state == State.CONNECTING) {
                     f = connecting;
@@ -232,8 +246,10 @@ final class HostSlot<S> {
             }
             throw new FleetException(Kind.UNREACHABLE, "cannot connect to " + name + ": " + e.getCause(), e);
         } catch (TimeoutException e) {
-            throw new FleetException(Kind.TIMEOUT, "timed out waiting for the connection to " + name
-                    + ": it is still being set up (many hosts connecting at once queue for a turn); retry shortly");
+            throw new FleetException(
+                    Kind.TIMEOUT,
+                    "timed out waiting for the connection to " + name
+                            + ": it is still being set up (many hosts connecting at once queue for a turn); retry shortly");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FleetException(Kind.TIMEOUT, "interrupted connecting to " + name);
@@ -244,10 +260,13 @@ final class HostSlot<S> {
     private FleetException remembered(long now) {
         long inMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(retryAtNanos - now));
         long forS = TimeUnit.NANOSECONDS.toSeconds(now - failingSinceNanos);
-        return new FleetException(lastError.kind(), lastError.getMessage() + " [not retried yet: " + failures
-                + (failures == 1 ? " failed attempt" : " failed attempts in a row") + " over the last " + forS
-                + " s; ssh-fleet connects again on the first call after " + String.format("%.1f", inMs / 1000.0)
-                + " s, or at once after reload_machines]", lastError);
+        return new FleetException(
+                lastError.kind(),
+                lastError.getMessage() + " [not retried yet: " + failures
+                        + (failures == 1 ? " failed attempt" : " failed attempts in a row") + " over the last " + forS
+                        + " s; ssh-fleet connects again on the first call after " + String.format("%.1f", inMs / 1000.0)
+                        + " s, or at once after reload_machines]",
+                lastError);
     }
 
     /** The session proved dead (a channel would not open on it): forget it so the next lease reconnects. */
@@ -327,8 +346,13 @@ final class HostSlot<S> {
 
     synchronized Snapshot snapshot() {
         long now = clock.getAsLong();
-        return new Snapshot(state, users, users > 0 ? 0 : now - lastUsedNanos, lastError,
-                failures > 0 ? now - failingSinceNanos : 0, state == State.FAILED ? Math.max(0, retryAtNanos - now) : 0,
+        return new Snapshot(
+                state,
+                users,
+                users > 0 ? 0 : now - lastUsedNanos,
+                lastError,
+                failures > 0 ? now - failingSinceNanos : 0,
+                state == State.FAILED ? Math.max(0, retryAtNanos - now) : 0,
                 failures);
     }
 }

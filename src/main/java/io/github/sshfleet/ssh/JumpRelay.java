@@ -1,17 +1,15 @@
 package io.github.sshfleet.ssh;
 
+import io.github.sshfleet.core.Daemons;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.sshfleet.core.Daemons;
 
 /**
  * The transport for a session behind a jump host: a loopback listener that takes exactly one connection (ours) and
@@ -34,8 +32,9 @@ final class JumpRelay implements AutoCloseable {
     static JumpRelay open(ClientSession jump, String host, int port, long openMillis) throws IOException {
         ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         JumpRelay r = new JumpRelay(ss);
-        Daemons.start("ssh-fleet-jump-" + host + ":" + port, () -> r.serve(jump, new SshdSocketAddress(host, port),
-                openMillis));
+        Daemons.start(
+                "ssh-fleet-jump-" + host + ":" + port,
+                () -> r.serve(jump, new SshdSocketAddress(host, port), openMillis));
         return r;
     }
 
@@ -53,12 +52,18 @@ final class JumpRelay implements AutoCloseable {
         }
         Socket s = socket;
         try {
-            ChannelDirectTcpip ch = jump.createDirectTcpipChannel(new SshdSocketAddress("127.0.0.1", s.getPort()),
-                    target);
+            ChannelDirectTcpip ch =
+                    jump.createDirectTcpipChannel(new SshdSocketAddress("127.0.0.1", s.getPort()), target);
             channel = ch;
             ch.open().verify(openMillis);
-            Pipes.relay(s, ch.getInvertedOut(), ch.getInvertedIn(), () -> Pipes.closeQuietly(ch.getInvertedIn()),
-                    null, null, "ssh-fleet-jump");
+            Pipes.relay(
+                    s,
+                    ch.getInvertedOut(),
+                    ch.getInvertedIn(),
+                    () -> Pipes.closeQuietly(ch.getInvertedIn()),
+                    null,
+                    null,
+                    "ssh-fleet-jump");
         } catch (IOException | RuntimeException e) {
             log.info("jump to {} failed: {}", target, e.toString());
         } catch (InterruptedException e) {

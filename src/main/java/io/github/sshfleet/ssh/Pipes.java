@@ -1,5 +1,6 @@
 package io.github.sshfleet.ssh;
 
+import io.github.sshfleet.core.Daemons;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,8 +8,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.github.sshfleet.core.Daemons;
 
 /** Byte relays between sockets and SSH channels (port forwards, jump hosts): copy, count, half-close, clean up. */
 public final class Pipes {
@@ -37,8 +36,14 @@ public final class Pipes {
      * direction ends on its own EOF and half-closes the other side ({@code peerEof}, then our socket's output).
      * Returns when the peer-to-socket direction has ended and the other one has too (or 5 s later).
      */
-    public static void relay(Socket s, InputStream fromPeer, OutputStream toPeer, Runnable peerEof,
-                             AtomicLong toPeerBytes, AtomicLong fromPeerBytes, String name)
+    public static void relay(
+            Socket s,
+            InputStream fromPeer,
+            OutputStream toPeer,
+            Runnable peerEof,
+            AtomicLong toPeerBytes,
+            AtomicLong fromPeerBytes,
+            String name)
             throws InterruptedException {
         Thread up = Daemons.start(name + "-up", () -> {
             copy(in(s), toPeer, toPeerBytes);

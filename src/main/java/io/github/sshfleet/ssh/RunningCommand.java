@@ -1,19 +1,17 @@
 package io.github.sshfleet.ssh;
 
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.core.Secrets;
+import io.github.sshfleet.fleet.Machine;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
-
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.Secrets;
-import io.github.sshfleet.core.FleetException.Kind;
-import io.github.sshfleet.fleet.Machine;
 
 /**
  * A command started on a machine's pooled session, running on its own channel whether or not anyone waits for it.
@@ -24,6 +22,7 @@ public final class RunningCommand {
 
     /** After TERM, how long a command gets to exit before KILL; after KILL, before we stop waiting. */
     static final Duration TERM_GRACE = Duration.ofMillis(1500);
+
     static final Duration KILL_GRACE = Duration.ofMillis(1000);
     /** interrupt_command: after SIGINT, how long before TERM (and after TERM, before KILL). */
     static final Duration INTERRUPT_GRACE = Duration.ofSeconds(2);
@@ -46,8 +45,16 @@ public final class RunningCommand {
     private final java.util.List<Runnable> onFinish = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.List<String> secrets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    RunningCommand(Machine machine, String command, boolean sudo, OutputStream out, BoundedOutput err, Sudo sudoFilter,
-                   ChannelExec channel, ConnectionPool.Lease lease, Duration keepalive) {
+    RunningCommand(
+            Machine machine,
+            String command,
+            boolean sudo,
+            OutputStream out,
+            BoundedOutput err,
+            Sudo sudoFilter,
+            ChannelExec channel,
+            ConnectionPool.Lease lease,
+            Duration keepalive) {
         this.keepalive = keepalive;
         this.machine = machine;
         this.command = command;
@@ -224,27 +231,44 @@ public final class RunningCommand {
         }
         if (sudoFilter != null && !sudoFilter.ready() && !timedOut && interruptedBy == null) {
             String said = sudoFilter.preambleText();
-            return new FleetException(Kind.SUDO, "sudo failed on " + machine.name()
-                    + (exit != null ? " (exit " + exit + ")" : "") + (said.isEmpty() ? "" : ": "
-                    + said.replaceAll("[.\\s]+$", ""))
-                    + ". Check that " + machine.username() + " may use sudo there (sudo -l) and that sudo is installed.");
+            return new FleetException(
+                    Kind.SUDO,
+                    "sudo failed on " + machine.name()
+                            + (exit != null ? " (exit " + exit + ")" : "")
+                            + (said.isEmpty() ? "" : ": " + said.replaceAll("[.\\s]+$", ""))
+                            + ". Check that " + machine.username()
+                            + " may use sudo there (sudo -l) and that sudo is installed.");
         }
         if (!timedOut && interruptedBy == null && exit == null && signal == null) {
             String why = channel.getSession().isOpen() ? null : SshClients.closeReason(channel.getSession(), keepalive);
-            return new FleetException(Kind.CONNECTION_LOST, "the connection to " + machine.name() + " dropped while "
-                    + "the command was running" + (channel.getSession().isOpen() ? "" : " (" + (why != null ? why
-                    : "session closed") + ")")
-                    + "; it may or may not have completed. Output received so far is included; check the machine's "
-                    + "state before re-running anything that is not idempotent.");
+            return new FleetException(
+                    Kind.CONNECTION_LOST,
+                    "the connection to " + machine.name() + " dropped while "
+                            + "the command was running"
+                            + (channel.getSession().isOpen() ? "" : " (" + (why != null ? why : "session closed") + ")")
+                            + "; it may or may not have completed. Output received so far is included; check the machine's "
+                            + "state before re-running anything that is not idempotent.");
         }
         return null;
     }
 
     private CommandResult build(Integer exit, String signal, FleetException failure) {
         BoundedOutput text = stdout();
-        return new CommandResult(machine.name(), machine.address(), exit, signal,
-                scrub(text.text()), scrub(err.text()), text.totalBytes(),
-                err.totalBytes(), text.truncated(), err.truncated(), timedOut, elapsedMillis0(), failure, null);
+        return new CommandResult(
+                machine.name(),
+                machine.address(),
+                exit,
+                signal,
+                scrub(text.text()),
+                scrub(err.text()),
+                text.totalBytes(),
+                err.totalBytes(),
+                text.truncated(),
+                err.truncated(),
+                timedOut,
+                elapsedMillis0(),
+                failure,
+                null);
     }
 
     private long elapsedMillis0() {

@@ -1,23 +1,21 @@
 package io.github.sshfleet.ssh;
 
+import io.github.sshfleet.config.FleetConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.NamedFactory;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.sftp.SftpModuleProperties;
-
-import io.github.sshfleet.config.FleetConfig;
 
 /**
  * The one place MINA SSHD is configured. MINA's defaults suit a general client, not this one: it accepts any host
@@ -30,7 +28,9 @@ public final class SshClients {
 
     /** Keepalives without a reply before a session is declared dead (OpenSSH's ServerAliveCountMax default). */
     static final int KEEPALIVE_COUNT = 3;
-    private static final AttributeRepository.AttributeKey<Throwable> CLOSE_CAUSE = new AttributeRepository.AttributeKey<>();
+
+    private static final AttributeRepository.AttributeKey<Throwable> CLOSE_CAUSE =
+            new AttributeRepository.AttributeKey<>();
 
     /**
      * Why a session closed, in words for the agent, when it was not a plain disconnect: a host that stopped answering
@@ -90,26 +90,30 @@ public final class SshClients {
      * (forwarded-tcpip). MINA refuses all by default; ssh-fleet allows exactly the targets of the forwards it started.
      * Nothing else (agent, X11, listening) is ever allowed.
      */
-    public static SshClient create(FleetConfig config,
-                                   java.util.function.Predicate<org.apache.sshd.common.util.net.SshdSocketAddress>
-                                           forwardTargets) {
+    public static SshClient create(
+            FleetConfig config,
+            java.util.function.Predicate<org.apache.sshd.common.util.net.SshdSocketAddress> forwardTargets) {
         SshClient client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(new HostKeyVerifier(config.knownHosts(), config.hostKeyPolicy()));
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setCipherFactories(preferredCiphers(client.getCipherFactories()));
         client.setKeyExchangeFactories(preferredKex(client.getKeyExchangeFactories()));
         client.setForwardingFilter(org.apache.sshd.server.forward.ForwardingFilter.asForwardingFilter(
-                (session, type) -> false, (session, type) -> false,
+                (session, type) -> false,
+                (session, type) -> false,
                 new org.apache.sshd.server.forward.TcpForwardingFilter() {
                     @Override
-                    public boolean canListen(org.apache.sshd.common.util.net.SshdSocketAddress address,
-                                             org.apache.sshd.common.session.Session session) {
+                    public boolean canListen(
+                            org.apache.sshd.common.util.net.SshdSocketAddress address,
+                            org.apache.sshd.common.session.Session session) {
                         return false;
                     }
 
                     @Override
-                    public boolean canConnect(Type type, org.apache.sshd.common.util.net.SshdSocketAddress address,
-                                              org.apache.sshd.common.session.Session session) {
+                    public boolean canConnect(
+                            Type type,
+                            org.apache.sshd.common.util.net.SshdSocketAddress address,
+                            org.apache.sshd.common.session.Session session) {
                         return type == Type.Forwarded && forwardTargets.test(address);
                     }
                 }));

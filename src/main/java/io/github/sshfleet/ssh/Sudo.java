@@ -1,12 +1,11 @@
 package io.github.sshfleet.ssh;
 
+import io.github.sshfleet.core.Tokens;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
-
-import io.github.sshfleet.core.Tokens;
 
 /**
  * Runs a command as root through {@code sudo -S} without a PTY, so stdout and stderr stay apart. sudo prints a
@@ -20,6 +19,7 @@ final class Sudo extends OutputStream {
 
     /** How sudo failed, in words for the agent; null while all is well. */
     private volatile String failure;
+
     private volatile boolean ready;
 
     private final String prompt;
@@ -47,7 +47,6 @@ final class Sudo extends OutputStream {
         this.executor = executor;
         this.abort = abort;
     }
-
 
     /** {@code login}: a root login shell (PATH and profile as root would have); else plain {@code sh -c}. */
     String wrap(String command, boolean login) {
@@ -106,8 +105,8 @@ final class Sudo extends OutputStream {
         // Markers are ASCII: ISO-8859-1 maps bytes to chars one to one, so indexes are byte offsets.
         String seen = preamble.toString(StandardCharsets.ISO_8859_1);
         int p;
-        while ((p = seen.indexOf(prompt, scanFrom)) >= 0 && (seen.indexOf(readyLine, scanFrom) < 0
-                || p < seen.indexOf(readyLine, scanFrom))) {
+        while ((p = seen.indexOf(prompt, scanFrom)) >= 0
+                && (seen.indexOf(readyLine, scanFrom) < 0 || p < seen.indexOf(readyLine, scanFrom))) {
             scanFrom = p + prompt.length();
             onPrompt();
         }

@@ -9,7 +9,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.apache.sshd.agent.SshAgent;
 import org.apache.sshd.agent.SshAgentFactory;
 import org.apache.sshd.agent.SshAgentServer;
@@ -110,8 +109,8 @@ final class UnixAgent extends AbstractAgentProxy {
                     return connect(socket);
                 } catch (IOException e) {
                     // A stale SSH_AUTH_SOCK must not break logins that do not need the agent.
-                    org.slf4j.LoggerFactory.getLogger(UnixAgent.class).warn("ssh-agent at {} unusable: {}", socket,
-                            e.toString());
+                    org.slf4j.LoggerFactory.getLogger(UnixAgent.class)
+                            .warn("ssh-agent at {} unusable: {}", socket, e.toString());
                     return null;
                 }
             }

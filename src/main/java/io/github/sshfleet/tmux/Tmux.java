@@ -1,12 +1,5 @@
 package io.github.sshfleet.tmux;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
-
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.files.Staging;
@@ -14,6 +7,12 @@ import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.Shell;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * tmux on a host, driven over pooled exec: every argument quoted, names and key tokens validated first, text for
@@ -44,8 +43,8 @@ public final class Tmux {
 
     public static String checkSession(String name) {
         if (!SESSION.matcher(name).matches()) {
-            throw FleetException.badArgument("tmux session names may use letters, digits and ._:- only (1-64), got '"
-                    + name + "'.");
+            throw FleetException.badArgument(
+                    "tmux session names may use letters, digits and ._:- only (1-64), got '" + name + "'.");
         }
         return name;
     }
@@ -66,8 +65,9 @@ public final class Tmux {
         }
         for (String t : tokens) {
             if (!KEY.matcher(t).matches()) {
-                throw FleetException.badArgument(FleetException.quote(t) + " is not a key token (like C-c, Enter, Up, Escape, F5, "
-                        + "M-x). To type text, use tmux_paste(target, text, enter=true).");
+                throw FleetException.badArgument(
+                        FleetException.quote(t) + " is not a key token (like C-c, Enter, Up, Escape, F5, "
+                                + "M-x). To type text, use tmux_paste(target, text, enter=true).");
             }
         }
         return tokens;
@@ -77,8 +77,11 @@ public final class Tmux {
     public String newSession(Machine m, boolean sudo, String name, String command, String cwd, Duration timeout) {
         checkSession(name);
         StringBuilder cmd = new StringBuilder(PRELUDE)
-                .append("tmux has-session -t ").append(Shell.quote("=" + name)).append(" 2>/dev/null && exit 75\n")
-                .append("tmux new-session -d -P -F '#{session_name}' -s ").append(Shell.quote(name));
+                .append("tmux has-session -t ")
+                .append(Shell.quote("=" + name))
+                .append(" 2>/dev/null && exit 75\n")
+                .append("tmux new-session -d -P -F '#{session_name}' -s ")
+                .append(Shell.quote(name));
         if (cwd != null && !cwd.isBlank()) {
             cmd.append(" -c ").append(Shell.quote(cwd));
         }
@@ -87,20 +90,28 @@ public final class Tmux {
         }
         CommandResult r = run(m, sudo, cmd.toString(), timeout);
         if (r.exitCode() != null && r.exitCode() == 75) {
-            throw new FleetException(Kind.CONFLICT, "tmux session '" + name + "' already exists on " + m.name()
-                    + where(sudo) + "; pick another name, or use it (tmux_capture / tmux_paste) or tmux_kill it.");
+            throw new FleetException(
+                    Kind.CONFLICT,
+                    "tmux session '" + name + "' already exists on " + m.name() + where(sudo)
+                            + "; pick another name, or use it (tmux_capture / tmux_paste) or tmux_kill it.");
         }
         ok(m, sudo, r, name);
         return r.stdout().strip();
     }
 
     public List<Session> list(Machine m, boolean sudo, Duration timeout) {
-        CommandResult r = run(m, sudo, PRELUDE + "tmux list-sessions -F "
-                + Shell.quote("#{session_name}|#{session_windows}|#{session_created}|#{session_attached}")
-                + " 2>&1", timeout);
+        CommandResult r = run(
+                m,
+                sudo,
+                PRELUDE + "tmux list-sessions -F "
+                        + Shell.quote("#{session_name}|#{session_windows}|#{session_created}|#{session_attached}")
+                        + " 2>&1",
+                timeout);
         String out = r.stdout();
-        if (!r.ok() && (out.contains("no server running") || out.contains("error connecting")
-                || out.contains("No such file or directory"))) {
+        if (!r.ok()
+                && (out.contains("no server running")
+                        || out.contains("error connecting")
+                        || out.contains("No such file or directory"))) {
             return List.of();
         }
         ok(m, sudo, r, null);
@@ -111,8 +122,8 @@ public final class Tmux {
             String[] f = line.split("\\|");
             if (f.length >= 4) {
                 String name = String.join("|", java.util.Arrays.copyOf(f, f.length - 3));
-                sessions.add(new Session(name, parseInt(f[f.length - 3]), parseLong(f[f.length - 2]),
-                        !f[f.length - 1].equals("0")));
+                sessions.add(new Session(
+                        name, parseInt(f[f.length - 3]), parseLong(f[f.length - 2]), !f[f.length - 1].equals("0")));
             }
         }
         return sessions;
@@ -124,12 +135,17 @@ public final class Tmux {
     }
 
     /** The same with {@code colours}: the pane's SGR escapes kept (capture-pane -e), for a screenshot of it. */
-    public String capture(Machine m, boolean sudo, String target, int lines, int cap, Duration timeout,
-                          boolean colours) {
+    public String capture(
+            Machine m, boolean sudo, String target, int lines, int cap, Duration timeout, boolean colours) {
         checkTarget(target);
-        CommandResult r = runCapped(m, sudo, PRELUDE + "tmux capture-pane -p -J" + (colours ? " -e" : "") + " -t "
-                + Shell.quote(target) + " -S -"
-                + lines, timeout, cap);
+        CommandResult r = runCapped(
+                m,
+                sudo,
+                PRELUDE + "tmux capture-pane -p -J" + (colours ? " -e" : "") + " -t "
+                        + Shell.quote(target) + " -S -"
+                        + lines,
+                timeout,
+                cap);
         ok(m, sudo, r, target);
         List<String> all = new ArrayList<>(r.stdout().lines().toList());
         while (!all.isEmpty() && all.get(all.size() - 1).isBlank()) {
@@ -157,7 +173,8 @@ public final class Tmux {
 
     public void sendKeys(Machine m, boolean sudo, String target, String keys, Duration timeout) {
         checkTarget(target);
-        StringBuilder cmd = new StringBuilder(PRELUDE).append("tmux send-keys -t ").append(Shell.quote(target));
+        StringBuilder cmd =
+                new StringBuilder(PRELUDE).append("tmux send-keys -t ").append(Shell.quote(target));
         for (String k : checkKeys(keys)) {
             cmd.append(' ').append(Shell.quote(k));
         }
@@ -176,8 +193,15 @@ public final class Tmux {
      * Polls the pane every {@code interval} until {@code pattern} matches a line or {@code timeout} passes. Each poll
      * is one pooled exec; the whole wait is bounded by the deadline.
      */
-    public Waited waitFor(Machine m, boolean sudo, String target, Pattern pattern, Duration timeout, Duration interval,
-                          int lines, int cap) {
+    public Waited waitFor(
+            Machine m,
+            boolean sudo,
+            String target,
+            Pattern pattern,
+            Duration timeout,
+            Duration interval,
+            int lines,
+            int cap) {
         long start = System.nanoTime();
         io.github.sshfleet.core.Deadline deadline = io.github.sshfleet.core.Deadline.after(timeout);
         int polls = 0;
@@ -213,12 +237,14 @@ public final class Tmux {
             throw r.failure();
         }
         if (r.timedOut()) {
-            throw new FleetException(Kind.TIMEOUT, "tmux on " + m.name() + " did not answer within "
-                    + timeout.toSeconds() + " s.");
+            throw new FleetException(
+                    Kind.TIMEOUT, "tmux on " + m.name() + " did not answer within " + timeout.toSeconds() + " s.");
         }
         if (r.exitCode() != null && r.exitCode() == NO_TMUX && r.stderr().contains("ssh-fleet-no-tmux")) {
-            throw new FleetException(Kind.NOT_FOUND, "tmux is not installed on " + m.name() + "; install it with: "
-                    + installCommand(r.stderr()) + " (for example via sudo_exec).");
+            throw new FleetException(
+                    Kind.NOT_FOUND,
+                    "tmux is not installed on " + m.name() + "; install it with: " + installCommand(r.stderr())
+                            + " (for example via sudo_exec).");
         }
         return r;
     }
@@ -228,11 +254,18 @@ public final class Tmux {
             return;
         }
         String said = (r.stderr() + r.stdout()).strip();
-        if (target != null && (said.contains("can't find") || said.contains("no server running")
-                || said.contains("error connecting"))) {
-            throw new FleetException(Kind.NOT_FOUND, "tmux target " + FleetException.quote(target) + " not found on " + m.name()
-                    + where(sudo) + ". It may live in " + (sudo ? "the login user's tmux server: try sudo: false"
-                    : "root's tmux server: try sudo: true") + ", or list sessions with tmux_list.");
+        if (target != null
+                && (said.contains("can't find")
+                        || said.contains("no server running")
+                        || said.contains("error connecting"))) {
+            throw new FleetException(
+                    Kind.NOT_FOUND,
+                    "tmux target " + FleetException.quote(target) + " not found on " + m.name()
+                            + where(sudo) + ". It may live in "
+                            + (sudo
+                                    ? "the login user's tmux server: try sudo: false"
+                                    : "root's tmux server: try sudo: true")
+                            + ", or list sessions with tmux_list.");
         }
         throw new FleetException(Kind.IO, "tmux on " + m.name() + " failed (exit " + r.exitCode() + "): " + said);
     }
@@ -242,7 +275,8 @@ public final class Tmux {
     }
 
     static String installCommand(String said) {
-        String os = said.substring(said.indexOf("ssh-fleet-no-tmux") + 17).strip().toLowerCase(Locale.ROOT);
+        String os =
+                said.substring(said.indexOf("ssh-fleet-no-tmux") + 17).strip().toLowerCase(Locale.ROOT);
         if (os.matches(".*\\b(debian|ubuntu)\\b.*")) {
             return "apt-get install -y tmux";
         }

@@ -9,12 +9,10 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.mcp.ToolHandler;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The house rules, checked on the compiled main classes so they hold without anyone policing them: packages free of
@@ -28,7 +26,9 @@ class ArchitectureTest {
 
     @BeforeAll
     static void load() {
-        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(ROOT);
+        main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(ROOT);
     }
 
     @Test
@@ -38,36 +38,67 @@ class ArchitectureTest {
 
     @Test
     void theGroundFloorDependsOnNothingAboveIt() {
-        classes().that().resideInAPackage(ROOT + ".core..").should().onlyDependOnClassesThat()
+        classes()
+                .that()
+                .resideInAPackage(ROOT + ".core..")
+                .should()
+                .onlyDependOnClassesThat()
                 .resideInAnyPackage(ROOT + ".core..", "java..", "org.slf4j..")
-                .because("core is the vocabulary every floor shares").check(main);
+                .because("core is the vocabulary every floor shares")
+                .check(main);
     }
 
     @Test
     void nothingButTheFrontDoorDependsOnTheRootPackage() {
-        noClasses().that().resideOutsideOfPackages(ROOT, ROOT + ".mcp.tools").should().dependOnClassesThat()
-                .resideInAPackage(ROOT).because("the root package is the front door (Main and the wiring)").check(main);
-        noClasses().that().resideInAPackage(ROOT + ".mcp.tools").should().dependOnClassesThat(
-                JavaClass.Predicates.resideInAPackage(ROOT).and(DescribedPredicate.not(
-                        JavaClass.Predicates.equivalentTo(FleetServices.class))))
-                .because("tools are handed their services and need nothing else from the front door").check(main);
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(ROOT, ROOT + ".mcp.tools")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(ROOT)
+                .because("the root package is the front door (Main and the wiring)")
+                .check(main);
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".mcp.tools")
+                .should()
+                .dependOnClassesThat(JavaClass.Predicates.resideInAPackage(ROOT)
+                        .and(DescribedPredicate.not(JavaClass.Predicates.equivalentTo(FleetServices.class))))
+                .because("tools are handed their services and need nothing else from the front door")
+                .check(main);
     }
 
     @Test
     void theMcpLayerDoesNotKnowTheTools() {
-        noClasses().that().resideInAPackage(ROOT + ".mcp").should().dependOnClassesThat()
-                .resideInAPackage(ROOT + ".mcp.tools").check(main);
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".mcp")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(ROOT + ".mcp.tools")
+                .check(main);
     }
 
     @Test
     void toolHandlersAreReachableOnlyThroughTheCatalog() {
-        classes().that().resideInAPackage(ROOT + ".mcp.tools").and().implement(ToolHandler.class)
-                .should().notBePublic().check(main);
+        classes()
+                .that()
+                .resideInAPackage(ROOT + ".mcp.tools")
+                .and()
+                .implement(ToolHandler.class)
+                .should()
+                .notBePublic()
+                .check(main);
     }
 
     @Test
     void onlyTheFrontDoorWritesToStdout() {
-        noClasses().that().resideOutsideOfPackage(ROOT).should().accessField(System.class, "out")
-                .because("stdout carries the MCP protocol").check(main);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT)
+                .should()
+                .accessField(System.class, "out")
+                .because("stdout carries the MCP protocol")
+                .check(main);
     }
 }

@@ -1,5 +1,9 @@
 package io.github.sshfleet.bench;
 
+import io.github.sshfleet.testing.JarServer;
+import io.github.sshfleet.testing.SshdFleet;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,11 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import io.github.sshfleet.testing.JarServer;
-import io.github.sshfleet.testing.SshdFleet;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpSchema;
 
 /**
  * The benchmark behind `bash .ci/bench`: the shipped JAR over stdio, driven by the SDK client, against the real sshd
@@ -46,7 +45,8 @@ public final class Bench {
         McpSyncClient client = JarServer.client(config, dir);
         long t0 = System.nanoTime();
         exec(client, "fleet-2", "true");
-        System.out.printf("%-58s %8.1f ms%n", "first exec in a fresh process (cold JVM + connect)", ms(System.nanoTime() - t0));
+        System.out.printf(
+                "%-58s %8.1f ms%n", "first exec in a fresh process (cold JVM + connect)", ms(System.nanoTime() - t0));
         for (int i = 0; i < 200; i++) {
             exec(client, "fleet-2", "true");
         }
@@ -70,9 +70,14 @@ public final class Bench {
         }
         long heapAfter2 = heapAfterGcKb(pid);
         report("exec 'true', sequential (" + n + " calls)", seq);
-        System.out.printf("%-58s %8d KB -> %d KB%n", "server RSS before/after those " + n + " execs", rssBefore, rssAfter);
-        System.out.printf("%-58s %8d KB -> %d KB -> %d KB%n", "heap in use after full GC: before, +" + n + ", +" + (2 * n)
-                + " execs", heapBefore, heapAfter, heapAfter2);
+        System.out.printf(
+                "%-58s %8d KB -> %d KB%n", "server RSS before/after those " + n + " execs", rssBefore, rssAfter);
+        System.out.printf(
+                "%-58s %8d KB -> %d KB -> %d KB%n",
+                "heap in use after full GC: before, +" + n + ", +" + (2 * n) + " execs",
+                heapBefore,
+                heapAfter,
+                heapAfter2);
 
         ExecutorService ex = Executors.newFixedThreadPool(8);
         List<Future<long[]>> parts = new ArrayList<>();
@@ -96,7 +101,9 @@ public final class Bench {
         }
         wall = System.nanoTime() - wall;
         ex.shutdown();
-        report("exec 'true', 8 in flight, one host", all.stream().mapToLong(Long::longValue).toArray());
+        report(
+                "exec 'true', 8 in flight, one host",
+                all.stream().mapToLong(Long::longValue).toArray());
         System.out.printf("%-58s %8.0f calls/s%n", "  throughput with 8 in flight", all.size() / (wall / 1e9));
 
         long[] fan = new long[200];
@@ -129,9 +136,25 @@ public final class Bench {
 
     static long[] openSshControlMaster(SshdFleet sshd, Path dir, int n) throws Exception {
         Path control = dir.resolve("cm-%C");
-        List<String> base = List.of("ssh", "-q", "-o", "BatchMode=yes", "-o", "UserKnownHostsFile=" + sshd.knownHosts,
-                "-o", "StrictHostKeyChecking=yes", "-o", "ControlMaster=auto", "-o", "ControlPath=" + control,
-                "-o", "ControlPersist=60", "-i", sshd.keyEd25519.toString(), "-p", String.valueOf(sshd.port),
+        List<String> base = List.of(
+                "ssh",
+                "-q",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "UserKnownHostsFile=" + sshd.knownHosts,
+                "-o",
+                "StrictHostKeyChecking=yes",
+                "-o",
+                "ControlMaster=auto",
+                "-o",
+                "ControlPath=" + control,
+                "-o",
+                "ControlPersist=60",
+                "-i",
+                sshd.keyEd25519.toString(),
+                "-p",
+                String.valueOf(sshd.port),
                 SshdFleet.NP_USER + "@" + SshdFleet.ip(2));
         List<String> cmd = new ArrayList<>(base);
         cmd.add("true");
@@ -159,9 +182,15 @@ public final class Bench {
     }
 
     static long serverPid() {
-        return ProcessHandle.current().descendants()
-                .filter(h -> h.info().commandLine().orElse("").contains(JarServer.jar().toString()))
-                .map(ProcessHandle::pid).reduce((a, b) -> b).orElse(-1L);
+        return ProcessHandle.current()
+                .descendants()
+                .filter(h -> h.info()
+                        .commandLine()
+                        .orElse("")
+                        .contains(JarServer.jar().toString()))
+                .map(ProcessHandle::pid)
+                .reduce((a, b) -> b)
+                .orElse(-1L);
     }
 
     static long rssKb(long pid) throws Exception {
@@ -177,19 +206,22 @@ public final class Bench {
     static long heapAfterGcKb(long pid) throws Exception {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         run(List.of(jcmd.toString(), String.valueOf(pid), "GC.run"));
-        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "GC.heap_info").redirectErrorStream(true)
+        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "GC.heap_info")
+                .redirectErrorStream(true)
                 .start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor(30, TimeUnit.SECONDS);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     static void report(String what, long[] nanos) {
         long[] s = nanos.clone();
         Arrays.sort(s);
-        System.out.printf("%-58s p50 %7.2f ms  p90 %7.2f ms  max %7.2f ms%n", what, ms(s[s.length / 2]),
-                ms(s[(int) (s.length * 0.9)]), ms(s[s.length - 1]));
+        System.out.printf(
+                "%-58s p50 %7.2f ms  p90 %7.2f ms  max %7.2f ms%n",
+                what, ms(s[s.length / 2]), ms(s[(int) (s.length * 0.9)]), ms(s[s.length - 1]));
     }
 
     static double ms(long nanos) {

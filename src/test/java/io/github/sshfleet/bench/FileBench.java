@@ -1,5 +1,9 @@
 package io.github.sshfleet.bench;
 
+import io.github.sshfleet.testing.JarServer;
+import io.github.sshfleet.testing.SshdFleet;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,11 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import io.github.sshfleet.testing.JarServer;
-import io.github.sshfleet.testing.SshdFleet;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpSchema;
 
 /**
  * File figures for `bash .ci/bench`: upload and download of one large file through the shipped JAR, against
@@ -33,10 +32,26 @@ final class FileBench {
             double[] up = new double[2];
             double[] down = new double[2];
             for (int i = 0; i < 2; i++) {
-                up[i] = mbps(bytes, time(() -> call(client, "upload", Map.of("host", host, "local_path",
-                        big.toString(), "remote_path", remote))));
-                down[i] = mbps(bytes, time(() -> call(client, "download", Map.of("host", host, "remote_path", remote,
-                        "local_path", back.toString(), "overwrite", true))));
+                up[i] = mbps(
+                        bytes,
+                        time(() -> call(
+                                client,
+                                "upload",
+                                Map.of("host", host, "local_path", big.toString(), "remote_path", remote))));
+                down[i] = mbps(
+                        bytes,
+                        time(() -> call(
+                                client,
+                                "download",
+                                Map.of(
+                                        "host",
+                                        host,
+                                        "remote_path",
+                                        remote,
+                                        "local_path",
+                                        back.toString(),
+                                        "overwrite",
+                                        true))));
             }
             Files.deleteIfExists(back);
             double sftpUp = mbps(bytes, time(() -> sftp(sshd, dir, "put " + big + " " + remote)));
@@ -44,9 +59,11 @@ final class FileBench {
             Files.deleteIfExists(back);
             double scpUp = mbps(bytes, time(() -> scp(sshd, big.toString(), target(remote))));
             double scpDown = mbps(bytes, time(() -> scp(sshd, target(remote), back.toString())));
-            System.out.printf("%-58s %5.0f MB/s (first %3.0f)  sftp %4.0f, scp %4.0f; ratio to sftp %.2f%n",
+            System.out.printf(
+                    "%-58s %5.0f MB/s (first %3.0f)  sftp %4.0f, scp %4.0f; ratio to sftp %.2f%n",
                     "upload " + mib + " MiB", up[1], up[0], sftpUp, scpUp, up[1] / sftpUp);
-            System.out.printf("%-58s %5.0f MB/s (first %3.0f)  sftp %4.0f, scp %4.0f; ratio to sftp %.2f%n",
+            System.out.printf(
+                    "%-58s %5.0f MB/s (first %3.0f)  sftp %4.0f, scp %4.0f; ratio to sftp %.2f%n",
                     "download " + mib + " MiB", down[1], down[0], sftpDown, scpDown, down[1] / sftpDown);
         } finally {
             Files.deleteIfExists(big);
@@ -70,8 +87,8 @@ final class FileBench {
         Bench.report("read_file of a 100 KiB config (warm pool)", lat);
         long[] small = new long[200];
         for (int i = 0; i < small.length; i++) {
-            small[i] = time(() -> call(client, "write_file", Map.of("host", host, "remote_path", conf, "content",
-                    "key=value\n")));
+            small[i] = time(() ->
+                    call(client, "write_file", Map.of("host", host, "remote_path", conf, "content", "key=value\n")));
         }
         Bench.report("write_file of a small file (staged + rename)", small);
         call(client, "exec", Map.of("host", host, "command", "rm -f " + conf));
@@ -119,8 +136,16 @@ final class FileBench {
     }
 
     static List<String> sshOptions(SshdFleet sshd) {
-        return List.of("-q", "-o", "BatchMode=yes", "-o", "UserKnownHostsFile=" + sshd.knownHosts, "-o",
-                "StrictHostKeyChecking=yes", "-i", sshd.keyEd25519.toString());
+        return List.of(
+                "-q",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "UserKnownHostsFile=" + sshd.knownHosts,
+                "-o",
+                "StrictHostKeyChecking=yes",
+                "-i",
+                sshd.keyEd25519.toString());
     }
 
     static void sftp(SshdFleet sshd, Path dir, String batchLine) throws Exception {

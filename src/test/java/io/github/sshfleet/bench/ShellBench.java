@@ -1,10 +1,9 @@
 package io.github.sshfleet.bench;
 
-import java.util.Map;
-
 import io.github.sshfleet.testing.JarServer;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.util.Map;
 
 /** Shell and tmux figures for `bash .ci/bench`: shell_run on an open root shell, tmux_capture of a live pane. */
 final class ShellBench {
@@ -31,8 +30,8 @@ final class ShellBench {
         }
         long[] lat = new long[n];
         for (int i = 0; i < n; i++) {
-            lat[i] = FileBench.time(() -> FileBench.call(client, "shell_run", Map.of("session_id", shell,
-                    "command", "true")));
+            lat[i] = FileBench.time(
+                    () -> FileBench.call(client, "shell_run", Map.of("session_id", shell, "command", "true")));
         }
         Bench.report("shell_run 'true' on an open root shell", lat);
         FileBench.call(client, "shell_close", Map.of("session_id", shell));
@@ -40,12 +39,12 @@ final class ShellBench {
         String s = "bench-" + ProcessHandle.current().pid();
         FileBench.call(client, "tmux_new", Map.of("host", "fleet-2", "session", s));
         try {
-            FileBench.call(client, "tmux_paste", Map.of("host", "fleet-2", "target", s, "text", "seq 1 100",
-                    "enter", true));
+            FileBench.call(
+                    client, "tmux_paste", Map.of("host", "fleet-2", "target", s, "text", "seq 1 100", "enter", true));
             long[] cap = new long[Math.min(n, 300)];
             for (int i = 0; i < cap.length; i++) {
-                cap[i] = FileBench.time(() -> FileBench.call(client, "tmux_capture", Map.of("host", "fleet-2",
-                        "target", s, "lines", 100)));
+                cap[i] = FileBench.time(() ->
+                        FileBench.call(client, "tmux_capture", Map.of("host", "fleet-2", "target", s, "lines", 100)));
             }
             Bench.report("tmux_capture of 100 lines (root's tmux server)", cap);
         } finally {

@@ -1,5 +1,6 @@
 package io.github.sshfleet.bench;
 
+import io.github.sshfleet.testing.JarServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -9,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.github.sshfleet.testing.JarServer;
 
 /**
  * Start-up: spawn {@code java -jar} and time until the tools/list reply is read, plain and with the --cds archive.
@@ -25,8 +24,8 @@ final class StartBench {
     static void run(Path config, Path home) throws Exception {
         times(List.of(), config, home, 1); // discarded: page cache, and this JVM's own spawn path, warm
         Thread.sleep(1000); // the benchmark JVM's JIT, busy after the sshd start, shares the same two cores
-        Bench.report("start until tools/list answered (java -jar, " + RUNS + " runs)",
-                times(List.of(), config, home, RUNS));
+        Bench.report(
+                "start until tools/list answered (java -jar, " + RUNS + " runs)", times(List.of(), config, home, RUNS));
         ProcessBuilder pb = new ProcessBuilder(JarServer.command("--cds")).redirectErrorStream(true);
         pb.environment().put("HOME", home.toString());
         Process archiving = pb.start();
@@ -36,7 +35,8 @@ final class StartBench {
             System.out.println("--cds failed; no figure with the archive: " + printed.strip());
             return;
         }
-        Bench.report("  the same with the printed --cds options",
+        Bench.report(
+                "  the same with the printed --cds options",
                 times(List.of(m.group(1).split(" ")), config, home, RUNS));
     }
 

@@ -8,6 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.forward.Forwards;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.mcp.tools.ToolCatalog;
+import io.github.sshfleet.ssh.CommandResult;
+import io.github.sshfleet.ssh.RunningCommand;
+import io.github.sshfleet.testing.ControlledSshd;
+import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
+import io.github.sshfleet.testing.SshdFleet;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -16,28 +33,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.FleetException.Kind;
-import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.fleet.Machine;
-import io.github.sshfleet.forward.Forwards;
-import io.github.sshfleet.mcp.Args;
-import io.github.sshfleet.mcp.Progress;
-import io.github.sshfleet.mcp.ToolHandler;
-import io.github.sshfleet.ssh.CommandResult;
-import io.github.sshfleet.ssh.RunningCommand;
-import io.github.sshfleet.testing.ControlledSshd;
-import io.github.sshfleet.testing.Fleets;
-import io.github.sshfleet.testing.RequiresSshd;
-import io.github.sshfleet.testing.SshdFleet;
-import io.github.sshfleet.mcp.tools.ToolCatalog;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import io.modelcontextprotocol.spec.McpSchema.TextContent;
 
 /**
  * A fleet is always partly broken: hosts that go down and come back, restart under open sessions, freeze (SIGSTOP),
@@ -49,6 +47,7 @@ class ChaosTest {
 
     @TempDir
     Path tmp;
+
     final List<AutoCloseable> open = new ArrayList<>();
     SshdFleet sshd;
     FleetServices fleet;
@@ -75,7 +74,9 @@ class ChaosTest {
         sshd = SshdFleet.get();
         Path cfg = sshd.writeConfig(tmp.resolve("cfg"), sshd.standardHosts() + extraHosts, yaml);
         for (ControlledSshd d : daemons) {
-            Files.writeString(tmp.resolve("cfg").resolve("known_hosts"), d.knownHostsLines(sshd.hostKeyLine),
+            Files.writeString(
+                    tmp.resolve("cfg").resolve("known_hosts"),
+                    d.knownHostsLines(sshd.hostKeyLine),
                     StandardOpenOption.APPEND);
         }
         fleet = Fleets.open(cfg, tmp);
@@ -105,7 +106,8 @@ class ChaosTest {
 
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> results(CallToolResult r) {
-        return io.github.sshfleet.testing.Folded.hosts(r.structuredContent()); // each host's row with its group's output
+        return io.github.sshfleet.testing.Folded.hosts(
+                r.structuredContent()); // each host's row with its group's output
     }
 
     @Test
@@ -116,21 +118,27 @@ class ChaosTest {
         d.stop();
         CommandResult down = run("chaos-1", "true");
         assertEquals(Kind.UNREACHABLE, down.failure().kind(), down.failure().getMessage());
-        assertTrue(down.failure().getMessage().contains("connection refused"), down.failure().getMessage());
+        assertTrue(
+                down.failure().getMessage().contains("connection refused"),
+                down.failure().getMessage());
 
         // Inside the back-off the remembered error comes at once and says when the host is tried again.
         long t0 = System.nanoTime();
         CommandResult remembered = run("chaos-1", "true");
         assertTrue((System.nanoTime() - t0) / 1_000_000 < 500, "a remembered failure answers at once");
-        assertTrue(remembered.failure().getMessage().contains("connects again on the first call after"),
+        assertTrue(
+                remembered.failure().getMessage().contains("connects again on the first call after"),
                 remembered.failure().getMessage());
         String listed = text(call(ToolCatalog.find(fleet, "list_machines")));
         assertTrue(listed.contains("chaos-1") && listed.contains("failed (unreachable)"), listed);
 
         d.start();
         long up = System.nanoTime();
-        CommandResult back = eventually(Duration.ofSeconds(5), () -> run("chaos-1", "echo back"),
-                r -> r.exitCode() != null && r.exitCode() == 0, "chaos-1 usable again");
+        CommandResult back = eventually(
+                Duration.ofSeconds(5),
+                () -> run("chaos-1", "echo back"),
+                r -> r.exitCode() != null && r.exitCode() == 0,
+                "chaos-1 usable again");
         System.err.println("host back in service " + (System.nanoTime() - up) / 1_000_000 + " ms after sshd restarted");
         assertEquals("back\n", back.stdout());
         assertTrue(text(call(ToolCatalog.find(fleet, "list_machines"))).contains("connected"));
@@ -205,8 +213,14 @@ class ChaosTest {
             flapper.join();
         }
         d.start();
-        assertEquals("up\n", eventually(Duration.ofSeconds(15), () -> run("chaos-1", "echo up"),
-                x -> x.exitCode() != null && x.exitCode() == 0, "chaos-1 back after flapping").stdout());
+        assertEquals(
+                "up\n",
+                eventually(
+                                Duration.ofSeconds(15),
+                                () -> run("chaos-1", "echo up"),
+                                x -> x.exitCode() != null && x.exitCode() == 0,
+                                "chaos-1 back after flapping")
+                        .stdout());
     }
 
     @Test
@@ -215,8 +229,16 @@ class ChaosTest {
         open(line("chaos-1", d, 0, SshdFleet.get().npPassword), "");
         d.stop();
         String secret = "chaos-env-" + System.nanoTime();
-        CallToolResult r = call(ToolCatalog.find(fleet, "exec"), "host", List.of("chaos-1", "fleet-2"), "command",
-                "echo \"$(pwd) $TOKEN\"", "cwd", "/tmp", "env", Map.of("TOKEN", secret));
+        CallToolResult r = call(
+                ToolCatalog.find(fleet, "exec"),
+                "host",
+                List.of("chaos-1", "fleet-2"),
+                "command",
+                "echo \"$(pwd) $TOKEN\"",
+                "cwd",
+                "/tmp",
+                "env",
+                Map.of("TOKEN", secret));
         Map<String, Object> down = io.github.sshfleet.testing.Folded.host(r.structuredContent(), "chaos-1");
         Map<String, Object> up = io.github.sshfleet.testing.Folded.host(r.structuredContent(), "fleet-2");
         assertEquals("unreachable", down.get("error"), down.toString());
@@ -233,8 +255,11 @@ class ChaosTest {
         d.stop();
         d.start();
         // The pooled session died with the old daemon; the next command has not started, so it reconnects safely.
-        CommandResult r = eventually(Duration.ofSeconds(5), () -> run("chaos-1", "echo again"),
-                x -> x.exitCode() != null, "a result after the restart");
+        CommandResult r = eventually(
+                Duration.ofSeconds(5),
+                () -> run("chaos-1", "echo again"),
+                x -> x.exitCode() != null,
+                "a result after the restart");
         assertEquals("again\n", r.stdout());
         assertTrue(fleet.pool().connectsOpened() > before);
     }
@@ -253,7 +278,9 @@ class ChaosTest {
             long detectMs = (System.nanoTime() - t0) / 1_000_000;
             CommandResult r = rc.result();
             assertEquals(Kind.CONNECTION_LOST, r.failure().kind());
-            assertTrue(r.failure().getMessage().contains("no reply to 3 keepalives"), r.failure().getMessage());
+            assertTrue(
+                    r.failure().getMessage().contains("no reply to 3 keepalives"),
+                    r.failure().getMessage());
             assertTrue(detectMs <= 3_000 + 1_500, "keepalive 1 s x 3 promised, took " + detectMs + " ms");
             System.err.println("frozen host detected after " + detectMs + " ms (keepalive_interval 1 s x 3)");
 
@@ -265,8 +292,11 @@ class ChaosTest {
         } finally {
             d.thaw();
         }
-        CommandResult back = eventually(Duration.ofSeconds(8), () -> run("chaos-1", "echo thawed"),
-                x -> x.exitCode() != null && x.exitCode() == 0, "chaos-1 back after SIGCONT");
+        CommandResult back = eventually(
+                Duration.ofSeconds(8),
+                () -> run("chaos-1", "echo thawed"),
+                x -> x.exitCode() != null && x.exitCode() == 0,
+                "chaos-1 back after SIGCONT");
         assertEquals("thawed\n", back.stdout());
     }
 
@@ -282,14 +312,22 @@ class ChaosTest {
             CommandResult r = run("chaos-1", "true");
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertEquals(Kind.TIMEOUT, r.failure().kind(), r.failure().getMessage());
-            assertTrue(r.failure().getMessage().contains("did not answer"), r.failure().getMessage());
+            assertTrue(
+                    r.failure().getMessage().contains("did not answer"),
+                    r.failure().getMessage());
             assertTrue(ms < 2_000 + 1_000, "one connect_timeout, not two: " + ms + " ms");
             System.err.println("new call to a frozen host failed after " + ms + " ms (connect_timeout 2 s)");
         } finally {
             d.thaw();
         }
-        assertEquals("ok\n", eventually(Duration.ofSeconds(8), () -> run("chaos-1", "echo ok"),
-                x -> x.exitCode() != null && x.exitCode() == 0, "chaos-1 back").stdout());
+        assertEquals(
+                "ok\n",
+                eventually(
+                                Duration.ofSeconds(8),
+                                () -> run("chaos-1", "echo ok"),
+                                x -> x.exitCode() != null && x.exitCode() == 0,
+                                "chaos-1 back")
+                        .stdout());
     }
 
     @Test
@@ -298,15 +336,16 @@ class ChaosTest {
         Machine m = fleet.machines().one("fleet-2");
         RunningCommand beside = fleet.runner().start(m, "sleep 2; echo survived", null, false, 4096);
         String huge = "echo " + "x".repeat(1 << 20);
-        FleetException refused = assertThrows(FleetException.class,
-                () -> call(ToolCatalog.find(fleet, "exec"), "host", "fleet-2", "command", huge));
+        FleetException refused = assertThrows(
+                FleetException.class, () -> call(ToolCatalog.find(fleet, "exec"), "host", "fleet-2", "command", huge));
         assertEquals(Kind.TOO_LARGE, refused.kind());
         assertTrue(refused.getMessage().contains("run_script"), refused.getMessage());
         assertTrue(refused.getMessage().length() < 2_000, "the refusal does not echo the command back");
         CommandResult sameViaRunner = run("fleet-2", huge);
         assertEquals(Kind.TOO_LARGE, sameViaRunner.failure().kind());
         assertTrue(beside.await(Duration.ofSeconds(10)));
-        assertEquals(0, beside.result().exitCode(), String.valueOf(beside.result().failure()));
+        assertEquals(
+                0, beside.result().exitCode(), String.valueOf(beside.result().failure()));
         assertEquals("survived\n", beside.result().stdout());
     }
 
@@ -329,11 +368,12 @@ class ChaosTest {
         StringBuilder hosts = new StringBuilder();
         SshdFleet s = SshdFleet.get();
         for (int i = 1; i <= 6; i++) {
-            hosts.append(s.line("q-" + i, 2, SshdFleet.NP_USER, ":" + s.npPassword)).append('\n');
+            hosts.append(s.line("q-" + i, 2, SshdFleet.NP_USER, ":" + s.npPassword))
+                    .append('\n');
         }
         open(hosts.toString(), "max_parallel_hosts: 2\n");
-        CallToolResult r = call(ToolCatalog.find(fleet, "exec"), "host", "q-*", "command", "sleep 0.7; echo done",
-                "async_after", 1);
+        CallToolResult r = call(
+                ToolCatalog.find(fleet, "exec"), "host", "q-*", "command", "sleep 0.7; echo done", "async_after", 1);
         for (Map<String, Object> h : results(r)) {
             assertNull(h.get("command_id"), "queued host went to the background: " + h);
             assertEquals("done\n", h.get("stdout"), h.toString());
@@ -359,13 +399,24 @@ class ChaosTest {
             }
         }
         for (int i = 0; i < 10; i++, n++) { // nothing listens there: connection refused
-            lines.append("cold-").append(n).append("\t127.0.30.").append(i + 1).append(':').append(daemons.get(0)
-                    .port()).append('\t').append(SshdFleet.NP_USER).append(':').append(s.npPassword).append('\n');
+            lines.append("cold-")
+                    .append(n)
+                    .append("\t127.0.30.")
+                    .append(i + 1)
+                    .append(':')
+                    .append(daemons.get(0).port())
+                    .append('\t')
+                    .append(SshdFleet.NP_USER)
+                    .append(':')
+                    .append(s.npPassword)
+                    .append('\n');
         }
         for (int i = 0; i < 5; i++, n++) {
             lines.append(line("cold-" + n, daemons.get(5), 5 + i, "wrong-" + i));
         }
-        open(lines.toString(), "max_parallel_hosts: 100\nconnect_timeout: 10\n",
+        open(
+                lines.toString(),
+                "max_parallel_hosts: 100\nconnect_timeout: 10\n",
                 daemons.toArray(ControlledSshd[]::new));
         long t0 = System.nanoTime();
         CallToolResult r = call(ToolCatalog.find(fleet, "exec"), "host", "cold-*", "command", "echo hi");

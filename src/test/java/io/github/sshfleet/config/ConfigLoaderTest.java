@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,7 +98,10 @@ class ConfigLoaderTest {
         ConfigLoader.Loaded l = ConfigLoader.load(Map.of("SSH_FLEET_CONFIG", cfg.toString()), home);
         assertTrue(l.unusable() != null, l.problems().toString());
         String p = l.unusable().toString();
-        assertTrue(p.matches("(?s)error: " + java.util.regex.Pattern.quote(cfg.toString()) + ":\\d+:\\d+: YAML syntax error: .*"), p);
+        assertTrue(
+                p.matches("(?s)error: " + java.util.regex.Pattern.quote(cfg.toString())
+                        + ":\\d+:\\d+: YAML syntax error: .*"),
+                p);
         assertFalse(p.contains("\n"), "one line: " + p);
         io.github.sshfleet.fleet.MachineStore store = new io.github.sshfleet.fleet.MachineStore(l.config(), home);
         store.refuseAll(l.unusable());
@@ -119,7 +121,8 @@ class ConfigLoaderTest {
         String all = l.problems().toString();
         assertTrue(all.contains(cfg + ":4: connect_timeout: duplicate key (first at " + cfg + ":3)"), all);
         assertTrue(all.contains("unknown key 'idle_timout' ignored (did you mean idle_timeout?)"), all);
-        assertTrue(all.contains("error: " + cfg + ":1: auth_file " + home.resolve("nowhere.tsv") + " does not exist"),
+        assertTrue(
+                all.contains("error: " + cfg + ":1: auth_file " + home.resolve("nowhere.tsv") + " does not exist"),
                 all);
         assertTrue(l.hasErrors());
     }
@@ -131,7 +134,8 @@ class ConfigLoaderTest {
         Files.writeString(cfg, "auth_file: hosts.tsv\ncommand_timeout: 2m\n");
         ConfigLoader.Loaded l = ConfigLoader.load(cfg, true, home);
         assertFalse(l.hasErrors(), l.problems().toString());
-        assertTrue(l.problems().toString().contains("command_timeout has no effect and can be removed"),
+        assertTrue(
+                l.problems().toString().contains("command_timeout has no effect and can be removed"),
                 l.problems().toString());
     }
 }

@@ -7,16 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.fleet.MachineStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.fleet.Machine;
-import io.github.sshfleet.fleet.MachineStore;
 
 class CredentialStoreTest {
 
@@ -31,10 +29,12 @@ class CredentialStoreTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
         assertFalse(Files.readString(f).contains("s3cret"), "encrypted at rest");
         byte[] first = Files.readAllBytes(f);
-        assertEquals("s3cret:with:colons", CredentialStore.open(f, "master-1".toCharArray()).get("web-1"));
+        assertEquals(
+                "s3cret:with:colons",
+                CredentialStore.open(f, "master-1".toCharArray()).get("web-1"));
 
-        CredentialStore.LockedException wrong = assertThrows(CredentialStore.LockedException.class,
-                () -> CredentialStore.open(f, "master-2".toCharArray()));
+        CredentialStore.LockedException wrong = assertThrows(
+                CredentialStore.LockedException.class, () -> CredentialStore.open(f, "master-2".toCharArray()));
         assertTrue(wrong.getMessage().contains("wrong master password"), wrong.getMessage());
         assertArrayEquals(first, Files.readAllBytes(f), "a wrong password changes nothing");
 
@@ -46,9 +46,12 @@ class CredentialStoreTest {
 
     @Test
     void machinesTakePasswordsFromTheStoreAndFromEnv() throws Exception {
-        CredentialStore.open(CredentialStore.defaultFile(home), "m".toCharArray()).set("stored", "from-store");
-        Path hosts = Files.writeString(home.resolve("hosts.tsv"), "stored\t10.0.0.1\tops\n"
-                + "fromenv\t10.0.0.2\tops:env:DB_PW\n" + "missing\t10.0.0.3\tops:env:NOPE\n" + "none\t10.0.0.4\tops\n");
+        CredentialStore.open(CredentialStore.defaultFile(home), "m".toCharArray())
+                .set("stored", "from-store");
+        Path hosts = Files.writeString(
+                home.resolve("hosts.tsv"),
+                "stored\t10.0.0.1\tops\n" + "fromenv\t10.0.0.2\tops:env:DB_PW\n" + "missing\t10.0.0.3\tops:env:NOPE\n"
+                        + "none\t10.0.0.4\tops\n");
         Files.setPosixFilePermissions(hosts, PosixFilePermissions.fromString("rw-------"));
         Path cfg = Files.writeString(home.resolve("config.yaml"), "auth_file: " + hosts + "\n");
         FleetConfig c = ConfigLoader.load(cfg, true, home).config();

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,16 +21,19 @@ class HostsFileTest {
         Path f = dir.resolve("hosts.tsv");
         Files.createDirectories(dir.resolve(".ssh"));
         Files.writeString(dir.resolve(".ssh/id_ed25519"), "not really a key");
-        Files.writeString(f, String.join("\n",
-                "# comment",
-                "",
-                "web-1\t192.168.1.10\tadmin:secretpass",
-                "db-1\t10.0.0.5:2222\tpostgres:pa:ss:word",
-                "v6\t[fe80::1]:2200\troot:x",
-                "bare6\tfe80::2\troot:x",
-                "keyed\tkeyhost\tdeploy\tkey=~/.ssh/id_ed25519\tpassphrase=pp",
-                "spaces  1.2.3.4  u:p",
-                ""));
+        Files.writeString(
+                f,
+                String.join(
+                        "\n",
+                        "# comment",
+                        "",
+                        "web-1\t192.168.1.10\tadmin:secretpass",
+                        "db-1\t10.0.0.5:2222\tpostgres:pa:ss:word",
+                        "v6\t[fe80::1]:2200\troot:x",
+                        "bare6\tfe80::2\troot:x",
+                        "keyed\tkeyhost\tdeploy\tkey=~/.ssh/id_ed25519\tpassphrase=pp",
+                        "spaces  1.2.3.4  u:p",
+                        ""));
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
         HostsFile.Parsed p = HostsFile.read(f, dir);
         assertEquals(List.of(), p.problems());
@@ -54,17 +56,26 @@ class HostsFileTest {
     @Test
     void badLinesAreSkippedWithFileAndLine() throws Exception {
         Path f = dir.resolve("hosts.tsv");
-        Files.writeString(f, "ok\t1.1.1.1\tu:p\nbroken\t1.1.1.2\nnocred\t1.1.1.3\tuser\nbadport\t1.1.1.4:99999\tu:p\n"
-                + "ok\t1.1.1.5\tu:p\nbad name\t1.1.1.6\tu:p\n");
+        Files.writeString(
+                f,
+                "ok\t1.1.1.1\tu:p\nbroken\t1.1.1.2\nnocred\t1.1.1.3\tuser\nbadport\t1.1.1.4:99999\tu:p\n"
+                        + "ok\t1.1.1.5\tu:p\nbad name\t1.1.1.6\tu:p\n");
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
         HostsFile.Parsed p = HostsFile.read(f, dir);
         // "nocred" (a user, no password, no key) is valid: its password may come from the credential store.
-        assertEquals(List.of("ok", "nocred"), p.entries().stream().map(HostEntry::name).toList());
+        assertEquals(
+                List.of("ok", "nocred"),
+                p.entries().stream().map(HostEntry::name).toList());
         List<String> where = p.problems().stream().map(ConfigProblem::where).toList();
         assertTrue(where.get(0).equals(f.toString()), "loose permissions warned first: " + p.problems());
         assertTrue(p.problems().get(0).message().contains("chmod 600"));
-        assertTrue(where.contains(f + ":2") && !where.contains(f + ":3") && where.contains(f + ":4")
-                && where.contains(f + ":5") && where.contains(f + ":6"), where.toString());
+        assertTrue(
+                where.contains(f + ":2")
+                        && !where.contains(f + ":3")
+                        && where.contains(f + ":4")
+                        && where.contains(f + ":5")
+                        && where.contains(f + ":6"),
+                where.toString());
         assertTrue(p.problems().stream().noneMatch(ConfigProblem::isError), "bad lines never stop the server");
     }
 
@@ -74,7 +85,11 @@ class HostsFileTest {
         HostsFile.write(f, new HostEntry("a", "1.1.1.1", 0, "u", "p", null, null, 0), e -> false, dir);
         Files.writeString(f, Files.readString(f) + "# keep me\n");
         HostsFile.write(f, new HostEntry("b", "2.2.2.2", 2222, "u", null, "/k", null, 0), e -> false, dir);
-        HostsFile.write(f, new HostEntry("a", "3.3.3.3", 0, "v", "q", null, null, 0), e -> e.name().equals("a"), dir);
+        HostsFile.write(
+                f,
+                new HostEntry("a", "3.3.3.3", 0, "v", "q", null, null, 0),
+                e -> e.name().equals("a"),
+                dir);
         String text = Files.readString(f);
         assertTrue(text.contains("# keep me"));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
@@ -91,17 +106,25 @@ class HostsFileTest {
     @Test
     void aMissingKeyFileIsAnErrorAndProseNeverBecomesAMachine() throws Exception {
         Path f = dir.resolve("hosts.tsv");
-        Files.writeString(f, String.join("\n",
-                "keyed\t10.0.0.1\tdeploy\tkey=/nonexistent/id_ed25519",
-                "this is a sentence someone pasted",
-                "spaced   10.0.0.2   admin:pw   jump=keyed",
-                ""));
+        Files.writeString(
+                f,
+                String.join(
+                        "\n",
+                        "keyed\t10.0.0.1\tdeploy\tkey=/nonexistent/id_ed25519",
+                        "this is a sentence someone pasted",
+                        "spaced   10.0.0.2   admin:pw   jump=keyed",
+                        ""));
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
         HostsFile.Parsed p = HostsFile.read(f, dir);
-        assertEquals(List.of("keyed", "spaced"), p.entries().stream().map(HostEntry::name).toList());
-        assertEquals("error: " + f + ":1: key file /nonexistent/id_ed25519 does not exist or is not readable; fix key= on "
-                + "this line, then call reload_machines", p.problems().get(0).toString());
-        assertTrue(p.problems().get(1).toString().startsWith("warning: " + f + ":2: field 4 'sentence' is not an option"),
+        assertEquals(
+                List.of("keyed", "spaced"),
+                p.entries().stream().map(HostEntry::name).toList());
+        assertEquals(
+                "error: " + f + ":1: key file /nonexistent/id_ed25519 does not exist or is not readable; fix key= on "
+                        + "this line, then call reload_machines",
+                p.problems().get(0).toString());
+        assertTrue(
+                p.problems().get(1).toString().startsWith("warning: " + f + ":2: field 4 'sentence' is not an option"),
                 p.problems().toString());
     }
 }

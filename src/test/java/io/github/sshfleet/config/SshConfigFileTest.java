@@ -5,22 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.testing.Fleets;
 import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Host aliases from an OpenSSH client config become machines; the hosts file wins clashes; gaps are reported. */
 class SshConfigFileTest {
@@ -59,12 +57,13 @@ class SshConfigFileTest {
                   User %s
                   IdentityFile %s
                   Port 2222
-                """.formatted(SshdFleet.ip(2), sshd.port, SshdFleet.ip(3), sshd.port, SshdFleet.NP_USER,
-                sshd.keyEd25519));
+                """.formatted(
+                        SshdFleet.ip(2), sshd.port, SshdFleet.ip(3), sshd.port, SshdFleet.NP_USER, sshd.keyEd25519));
         Path dir = Files.createDirectories(home.resolve("cfg"));
-        try (FleetServices fleet = Fleets.open(sshd.writeConfig(dir, sshd.standardHosts(), "ssh_config: " + sshConfig
-                + "\nssh_agent: off\n"), home)) {
-            Set<String> names = fleet.machines().machines().stream().map(Machine::name).collect(Collectors.toSet());
+        try (FleetServices fleet = Fleets.open(
+                sshd.writeConfig(dir, sshd.standardHosts(), "ssh_config: " + sshConfig + "\nssh_agent: off\n"), home)) {
+            Set<String> names =
+                    fleet.machines().machines().stream().map(Machine::name).collect(Collectors.toSet());
             assertTrue(names.containsAll(Set.of("box-a", "box-b", "box-c", "fleet-1")), names.toString());
             assertEquals("box-a", fleet.machines().one("jumpy").jump(), "one-hop ProxyJump becomes the jump host");
             assertEquals("box-a,box-b", fleet.machines().one("chained").jump());
@@ -79,7 +78,8 @@ class SshConfigFileTest {
             assertEquals(sshd.port, a.port(), "the first Port found wins over Host *'s");
             assertEquals(sshd.keyEd25519.toString(), a.keyFile());
             assertNull(a.password());
-            assertEquals(Machine.Origin.HOSTS_FILE, fleet.machines().one("fleet-1").origin(), "hosts file wins");
+            assertEquals(
+                    Machine.Origin.HOSTS_FILE, fleet.machines().one("fleet-1").origin(), "hosts file wins");
             String problems = fleet.machines().problems().toString();
             assertTrue(problems.contains("Match") && problems.contains("not/valid"), problems);
 

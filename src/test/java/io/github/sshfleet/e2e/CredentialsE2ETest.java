@@ -7,21 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.testing.JarServer;
+import io.github.sshfleet.testing.RequiresSshd;
+import io.github.sshfleet.testing.SshdFleet;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.testing.JarServer;
-import io.github.sshfleet.testing.RequiresSshd;
-import io.github.sshfleet.testing.SshdFleet;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** `credentials set` through the JAR's CLI, then the server using the stored password; a wrong master password. */
 @RequiresSshd
@@ -60,7 +58,9 @@ class CredentialsE2ETest {
         assertEquals(1, wrong.exit());
         assertTrue(wrong.out().contains("wrong master password"), wrong.out());
         assertArrayEquals(before, Files.readAllBytes(store));
-        assertEquals(List.of("vault-1"), cli("correct horse", "", "credentials", "list").out().lines().toList());
+        assertEquals(
+                List.of("vault-1"),
+                cli("correct horse", "", "credentials", "list").out().lines().toList());
         // Piped stdin and no master password in the environment: refused, nothing written.
         Run piped = cli(null, "a-machine-password\n", "credentials", "set", "vault-2");
         assertEquals(2, piped.exit(), piped.out());
@@ -69,8 +69,8 @@ class CredentialsE2ETest {
 
         // A hosts line with a user and no password: the store supplies it.
         Path config = sshd.writeConfig(home.resolve("cfg"), sshd.line("vault-1", 2, SshdFleet.NP_USER, "") + "\n", "");
-        McpSyncClient c = JarServer.client(config, home, p -> { }, List.of(),
-                Map.of("SSH_FLEET_MASTER_PASSWORD", "correct horse"));
+        McpSyncClient c = JarServer.client(
+                config, home, p -> {}, List.of(), Map.of("SSH_FLEET_MASTER_PASSWORD", "correct horse"));
         try {
             CallToolResult r = call(c, "exec", Map.of("host", "vault-1", "command", "whoami"));
             assertFalse(r.isError(), text(r));

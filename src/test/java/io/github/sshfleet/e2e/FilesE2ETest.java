@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.testing.JarServer;
+import io.github.sshfleet.testing.RequiresSshd;
+import io.github.sshfleet.testing.SshdFleet;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -16,18 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.testing.JarServer;
-import io.github.sshfleet.testing.RequiresSshd;
-import io.github.sshfleet.testing.SshdFleet;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** The file tools through the shipped JAR: a 200 MB round trip with progress, errors as isError results. */
 @RequiresSshd
@@ -35,6 +33,7 @@ class FilesE2ETest {
 
     @TempDir
     static Path tmp;
+
     static McpSyncClient client;
     static final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
 
@@ -59,22 +58,30 @@ class FilesE2ETest {
         String sha = writeRandom(big, size);
         String remote = "/tmp/ssh-fleet-e2e-" + ProcessHandle.current().pid() + ".bin";
         try {
-            CallToolResult up = JarServer.callWithProgress(client, "upload", Map.of("host", "fleet-2", "local_path",
-                    big.toString(), "remote_path", remote), "up-1");
+            CallToolResult up = JarServer.callWithProgress(
+                    client,
+                    "upload",
+                    Map.of("host", "fleet-2", "local_path", big.toString(), "remote_path", remote),
+                    "up-1");
             assertFalse(up.isError(), text(up));
             assertTrue(text(up).contains(sha), text(up));
-            CallToolResult remoteSum = call(client, "exec", Map.of("host", "fleet-2", "command", "sha256sum " + remote));
+            CallToolResult remoteSum =
+                    call(client, "exec", Map.of("host", "fleet-2", "command", "sha256sum " + remote));
             assertTrue(text(remoteSum).contains(sha), "the host's own sha256sum agrees: " + text(remoteSum));
 
             Path back = tmp.resolve("back.bin");
-            CallToolResult down = JarServer.callWithProgress(client, "download", Map.of("host", "fleet-2",
-                    "remote_path", remote, "local_path", back.toString()), "down-1");
+            CallToolResult down = JarServer.callWithProgress(
+                    client,
+                    "download",
+                    Map.of("host", "fleet-2", "remote_path", remote, "local_path", back.toString()),
+                    "down-1");
             assertFalse(down.isError(), text(down));
             assertEquals(sha, sha256(back));
             assertEquals(size, Files.size(back));
 
             List<McpSchema.ProgressNotification> ups = progress.stream()
-                    .filter(p -> "up-1".equals(p.progressToken())).toList();
+                    .filter(p -> "up-1".equals(p.progressToken()))
+                    .toList();
             assertFalse(ups.isEmpty(), "a 200 MB upload sends progress notifications");
             for (int i = 1; i < ups.size(); i++) {
                 assertTrue(ups.get(i).progress() > ups.get(i - 1).progress(), "progress only grows");
@@ -94,16 +101,18 @@ class FilesE2ETest {
         CallToolResult denied = call(client, "read_file", Map.of("host", "fleet-1", "remote_path", "/etc/shadow"));
         assertTrue(denied.isError());
         assertTrue(text(denied).contains("sudo: true"), text(denied));
-        CallToolResult asRoot = call(client, "read_file", Map.of("host", "fleet-1", "remote_path", "/etc/shadow",
-                "sudo", true));
+        CallToolResult asRoot =
+                call(client, "read_file", Map.of("host", "fleet-1", "remote_path", "/etc/shadow", "sudo", true));
         assertFalse(asRoot.isError(), text(asRoot));
         assertTrue(text(asRoot).startsWith("root:"), "shadow read as root");
-        CallToolResult badMode = call(client, "write_file", Map.of("host", "fleet-1", "remote_path", "/tmp/x",
-                "content", "x", "mode", "rw-r--r--"));
+        CallToolResult badMode = call(
+                client,
+                "write_file",
+                Map.of("host", "fleet-1", "remote_path", "/tmp/x", "content", "x", "mode", "rw-r--r--"));
         assertTrue(badMode.isError());
         assertTrue(text(badMode).contains("octal"), text(badMode));
-        CallToolResult noLocal = call(client, "upload", Map.of("host", "fleet-1", "local_path", "/no/such/file",
-                "remote_path", "/tmp/x"));
+        CallToolResult noLocal = call(
+                client, "upload", Map.of("host", "fleet-1", "local_path", "/no/such/file", "remote_path", "/tmp/x"));
         assertTrue(noLocal.isError());
         assertTrue(text(noLocal).contains("does not exist"), text(noLocal));
     }
@@ -112,13 +121,24 @@ class FilesE2ETest {
     void writeThenReadAndRunScriptThroughTheJar() {
         String path = "/tmp/ssh-fleet-e2e-" + ProcessHandle.current().pid() + ".conf";
         try {
-            CallToolResult w = call(client, "write_file", Map.of("host", "fleet-1", "remote_path", path, "content",
-                    "a = 'quoted' $x `y`\n"));
+            CallToolResult w = call(
+                    client,
+                    "write_file",
+                    Map.of("host", "fleet-1", "remote_path", path, "content", "a = 'quoted' $x `y`\n"));
             assertFalse(w.isError(), text(w));
-            assertEquals("a = 'quoted' $x `y`\n", text(call(client, "read_file", Map.of("host", "fleet-1",
-                    "remote_path", path))));
-            CallToolResult s = call(client, "run_script", Map.of("host", "fleet-1", "script", "cat " + path
-                    + "\necho \"$GREETING from $(whoami)\"", "env", Map.of("GREETING", "hello")));
+            assertEquals(
+                    "a = 'quoted' $x `y`\n",
+                    text(call(client, "read_file", Map.of("host", "fleet-1", "remote_path", path))));
+            CallToolResult s = call(
+                    client,
+                    "run_script",
+                    Map.of(
+                            "host",
+                            "fleet-1",
+                            "script",
+                            "cat " + path + "\necho \"$GREETING from $(whoami)\"",
+                            "env",
+                            Map.of("GREETING", "hello")));
             assertFalse(s.isError(), text(s));
             // env values are secrets: masked even when the script prints them.
             assertTrue(text(s).contains("a = 'quoted' $x `y`\n******** from root"), text(s));

@@ -6,20 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.github.sshfleet.testing.JarServer;
 import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A fan-out to 120 machine names through the JAR: one folded group, a short text, each host's result on request. */
 @RequiresSshd
@@ -27,6 +25,7 @@ class FoldedFanoutE2ETest {
 
     @TempDir
     static Path tmp;
+
     static McpSyncClient client;
 
     @BeforeAll
@@ -34,9 +33,11 @@ class FoldedFanoutE2ETest {
         SshdFleet sshd = SshdFleet.get();
         StringBuilder hosts = new StringBuilder();
         for (int i = 1; i <= 120; i++) { // 120 names on the fleet's addresses
-            hosts.append(sshd.line("f-" + i, 1 + i % 3, SshdFleet.NP_USER, ":" + sshd.npPassword)).append('\n');
+            hosts.append(sshd.line("f-" + i, 1 + i % 3, SshdFleet.NP_USER, ":" + sshd.npPassword))
+                    .append('\n');
         }
-        client = JarServer.client(sshd.writeConfig(tmp.resolve("cfg"), hosts.toString(), "max_parallel_hosts: 64\n"),
+        client = JarServer.client(
+                sshd.writeConfig(tmp.resolve("cfg"), hosts.toString(), "max_parallel_hosts: 64\n"),
                 tmp.resolve("home"));
     }
 
@@ -66,8 +67,10 @@ class FoldedFanoutE2ETest {
 
     @Test
     void threeHostsWithDistinctAnswersStayThreeSections() {
-        CallToolResult r = call(client, "exec", Map.of("host", List.of("f-1", "f-2", "f-3"), "command",
-                "echo $SSH_CONNECTION | cut -d' ' -f3"));
+        CallToolResult r = call(
+                client,
+                "exec",
+                Map.of("host", List.of("f-1", "f-2", "f-3"), "command", "echo $SSH_CONNECTION | cut -d' ' -f3"));
         String t = text(r);
         assertTrue(t.startsWith("3 hosts: 3 ok, 0 failed"), t);
         assertEquals(3, t.split("=== f-", -1).length - 1, t);

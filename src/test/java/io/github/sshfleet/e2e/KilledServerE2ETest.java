@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.core.Tokens;
+import io.github.sshfleet.testing.JarServer;
+import io.github.sshfleet.testing.RequiresSshd;
+import io.github.sshfleet.testing.SshdFleet;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -14,14 +18,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.core.Tokens;
-import io.github.sshfleet.testing.JarServer;
-import io.github.sshfleet.testing.RequiresSshd;
-import io.github.sshfleet.testing.SshdFleet;
 
 /**
  * The server is killed (SIGKILL) in the middle of an upload and of a download, then started again: the targets are
@@ -37,7 +35,8 @@ class KilledServerE2ETest {
     Process start(Path config) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(JarServer.command());
         pb.environment().putAll(JarServer.env(config, tmp.resolve("home")));
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(tmp.resolve("stderr.log").toFile()));
+        pb.redirectError(
+                ProcessBuilder.Redirect.appendTo(tmp.resolve("stderr.log").toFile()));
         Process p = pb.start();
         send(p, JarServer.INITIALIZE, JarServer.INITIALIZED, JarServer.TOOLS_LIST);
         return p;
@@ -58,7 +57,9 @@ class KilledServerE2ETest {
 
     static List<Path> matching(Path dir, String glob) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(f -> f.getFileSystem().getPathMatcher("glob:" + glob).matches(f.getFileName())).toList();
+            return s.filter(f ->
+                            f.getFileSystem().getPathMatcher("glob:" + glob).matches(f.getFileName()))
+                    .toList();
         }
     }
 
@@ -80,17 +81,28 @@ class KilledServerE2ETest {
         Path config = sshd.writeConfig(tmp.resolve("cfg"), sshd.standardHosts(), "");
         // The hosts are this machine: the test looks at their file systems directly.
         Path remoteDir = Files.createDirectories(Path.of("/tmp/ssh-fleet-e2e-killed-" + Tokens.next()));
-        new ProcessBuilder("chown", SshdFleet.NP_USER, remoteDir.toString()).start().waitFor();
+        new ProcessBuilder("chown", SshdFleet.NP_USER, remoteDir.toString())
+                .start()
+                .waitFor();
         Path target = remoteDir.resolve("big.bin");
         Files.writeString(target, "old content\n");
-        new ProcessBuilder("chown", SshdFleet.NP_USER, target.toString()).start().waitFor();
+        new ProcessBuilder("chown", SshdFleet.NP_USER, target.toString())
+                .start()
+                .waitFor();
         Path local = bigFile(tmp.resolve("big.bin"), 4L << 30);
 
         Process p = start(config);
-        send(p, call(3, "upload", "{\"host\":\"fleet-2\",\"local_path\":\"" + local + "\",\"remote_path\":\""
-                + target + "\"}"));
-        List<Path> staging = eventually(Duration.ofSeconds(30), () -> uncheckedMatching(remoteDir,
-                ".big.bin.ssh-fleet-*"), l -> !l.isEmpty(), "the upload's staging file on the host");
+        send(
+                p,
+                call(
+                        3,
+                        "upload",
+                        "{\"host\":\"fleet-2\",\"local_path\":\"" + local + "\",\"remote_path\":\"" + target + "\"}"));
+        List<Path> staging = eventually(
+                Duration.ofSeconds(30),
+                () -> uncheckedMatching(remoteDir, ".big.bin.ssh-fleet-*"),
+                l -> !l.isEmpty(),
+                "the upload's staging file on the host");
         kill(p);
         assertEquals("old content\n", Files.readString(target), "the target is untouched");
         assertTrue(Files.exists(staging.get(0)), "the killed upload left its staging file");
@@ -99,10 +111,18 @@ class KilledServerE2ETest {
         Path remoteBig = bigFile(remoteDir.resolve("source.bin"), 4L << 30);
         new ProcessBuilder("chmod", "644", remoteBig.toString()).start().waitFor();
         p = start(config);
-        send(p, call(4, "download", "{\"host\":\"fleet-2\",\"remote_path\":\"" + remoteBig + "\",\"local_path\":\""
-                + downloads.resolve("copy.bin") + "\"}"));
-        eventually(Duration.ofSeconds(30), () -> uncheckedMatching(downloads, ".copy.bin.ssh-fleet-*.part"),
-                l -> !l.isEmpty(), "the download's .part here");
+        send(
+                p,
+                call(
+                        4,
+                        "download",
+                        "{\"host\":\"fleet-2\",\"remote_path\":\"" + remoteBig + "\",\"local_path\":\""
+                                + downloads.resolve("copy.bin") + "\"}"));
+        eventually(
+                Duration.ofSeconds(30),
+                () -> uncheckedMatching(downloads, ".copy.bin.ssh-fleet-*.part"),
+                l -> !l.isEmpty(),
+                "the download's .part here");
         // The restarted server's first use of fleet-2 (this download) also removed the upload's staging file.
         assertFalse(Files.exists(staging.get(0)), "the upload's staging file is removed on the next connection");
         kill(p);
@@ -111,7 +131,10 @@ class KilledServerE2ETest {
 
         p = start(config);
         try {
-            eventually(Duration.ofSeconds(15), () -> uncheckedMatching(downloads, "*"), List::isEmpty,
+            eventually(
+                    Duration.ofSeconds(15),
+                    () -> uncheckedMatching(downloads, "*"),
+                    List::isEmpty,
                     "the killed download's .part removed by the next server");
         } finally {
             kill(p);

@@ -4,6 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.sshfleet.testing.JarServer;
+import io.github.sshfleet.testing.RequiresSshd;
+import io.github.sshfleet.testing.SshdFleet;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -17,21 +25,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.github.sshfleet.testing.JarServer;
-import io.github.sshfleet.testing.RequiresSshd;
-import io.github.sshfleet.testing.SshdFleet;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** Progress notifications, parallel calls with progress, and client cancellation, through the shipped JAR. */
 @RequiresSshd
@@ -39,6 +36,7 @@ class LongRunningE2ETest {
 
     @TempDir
     static Path tmp;
+
     static Path config;
     static McpSyncClient client;
     static final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
@@ -63,15 +61,19 @@ class LongRunningE2ETest {
 
     @Test
     void progressArrivesWhileRunningAndStopsAfterTheResult() throws Exception {
-        CallToolResult r = JarServer.callWithProgress(client, "exec", Map.of("host", "fleet-2", "command",
-                "for i in 1 2 3 4 5 6; do echo line-$i; sleep 0.5; done"), "p-long");
+        CallToolResult r = JarServer.callWithProgress(
+                client,
+                "exec",
+                Map.of("host", "fleet-2", "command", "for i in 1 2 3 4 5 6; do echo line-$i; sleep 0.5; done"),
+                "p-long");
         assertFalse(r.isError(), JarServer.text(r));
         List<McpSchema.ProgressNotification> seen = of("p-long");
         assertTrue(seen.size() >= 3, "about two per second over 3 s: " + seen.size());
         for (int i = 1; i < seen.size(); i++) {
             assertTrue(seen.get(i).progress() > seen.get(i - 1).progress(), "progress only grows");
         }
-        assertTrue(seen.stream().anyMatch(p -> p.message() != null && p.message().contains("last line: line-")),
+        assertTrue(
+                seen.stream().anyMatch(p -> p.message() != null && p.message().contains("last line: line-")),
                 "the last output line is in the message");
         int after = seen.size();
         Thread.sleep(1500);
@@ -85,8 +87,11 @@ class LongRunningE2ETest {
             List<Future<CallToolResult>> calls = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 int n = i;
-                calls.add(ex.submit(() -> JarServer.callWithProgress(client, "exec", Map.of("host",
-                        "fleet-" + (n % 3 + 1), "command", "sleep 1.2; echo par-" + n), "par-" + n)));
+                calls.add(ex.submit(() -> JarServer.callWithProgress(
+                        client,
+                        "exec",
+                        Map.of("host", "fleet-" + (n % 3 + 1), "command", "sleep 1.2; echo par-" + n),
+                        "par-" + n)));
             }
             for (int i = 0; i < 16; i++) {
                 CallToolResult r = calls.get(i).get(60, TimeUnit.SECONDS);
@@ -109,19 +114,26 @@ class LongRunningE2ETest {
         try {
             OutputStream in = p.getOutputStream();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            send(in, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-                    + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
+            send(
+                    in,
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                            + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
             send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
-            send(in, "{\"jsonrpc\":\"2.0\",\"id\":\"call-7\",\"method\":\"tools/call\",\"params\":{\"name\":"
-                    + "\"sudo_exec\",\"arguments\":{\"host\":\"fleet-1\",\"command\":\"" + marker + "; echo x\"}}}");
+            send(
+                    in,
+                    "{\"jsonrpc\":\"2.0\",\"id\":\"call-7\",\"method\":\"tools/call\",\"params\":{\"name\":"
+                            + "\"sudo_exec\",\"arguments\":{\"host\":\"fleet-1\",\"command\":\"" + marker
+                            + "; echo x\"}}}");
             List<String> running = List.of();
             for (int i = 0; i < 50 && running.isEmpty(); i++) {
                 Thread.sleep(100);
                 running = SshdFleet.processes(marker);
             }
             assertFalse(running.isEmpty(), "the command started");
-            send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":\"call-7\","
-                    + "\"reason\":\"user pressed Esc\"}}");
+            send(
+                    in,
+                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":\"call-7\","
+                            + "\"reason\":\"user pressed Esc\"}}");
             List<String> left = SshdFleet.processes(marker);
             for (int i = 0; i < 80 && !left.isEmpty(); i++) {
                 Thread.sleep(100);

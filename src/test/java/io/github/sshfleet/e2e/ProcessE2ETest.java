@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.sshfleet.testing.JarServer;
+import io.github.sshfleet.testing.RequiresSshd;
+import io.github.sshfleet.testing.SshdFleet;
+import io.modelcontextprotocol.client.McpSyncClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -17,17 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.github.sshfleet.testing.JarServer;
-import io.github.sshfleet.testing.RequiresSshd;
-import io.github.sshfleet.testing.SshdFleet;
-import io.modelcontextprotocol.client.McpSyncClient;
 
 /** The JAR as a process: stdout purity, clean exit, flags, and life without config. */
 class ProcessE2ETest {
@@ -60,7 +57,8 @@ class ProcessE2ETest {
                     + "{\"host\":\"fleet-1\",\"command\":\"id -u\"}}}",
         };
         List<JsonNode> messages = exchange(p, requests, java.util.Set.of(1, 2, 3, 4, 5));
-        assertTrue(messages.stream().anyMatch(m -> m.path("error").path("code").asInt() == -32700),
+        assertTrue(
+                messages.stream().anyMatch(m -> m.path("error").path("code").asInt() == -32700),
                 "the malformed line got a parse error");
         assertJvmLogLeavesStdout(p.pid());
         endAndCheckRest(p);
@@ -77,7 +75,8 @@ class ProcessE2ETest {
             assertTrue(list.contains("No machines configured") && list.contains("config.yaml"), list);
             var r = JarServer.call(c, "exec", Map.of("host", "web-1", "command", "true"));
             assertTrue(r.isError());
-            assertTrue(JarServer.text(r).contains("hosts.tsv") && JarServer.text(r).contains("add_host"),
+            assertTrue(
+                    JarServer.text(r).contains("hosts.tsv") && JarServer.text(r).contains("add_host"),
                     JarServer.text(r));
         } finally {
             c.closeGracefully();
@@ -88,8 +87,8 @@ class ProcessE2ETest {
     void checkConfigVersionAndHelp() throws Exception {
         Path good = tmp.resolve("good.yaml");
         Files.writeString(tmp.resolve("hosts.tsv"), "a\t10.0.0.1\tu:secret-pw\n");
-        Files.setPosixFilePermissions(tmp.resolve("hosts.tsv"),
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(
+                tmp.resolve("hosts.tsv"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Files.writeString(good, "auth_file: " + tmp.resolve("hosts.tsv") + "\n");
         Result ok = run(Map.of("SSH_FLEET_CONFIG", good.toString(), "HOME", tmp.toString()), "--check-config");
         assertEquals(0, ok.code, ok.out);
@@ -130,8 +129,10 @@ class ProcessE2ETest {
         assertFalse(second.contains("Unable to use shared archive") || second.contains("writing it"), second);
 
         long before = Files.getLastModifiedTime(archive).toMillis();
-        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis( // an upgraded JAR
-                Files.getLastModifiedTime(jar).toMillis() + 60_000));
+        Files.setLastModifiedTime(
+                jar,
+                java.nio.file.attribute.FileTime.fromMillis( // an upgraded JAR
+                        Files.getLastModifiedTime(jar).toMillis() + 60_000));
         String stale = startListAndStop(options, jar, archive, true);
         assertTrue(stale.contains("Unable to use shared archive"), "the JVM noticed (on stderr)\n" + stale);
         assertTrue(Files.getLastModifiedTime(archive).toMillis() > before, "the stale archive was rewritten");
@@ -143,8 +144,11 @@ class ProcessE2ETest {
         assertTrue(a.waitFor(90, TimeUnit.SECONDS));
         assertEquals(0, a.exitValue(), printed);
         Path written = tmp.resolve(".ssh-fleet").resolve("ssh-fleet.jsa");
-        assertTrue(Files.isRegularFile(written) && printed.contains("java -XX:SharedArchiveFile=" + written
-                + " -Xlog:disable -Xlog:all=warning:stderr -jar " + jar), printed);
+        assertTrue(
+                Files.isRegularFile(written)
+                        && printed.contains("java -XX:SharedArchiveFile=" + written
+                                + " -Xlog:disable -Xlog:all=warning:stderr -jar " + jar),
+                printed);
     }
 
     /**
@@ -159,11 +163,12 @@ class ProcessE2ETest {
         Path stderr = Files.createTempFile(tmp, "stderr-", ".log");
         pb.redirectError(stderr.toFile());
         Process p = pb.start();
-        List<JsonNode> answers = exchange(p, new String[] {INITIALIZE, INITIALIZED, TOOLS_LIST},
-                java.util.Set.of(1, 2));
+        List<JsonNode> answers =
+                exchange(p, new String[] {INITIALIZE, INITIALIZED, TOOLS_LIST}, java.util.Set.of(1, 2));
         assertTrue(answers.stream().anyMatch(n -> n.path("result").path("tools").size() > 20), "tools listed");
         for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                expectArchiveWrite && !Files.readString(stderr).contains("archive " + archive + " written")
+                expectArchiveWrite
+                        && !Files.readString(stderr).contains("archive " + archive + " written")
                         && System.nanoTime() < end; ) {
             Thread.sleep(200);
         }
@@ -176,7 +181,8 @@ class ProcessE2ETest {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         String outputs = "";
         for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); System.nanoTime() < end; Thread.sleep(200)) {
-            Process j = new ProcessBuilder(jcmd, Long.toString(pid), "VM.log", "list").redirectErrorStream(true)
+            Process j = new ProcessBuilder(jcmd, Long.toString(pid), "VM.log", "list")
+                    .redirectErrorStream(true)
                     .start();
             outputs = new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             j.waitFor(20, TimeUnit.SECONDS);

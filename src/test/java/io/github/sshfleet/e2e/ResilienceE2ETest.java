@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.testing.ControlledSshd;
+import io.github.sshfleet.testing.JarServer;
+import io.github.sshfleet.testing.RequiresSshd;
+import io.github.sshfleet.testing.SshdFleet;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -14,17 +20,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.testing.ControlledSshd;
-import io.github.sshfleet.testing.JarServer;
-import io.github.sshfleet.testing.RequiresSshd;
-import io.github.sshfleet.testing.SshdFleet;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 
 /** The resilience repros through the shipped JAR: a host down and back, secrets and bad input in a debug run. */
 @RequiresSshd
@@ -32,6 +30,7 @@ class ResilienceE2ETest {
 
     @TempDir
     Path tmp;
+
     McpSyncClient client;
     ControlledSshd chaos;
 
@@ -47,17 +46,21 @@ class ResilienceE2ETest {
 
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> results(CallToolResult r) {
-        return io.github.sshfleet.testing.Folded.hosts(r.structuredContent()); // each host's row with its group's output
+        return io.github.sshfleet.testing.Folded.hosts(
+                r.structuredContent()); // each host's row with its group's output
     }
 
     @Test
     void aHostDownThenBackNeverBreaksItOrTheFanOut() throws Exception {
         SshdFleet sshd = SshdFleet.get();
         chaos = sshd.controlled("e2e-downup", List.of("127.0.2.9"));
-        Path cfg = sshd.writeConfig(tmp.resolve("cfg"), sshd.standardHosts() + "chaos-1\t127.0.2.9:" + chaos.port()
-                + "\t" + SshdFleet.NP_USER + ":" + sshd.npPassword + "\n", "");
-        Files.writeString(tmp.resolve("cfg/known_hosts"), chaos.knownHostsLines(sshd.hostKeyLine),
-                StandardOpenOption.APPEND);
+        Path cfg = sshd.writeConfig(
+                tmp.resolve("cfg"),
+                sshd.standardHosts() + "chaos-1\t127.0.2.9:" + chaos.port() + "\t" + SshdFleet.NP_USER + ":"
+                        + sshd.npPassword + "\n",
+                "");
+        Files.writeString(
+                tmp.resolve("cfg/known_hosts"), chaos.knownHostsLines(sshd.hostKeyLine), StandardOpenOption.APPEND);
         client = JarServer.client(cfg, tmp.resolve("home"));
         chaos.stop();
         CallToolResult down = call(client, "exec", Map.of("host", "chaos-1", "command", "true"));
@@ -68,12 +71,18 @@ class ResilienceE2ETest {
         assertTrue(text(all).startsWith("4 hosts: 3 ok, 1 failed"), text(all));
         assertFalse(text(all).contains("internal error"), text(all));
         assertEquals(4, results(all).size());
-        assertEquals(3, results(all).stream().filter(h -> "ran\n".equals(h.get("stdout"))).count());
+        assertEquals(
+                3,
+                results(all).stream()
+                        .filter(h -> "ran\n".equals(h.get("stdout")))
+                        .count());
 
         chaos.start();
-        CallToolResult back = eventually(Duration.ofSeconds(5),
+        CallToolResult back = eventually(
+                Duration.ofSeconds(5),
                 () -> call(client, "exec", Map.of("host", "chaos-1", "command", "echo back")),
-                r -> !r.isError(), "chaos-1 usable again");
+                r -> !r.isError(),
+                "chaos-1 usable again");
         assertTrue(text(back).contains("back"), text(back));
         assertTrue(text(call(client, "list_machines", Map.of())).contains("connected"));
     }
@@ -83,8 +92,10 @@ class ResilienceE2ETest {
         SshdFleet sshd = SshdFleet.get();
         client = JarServer.client(sshd.writeConfig(tmp.resolve("cfg"), sshd.standardHosts(), ""), tmp.resolve("home"));
         for (int i = 0; i < 8; i++) {
-            assertOk(call(client, "forward_start", Map.of("host", "fleet-2", "local_port", 0, "remote_host",
-                    "127.0.0.1", "remote_port", 9)));
+            assertOk(call(
+                    client,
+                    "forward_start",
+                    Map.of("host", "fleet-2", "local_port", 0, "remote_host", "127.0.0.1", "remote_port", 9)));
         }
         assertOk(call(client, "exec", Map.of("host", "fleet-2", "command", "echo free")));
         CallToolResult huge = call(client, "exec", Map.of("host", "fleet-2", "command", "echo " + "x".repeat(1 << 20)));
@@ -102,27 +113,49 @@ class ResilienceE2ETest {
     @Test
     void noSecretOrFileContentInADebugLogAndBadInputStaysSmall() throws Exception {
         SshdFleet sshd = SshdFleet.get();
-        String hosts = sshd.standardHosts().lines().filter(l -> !l.startsWith("fleet-3"))
+        String hosts = sshd.standardHosts()
+                .lines()
+                .filter(l -> !l.startsWith("fleet-3"))
                 .reduce("", (a, b) -> a + b + "\n");
         Path cfg = sshd.writeConfig(tmp.resolve("cfg"), hosts, "");
         ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
-        client = JarServer.client(cfg, tmp.resolve("home"), p -> { }, List.of(), Map.of("SSH_FLEET_LOG", "debug"),
-                log::add);
+        client = JarServer.client(
+                cfg, tmp.resolve("home"), p -> {}, List.of(), Map.of("SSH_FLEET_LOG", "debug"), log::add);
         String content = "file-Content-" + System.nanoTime();
         String envSecret = "env-Secret-" + System.nanoTime();
-        assertOk(call(client, "add_host", Map.of("hostname", "added", "ip", SshdFleet.ip(3), "port",
-                sshd.port, "username", SshdFleet.NP_USER, "password", sshd.npPassword, "permanent", false)));
-        assertOk(call(client, "write_file", Map.of("host", "added", "remote_path", "/tmp/ssh-fleet-e2e-" + System.nanoTime(),
-                "content", content)));
-        assertOk(call(client, "run_script", Map.of("host", "added", "script", "echo $TOKEN", "sudo", false,
-                "env", Map.of("TOKEN", envSecret))));
+        assertOk(call(
+                client,
+                "add_host",
+                Map.of(
+                        "hostname",
+                        "added",
+                        "ip",
+                        SshdFleet.ip(3),
+                        "port",
+                        sshd.port,
+                        "username",
+                        SshdFleet.NP_USER,
+                        "password",
+                        sshd.npPassword,
+                        "permanent",
+                        false)));
+        assertOk(call(
+                client,
+                "write_file",
+                Map.of("host", "added", "remote_path", "/tmp/ssh-fleet-e2e-" + System.nanoTime(), "content", content)));
+        assertOk(call(
+                client,
+                "run_script",
+                Map.of("host", "added", "script", "echo $TOKEN", "sudo", false, "env", Map.of("TOKEN", envSecret))));
         // fleet-1's command prints fleet-2's password: every known machine secret is masked, not only the target's.
         CallToolResult other = call(client, "exec", Map.of("host", "fleet-1", "command", "echo " + sshd.npPassword));
         assertEquals("********\n", results(other).get(0).get("stdout"));
 
         CallToolResult bad = call(client, "exec", Map.of("host", "h".repeat(10 << 20), "command", "true"));
         assertTrue(bad.isError());
-        assertTrue(text(bad).length() < 4_000, "a 10 MB bad argument came back as " + text(bad).length() + " chars");
+        assertTrue(
+                text(bad).length() < 4_000,
+                "a 10 MB bad argument came back as " + text(bad).length() + " chars");
 
         client.closeGracefully();
         client = null;

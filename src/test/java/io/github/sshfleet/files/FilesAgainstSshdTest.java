@@ -6,31 +6,29 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.Tokens;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.mcp.tools.ToolCatalog;
+import io.github.sshfleet.ssh.CommandResult;
+import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
+import io.github.sshfleet.testing.SshdFleet;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.core.Tokens;
-import io.github.sshfleet.mcp.Args;
-import io.github.sshfleet.mcp.Progress;
-import io.github.sshfleet.mcp.ToolHandler;
-import io.github.sshfleet.ssh.CommandResult;
-import io.github.sshfleet.testing.Fleets;
-import io.github.sshfleet.testing.RequiresSshd;
-import io.github.sshfleet.testing.SshdFleet;
-import io.github.sshfleet.mcp.tools.ToolCatalog;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import io.modelcontextprotocol.spec.McpSchema.TextContent;
 
 /** read_file, write_file, upload and download against real OpenSSH sshd, real users, real sudo. */
 @RequiresSshd
@@ -42,16 +40,18 @@ class FilesAgainstSshdTest {
     static ToolHandler write;
     static ToolHandler upload;
     static ToolHandler download;
+
     @TempDir
     static Path tmp;
+
     static Path localRoot;
 
     @BeforeAll
     static void start() throws Exception {
         sshd = SshdFleet.get();
         localRoot = Files.createDirectories(tmp.resolve("local"));
-        fleet = Fleets.open(sshd.writeConfig(tmp.resolve("cfg"), sshd.standardHosts(), "local_root: " + localRoot
-                + "\n"), tmp);
+        fleet = Fleets.open(
+                sshd.writeConfig(tmp.resolve("cfg"), sshd.standardHosts(), "local_root: " + localRoot + "\n"), tmp);
         read = ToolCatalog.find(fleet, "read_file");
         write = ToolCatalog.find(fleet, "write_file");
         upload = ToolCatalog.find(fleet, "upload");
@@ -83,8 +83,8 @@ class FilesAgainstSshdTest {
 
     /** Runs a command as root on fleet-2 (NOPASSWD) for setup and checks. */
     static String root(String command) {
-        CommandResult r = fleet.runner().run(fleet.machines().one("fleet-2"), command, Duration.ofSeconds(30), true,
-                1 << 20);
+        CommandResult r =
+                fleet.runner().run(fleet.machines().one("fleet-2"), command, Duration.ofSeconds(30), true, 1 << 20);
         assertTrue(r.ok(), () -> "setup command failed: " + command + " -> " + r);
         return r.stdout().strip();
     }
@@ -98,14 +98,30 @@ class FilesAgainstSshdTest {
         String dir = unique("/tmp/ssh-fleet-private-");
         root("mkdir -p " + dir + " && echo secret > " + dir + "/app.conf && chmod 700 " + dir);
         try {
-            FleetException e = fails(download, "host", "fleet-2", "remote_path", dir + "/app.conf", "local_path",
+            FleetException e = fails(
+                    download,
+                    "host",
+                    "fleet-2",
+                    "remote_path",
+                    dir + "/app.conf",
+                    "local_path",
                     localRoot.resolve("app.conf").toString());
             assertEquals(FleetException.Kind.PERMISSION, e.kind(), e.getMessage());
             assertFalse(e.getMessage().contains("Pass sudo: true"), "download has no sudo: " + e.getMessage());
             assertTrue(e.getMessage().contains("sudo_exec"), e.getMessage());
-            FleetException s = assertThrows(FleetException.class, () -> fleet.sync().run(fleet.machines()
-                    .one("fleet-2"), false, dir, localRoot.resolve("synced").toString(), false, java.util.List.of(), false,
-                    false, (done, total, file) -> { }));
+            FleetException s = assertThrows(
+                    FleetException.class,
+                    () -> fleet.sync()
+                            .run(
+                                    fleet.machines().one("fleet-2"),
+                                    false,
+                                    dir,
+                                    localRoot.resolve("synced").toString(),
+                                    false,
+                                    java.util.List.of(),
+                                    false,
+                                    false,
+                                    (done, total, file) -> {}));
             assertEquals(FleetException.Kind.PERMISSION, s.kind(), s.getMessage());
             assertTrue(s.getMessage().contains("sudo_exec"), s.getMessage());
         } finally {
@@ -117,8 +133,20 @@ class FilesAgainstSshdTest {
     void writesRootOwnedFileWithModeAndOwnerAtomically() {
         String path = "/etc/" + unique("ssh-fleet-test") + ".conf";
         try {
-            CallToolResult r = call(write, "host", "fleet-1", "remote_path", path, "content", "KEY=value\n",
-                    "sudo", true, "mode", "0640", "owner", "root:root");
+            CallToolResult r = call(
+                    write,
+                    "host",
+                    "fleet-1",
+                    "remote_path",
+                    path,
+                    "content",
+                    "KEY=value\n",
+                    "sudo",
+                    true,
+                    "mode",
+                    "0640",
+                    "owner",
+                    "root:root");
             assertFalse(r.isError());
             assertTrue(text(r).contains("new file"), text(r));
             assertEquals("640 root:root 10", root("stat -c '%a %U:%G %s' " + path));
@@ -126,7 +154,9 @@ class FilesAgainstSshdTest {
             // Replacing keeps mode and owner when none are given: a 0640 secret must not widen to 0644.
             call(write, "host", "fleet-1", "remote_path", path, "content", "KEY=other\n", "sudo", true);
             assertEquals("640 root:root 10", root("stat -c '%a %U:%G %s' " + path));
-            assertEquals("", root("ls -a /etc | grep -c ssh-fleet- | grep -v '^1$' || true"),
+            assertEquals(
+                    "",
+                    root("ls -a /etc | grep -c ssh-fleet- | grep -v '^1$' || true"),
                     "no staging files next to the target");
             assertEquals("", root("ls /tmp | grep ssh-fleet-stage || true"), "no staging files in /tmp");
         } finally {
@@ -158,8 +188,8 @@ class FilesAgainstSshdTest {
             StringBuilder all = new StringBuilder();
             long offset = 0;
             for (int i = 0; i < 10 && offset < 3000; i++) {
-                CallToolResult r = call(read, "host", "fleet-3", "remote_path", path, "max_bytes", 1000,
-                        "offset", offset);
+                CallToolResult r =
+                        call(read, "host", "fleet-3", "remote_path", path, "max_bytes", 1000, "offset", offset);
                 String t = text(r);
                 Map<?, ?> s = (Map<?, ?>) r.structuredContent();
                 if (Boolean.TRUE.equals(s.get("truncated"))) {
@@ -199,8 +229,7 @@ class FilesAgainstSshdTest {
             CallToolResult down = call(download, "host", "fleet-3", "remote_path", remote, "local_path", "back.bin");
             assertFalse(down.isError());
             assertArrayEquals(bytes, Files.readAllBytes(localRoot.resolve("back.bin")));
-            FleetException again = fails(download, "host", "fleet-3", "remote_path", remote, "local_path",
-                    "back.bin");
+            FleetException again = fails(download, "host", "fleet-3", "remote_path", remote, "local_path", "back.bin");
             assertEquals(FleetException.Kind.CONFLICT, again.kind());
             assertTrue(again.getMessage().contains("overwrite: true"), again.getMessage());
             call(download, "host", "fleet-3", "remote_path", remote, "local_path", "back.bin", "overwrite", true);
@@ -224,7 +253,8 @@ class FilesAgainstSshdTest {
             // An existing 0600 file keeps 0600 when replaced without a mode.
             root("chmod 0600 " + path);
             call(write, "host", "fleet-2", "remote_path", path, "content", "three\n");
-            assertEquals("600 three", root("stat -c %a " + path + "; cat " + path).replace('\n', ' '));
+            assertEquals(
+                    "600 three", root("stat -c %a " + path + "; cat " + path).replace('\n', ' '));
             // sudo append keeps the file (and its inode) and adds to it.
             call(write, "host", "fleet-1", "remote_path", path, "content", "four\n", "append", true, "sudo", true);
             assertEquals("three\nfour", root("cat " + path));
@@ -236,34 +266,62 @@ class FilesAgainstSshdTest {
     @Test
     void failedSudoWriteLeavesNothingBehind() {
         String path = "/etc/" + unique("nouser") + ".conf";
-        FleetException e = fails(write, "host", "fleet-1", "remote_path", path, "content", "x", "sudo", true,
-                "owner", "no-such-user-xyz");
+        FleetException e = fails(
+                write,
+                "host",
+                "fleet-1",
+                "remote_path",
+                path,
+                "content",
+                "x",
+                "sudo",
+                true,
+                "owner",
+                "no-such-user-xyz");
         assertTrue(e.getMessage().contains("no such user"), e.getMessage());
         assertEquals("", root("ls -a /etc /tmp | grep -e ssh-fleet-stage -e '" + path.substring(5) + "' || true"));
     }
 
     @Test
     void badInputGetsClearErrors() throws Exception {
-        assertEquals(FleetException.Kind.NOT_FOUND,
+        assertEquals(
+                FleetException.Kind.NOT_FOUND,
                 fails(read, "host", "fleet-2", "remote_path", "/no/such/file").kind());
-        assertTrue(fails(read, "host", "fleet-2", "remote_path", "/etc").getMessage().contains("is a directory"));
+        assertTrue(fails(read, "host", "fleet-2", "remote_path", "/etc")
+                .getMessage()
+                .contains("is a directory"));
         assertTrue(fails(write, "host", "fleet-2", "remote_path", "/tmp/x", "content", "x", "mode", "0999")
-                .getMessage().contains("octal"));
+                .getMessage()
+                .contains("octal"));
         assertTrue(fails(write, "host", "fleet-2", "remote_path", "/tmp/x", "content", "x", "owner", "root")
-                .getMessage().contains("sudo: true"));
-        assertTrue(fails(write, "host", "fleet-2", "remote_path", "/tmp/x", "content",
-                "x".repeat(RemoteWriter.MAX_CONTENT_BYTES + 1)).getMessage().contains("upload"));
-        assertEquals(FleetException.Kind.PERMISSION,
-                fails(write, "host", "fleet-2", "remote_path", "/etc/passwd", "content", "x").kind());
+                .getMessage()
+                .contains("sudo: true"));
+        assertTrue(fails(
+                        write,
+                        "host",
+                        "fleet-2",
+                        "remote_path",
+                        "/tmp/x",
+                        "content",
+                        "x".repeat(RemoteWriter.MAX_CONTENT_BYTES + 1))
+                .getMessage()
+                .contains("upload"));
+        assertEquals(
+                FleetException.Kind.PERMISSION,
+                fails(write, "host", "fleet-2", "remote_path", "/etc/passwd", "content", "x")
+                        .kind());
         assertEquals("root", root("stat -c %U /etc/passwd"), "nothing happened to /etc/passwd");
-        assertEquals(FleetException.Kind.NOT_FOUND,
-                fails(upload, "host", "fleet-2", "local_path", "missing.txt", "remote_path", "/tmp/x").kind());
-        FleetException outside = fails(upload, "host", "fleet-2", "local_path", "/etc/hostname", "remote_path",
-                "/tmp/x");
+        assertEquals(
+                FleetException.Kind.NOT_FOUND,
+                fails(upload, "host", "fleet-2", "local_path", "missing.txt", "remote_path", "/tmp/x")
+                        .kind());
+        FleetException outside =
+                fails(upload, "host", "fleet-2", "local_path", "/etc/hostname", "remote_path", "/tmp/x");
         assertTrue(outside.getMessage().contains("outside local_root"), outside.getMessage());
         Files.createSymbolicLink(localRoot.resolve("escape"), Path.of("/etc"));
         assertTrue(fails(upload, "host", "fleet-2", "local_path", "escape/hostname", "remote_path", "/tmp/x")
-                .getMessage().contains("outside local_root"));
+                .getMessage()
+                .contains("outside local_root"));
     }
 
     @Test
@@ -285,8 +343,10 @@ class FilesAgainstSshdTest {
             root("mkdir -p " + rootDir);
             try {
                 call(upload, "host", "fleet-1", "local_path", "tree", "remote_path", rootDir, "sudo", true);
-                assertEquals("root alpha", root("stat -c %U " + rootDir + "/tree/sub/a.txt; cat " + rootDir
-                        + "/tree/sub/a.txt").replace('\n', ' '));
+                assertEquals(
+                        "root alpha",
+                        root("stat -c %U " + rootDir + "/tree/sub/a.txt; cat " + rootDir + "/tree/sub/a.txt")
+                                .replace('\n', ' '));
             } finally {
                 root("rm -rf " + rootDir);
             }
@@ -304,8 +364,10 @@ class FilesAgainstSshdTest {
                     .contains("New file"));
             assertTrue(text(call(upload, "host", "fleet-3", "local_path", "one.txt", "remote_path", remote))
                     .contains("Replaced"));
-            assertEquals(FleetException.Kind.CONFLICT, fails(upload, "host", "fleet-3", "local_path", "one.txt",
-                    "remote_path", remote, "overwrite", false).kind());
+            assertEquals(
+                    FleetException.Kind.CONFLICT,
+                    fails(upload, "host", "fleet-3", "local_path", "one.txt", "remote_path", remote, "overwrite", false)
+                            .kind());
         } finally {
             root("rm -f " + remote);
         }
@@ -316,18 +378,19 @@ class FilesAgainstSshdTest {
         Path dir = Path.of("/tmp/" + unique("full"));
         Files.createDirectories(dir);
         Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256k,mode=1777", "tmpfs", dir.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String said = new String(mount.getInputStream().readAllBytes());
-        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0,
-                "needs root with mount rights for a small tmpfs: " + said);
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                mount.waitFor() == 0, "needs root with mount rights for a small tmpfs: " + said);
         try {
             String target = dir + "/app.conf";
             call(write, "host", "fleet-2", "remote_path", target, "content", "old=1\n");
             String big = "x".repeat(300 * 1024);
             FleetException e = fails(write, "host", "fleet-2", "remote_path", target, "content", big);
             assertTrue(e.getMessage().contains("disk full"), e.getMessage());
-            FleetException asRoot = fails(write, "host", "fleet-1", "remote_path", target, "content", big,
-                    "sudo", true);
+            FleetException asRoot =
+                    fails(write, "host", "fleet-1", "remote_path", target, "content", big, "sudo", true);
             assertTrue(asRoot.getMessage().contains("disk full"), asRoot.getMessage());
             assertEquals("app.conf", root("ls -A " + dir), "only the original file is there");
             assertEquals("old=1", root("cat " + target));
@@ -340,7 +403,9 @@ class FilesAgainstSshdTest {
 
     static final class Sha {
         static String of(byte[] b) throws Exception {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(b));
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.fleet.Machine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -11,11 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.fleet.Machine;
 
 /** The journal of temporary files: written before they exist, adopted from a dead server, never from a live one. */
 class LitterTest {
@@ -23,8 +21,8 @@ class LitterTest {
     @TempDir
     Path tmp;
 
-    static final Machine WEB = new Machine("web-1", "10.0.0.1", 22, "deploy", null, null, null,
-            Machine.Origin.TEMPORARY, "test", Map.of());
+    static final Machine WEB = new Machine(
+            "web-1", "10.0.0.1", 22, "deploy", null, null, null, Machine.Origin.TEMPORARY, "test", Map.of());
 
     Path state() {
         return tmp.resolve("state");
@@ -58,8 +56,10 @@ class LitterTest {
         Files.createDirectories(state());
         Path part = Files.writeString(tmp.resolve(".big.iso.ssh-fleet-1f.part"), "half");
         // pid 2^22+1 is above Linux's pid_max default: no such process.
-        Files.writeString(state().resolve("pending-4194305-1700000000000.tsv"), "local\t" + part + "\n"
-                + "deploy@10.0.0.1:22\t/srv/.app.ssh-fleet-ab12.tmp\n" + "other@10.0.0.2:22\t/tmp/ssh-fleet-stage-9\n");
+        Files.writeString(
+                state().resolve("pending-4194305-1700000000000.tsv"),
+                "local\t" + part + "\n" + "deploy@10.0.0.1:22\t/srv/.app.ssh-fleet-ab12.tmp\n"
+                        + "other@10.0.0.2:22\t/tmp/ssh-fleet-stage-9\n");
         Litter litter = new Litter(state(), null, Duration.ofSeconds(5));
         litter.adoptLeftovers();
         assertFalse(Files.exists(part), "a killed download's .part is removed at start");

@@ -4,6 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.Tokens;
+import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
+import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.mcp.tools.ToolCatalog;
+import io.github.sshfleet.ssh.CommandResult;
+import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
+import io.github.sshfleet.testing.SshdFleet;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,25 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.core.Tokens;
-import io.github.sshfleet.mcp.Args;
-import io.github.sshfleet.mcp.Progress;
-import io.github.sshfleet.mcp.ToolHandler;
-import io.github.sshfleet.ssh.CommandResult;
-import io.github.sshfleet.testing.Fleets;
-import io.github.sshfleet.testing.RequiresSshd;
-import io.github.sshfleet.testing.SshdFleet;
-import io.github.sshfleet.mcp.tools.ToolCatalog;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import io.modelcontextprotocol.spec.McpSchema.TextContent;
 
 /** run_script against real sshd: staging, quoting, secrets, cleanup, tmux. */
 @RequiresSshd
@@ -42,6 +40,7 @@ class ScriptRunnerTest {
     static SshdFleet sshd;
     static FleetServices fleet;
     static ToolHandler runScript;
+
     @TempDir
     static Path tmp;
 
@@ -77,8 +76,8 @@ class ScriptRunnerTest {
     }
 
     static String root(String command) {
-        CommandResult r = fleet.runner().run(fleet.machines().one("fleet-2"), command, Duration.ofSeconds(30), true,
-                1 << 20);
+        CommandResult r =
+                fleet.runner().run(fleet.machines().one("fleet-2"), command, Duration.ofSeconds(30), true, 1 << 20);
         assertTrue(r.ok(), () -> "command failed: " + command + " -> " + r);
         return r.stdout().strip();
     }
@@ -123,28 +122,47 @@ class ScriptRunnerTest {
     void envNamesLikePathChangeTheScriptOnlyNeverTheLauncher() {
         String secret = "pw-" + Tokens.next();
         // PATH pointing nowhere used to break the launcher itself: exit 127 and the secret .env file left in /tmp.
-        CallToolResult r = call("host", "fleet-2", "script", "if command -v ls >/dev/null; then echo has-ls; "
-                + "else echo no-ls; fi; echo \"x=$WIZ\"", "env", Map.of("PATH", "/nonexistent", "WIZ", secret),
-                "sudo", false);
+        CallToolResult r = call(
+                "host",
+                "fleet-2",
+                "script",
+                "if command -v ls >/dev/null; then echo has-ls; " + "else echo no-ls; fi; echo \"x=$WIZ\"",
+                "env",
+                Map.of("PATH", "/nonexistent", "WIZ", secret),
+                "sudo",
+                false);
         assertFalse(r.isError(), text(r));
         assertEquals("no-ls\nx=********\n", stdout(r), "the script saw its PATH; the launcher kept its own");
         assertEquals("", runnerFiles(), "runner, body and env files are removed");
-        CallToolResult withLog = call("host", "fleet-2", "script", "echo logged", "env", Map.of("PATH", "/x"),
-                "sudo", false, "log_path", "/tmp/ssh-fleet-test-envlog-" + Tokens.next());
+        CallToolResult withLog = call(
+                "host",
+                "fleet-2",
+                "script",
+                "echo logged",
+                "env",
+                Map.of("PATH", "/x"),
+                "sudo",
+                false,
+                "log_path",
+                "/tmp/ssh-fleet-test-envlog-" + Tokens.next());
         assertFalse(withLog.isError(), text(withLog));
         assertEquals("logged\n", stdout(withLog));
         assertEquals("", runnerFiles());
-        FleetException readOnly = org.junit.jupiter.api.Assertions.assertThrows(FleetException.class,
-                () -> call("host", "fleet-2", "script", "true", "env", Map.of("SHELLOPTS", "x")));
+        FleetException readOnly = org.junit.jupiter.api.Assertions.assertThrows(
+                FleetException.class, () -> call("host", "fleet-2", "script", "true", "env", Map.of("SHELLOPTS", "x")));
         assertTrue(readOnly.getMessage().contains("read-only in bash"), readOnly.getMessage());
     }
 
     @Test
     void envSecretNeverInAnyArgvNorInTheResult() throws Exception {
         String secret = "s3cret-" + Tokens.next();
-        CompletableFuture<CallToolResult> running = CompletableFuture.supplyAsync(() -> call("host", "fleet-1",
-                "script", "echo \"len=${#WIZ_PASS}\"; echo \"leak: $WIZ_PASS\"; sleep 3; echo done",
-                "env", Map.of("WIZ_PASS", secret)));
+        CompletableFuture<CallToolResult> running = CompletableFuture.supplyAsync(() -> call(
+                "host",
+                "fleet-1",
+                "script",
+                "echo \"len=${#WIZ_PASS}\"; echo \"leak: $WIZ_PASS\"; sleep 3; echo done",
+                "env",
+                Map.of("WIZ_PASS", secret)));
         List<String> seen = new ArrayList<>();
         int scans = 0;
         // The sshd fleet is on this machine: every process's argv is visible in /proc while the script runs.
@@ -194,8 +212,8 @@ class ScriptRunnerTest {
 
     @Test
     void keepScriptKeepsTheRunner() {
-        CallToolResult r = call("host", "fleet-2", "script", "echo kept", "keep_script", true, "env",
-                Map.of("A_VALUE", "x"));
+        CallToolResult r =
+                call("host", "fleet-2", "script", "echo kept", "keep_script", true, "env", Map.of("A_VALUE", "x"));
         assertFalse(r.isError(), text(r));
         String left = runnerFiles();
         try {
@@ -211,8 +229,15 @@ class ScriptRunnerTest {
         String session = "sf-" + Tokens.next().substring(0, 8);
         String log = "/tmp/" + session + ".log";
         try {
-            CallToolResult r = call("host", "fleet-1", "script", "echo started; sleep 2; echo finished; exit 4",
-                    "tmux_session", session, "log_path", log);
+            CallToolResult r = call(
+                    "host",
+                    "fleet-1",
+                    "script",
+                    "echo started; sleep 2; echo finished; exit 4",
+                    "tmux_session",
+                    session,
+                    "log_path",
+                    log);
             assertFalse(r.isError(), text(r));
             assertTrue(text(r).contains("tmux_capture"), text(r));
             // Still running after the call returned: the session exists and the log has no EXIT line yet.
@@ -227,8 +252,13 @@ class ScriptRunnerTest {
             assertEquals("600", root("stat -c %a " + log), "the log is private");
             // The hint names a call that can read that root-owned 0600 log; try it as written.
             assertTrue(text(r).contains("sudo_exec(host=\"fleet-1\", command=\"tail -n 50 '" + log + "'\")"), text(r));
-            CommandResult tail = fleet.runner().run(fleet.machines().one("fleet-1"), "tail -n 50 '" + log + "'",
-                    Duration.ofSeconds(10), true, 4096);
+            CommandResult tail = fleet.runner()
+                    .run(
+                            fleet.machines().one("fleet-1"),
+                            "tail -n 50 '" + log + "'",
+                            Duration.ofSeconds(10),
+                            true,
+                            4096);
             assertTrue(tail.stdout().contains("[ssh-fleet] EXIT 4"), tail.toString());
             FleetException clash = org.junit.jupiter.api.Assertions.assertThrows(FleetException.class, () -> {
                 root("tmux new-session -d -s " + session + "-b 'sleep 30'");

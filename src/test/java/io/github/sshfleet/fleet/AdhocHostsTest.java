@@ -3,16 +3,14 @@ package io.github.sshfleet.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.sshfleet.config.ConfigLoader;
+import io.github.sshfleet.config.FleetConfig;
+import io.github.sshfleet.core.FleetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.config.ConfigLoader;
-import io.github.sshfleet.config.FleetConfig;
 
 /** user@host:port targets only when allow_adhoc_hosts is on; never stored. */
 class AdhocHostsTest {
@@ -23,8 +21,8 @@ class AdhocHostsTest {
     MachineStore store(boolean allow) throws Exception {
         Path hosts = Files.writeString(dir.resolve("hosts.tsv"), "web-1\t10.0.0.1\tu:p\n");
         Files.setPosixFilePermissions(hosts, PosixFilePermissions.fromString("rw-------"));
-        Path cfg = Files.writeString(dir.resolve("config.yaml"), "auth_file: " + hosts + "\nallow_adhoc_hosts: "
-                + allow + "\n");
+        Path cfg = Files.writeString(
+                dir.resolve("config.yaml"), "auth_file: " + hosts + "\nallow_adhoc_hosts: " + allow + "\n");
         FleetConfig c = ConfigLoader.load(cfg, true, dir).config();
         MachineStore s = new MachineStore(c, dir, k -> null);
         s.loadHostsFile();

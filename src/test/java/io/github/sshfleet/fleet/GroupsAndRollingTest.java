@@ -4,16 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.core.Tokens;
@@ -21,12 +11,20 @@ import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.mcp.tools.ToolCatalog;
-import io.github.sshfleet.testing.Folded;
 import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.Folded;
 import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Host groups (config.yaml and group= columns) and rolling runs that stop at a failing batch, on real sshd. */
 @RequiresSshd
@@ -34,6 +32,7 @@ class GroupsAndRollingTest {
 
     @TempDir
     Path tmp;
+
     FleetServices fleet;
 
     @AfterEach
@@ -52,8 +51,9 @@ class GroupsAndRollingTest {
                 + s.line("r-4", 3, SshdFleet.NP_USER, np) + "\n"
                 + s.line("r-5", 2, SshdFleet.NP_USER, np) + "\tgroup=db,eu\n"
                 + s.line("r-6", 3, SshdFleet.NP_USER, np) + "\tgroup=eu\n";
-        fleet = Fleets.open(s.writeConfig(tmp.resolve("cfg"), hosts, "groups:\n  web: [r-1, r-2]\n"
-                + "  front: ['@web', r-4]\n"), tmp);
+        fleet = Fleets.open(
+                s.writeConfig(tmp.resolve("cfg"), hosts, "groups:\n  web: [r-1, r-2]\n" + "  front: ['@web', r-4]\n"),
+                tmp);
     }
 
     CallToolResult call(String tool, Object... kv) {
@@ -72,11 +72,17 @@ class GroupsAndRollingTest {
     @Test
     void groupsFromConfigAndHostsLinesSelectMachines() throws Exception {
         open();
-        assertEquals(List.of("r-1", "r-2", "r-4"), fleet.machines().select("@front").stream().map(Machine::name).toList());
-        assertEquals(List.of("r-5", "r-6"), fleet.machines().select("@eu").stream().map(Machine::name).toList());
-        assertEquals(List.of("r-5", "r-1", "r-2"), fleet.machines().select("@db,@web").stream().map(Machine::name)
-                .toList());
-        FleetException e = assertThrows(FleetException.class, () -> fleet.machines().select("@nope"));
+        assertEquals(
+                List.of("r-1", "r-2", "r-4"),
+                fleet.machines().select("@front").stream().map(Machine::name).toList());
+        assertEquals(
+                List.of("r-5", "r-6"),
+                fleet.machines().select("@eu").stream().map(Machine::name).toList());
+        assertEquals(
+                List.of("r-5", "r-1", "r-2"),
+                fleet.machines().select("@db,@web").stream().map(Machine::name).toList());
+        FleetException e =
+                assertThrows(FleetException.class, () -> fleet.machines().select("@nope"));
         assertTrue(e.getMessage().contains("groups: db, eu, front, web"), e.getMessage());
         String listed = text(call("list_machines"));
         assertTrue(listed.contains("groups=front,web"), listed);
@@ -90,21 +96,32 @@ class GroupsAndRollingTest {
         open();
         String mark = "/tmp/ssh-fleet-rolling-" + Tokens.next();
         // r-3 logs in as a user for whom the command fails; it is in batch 2 of 3.
-        CallToolResult r = call("exec", "host", List.of("r-1", "r-2", "r-3", "r-4", "r-5", "r-6"), "command",
+        CallToolResult r = call(
+                "exec",
+                "host",
+                List.of("r-1", "r-2", "r-3", "r-4", "r-5", "r-6"),
+                "command",
                 "echo ran >> " + mark + "-$(id -un); [ $(id -un) != " + SshdFleet.NOSUDO_USER + " ]",
-                "strategy", "rolling", "batch_size", 2);
+                "strategy",
+                "rolling",
+                "batch_size",
+                2);
         assertTrue(r.isError());
         Map<String, Object> r3 = Folded.host(r.structuredContent(), "r-3");
         assertEquals(1, r3.get("exit_code"));
         for (String notStarted : List.of("r-5", "r-6")) {
             Map<String, Object> h = Folded.host(r.structuredContent(), notStarted);
             assertEquals("cancelled", h.get("error"), h.toString());
-            assertTrue(((String) h.get("message")).contains("not started: the rolling run stopped after batch 2"),
+            assertTrue(
+                    ((String) h.get("message")).contains("not started: the rolling run stopped after batch 2"),
                     h.toString());
         }
         // On the hosts: batches 1 and 2 ran (r-1, r-2, r-4 as sft_np; r-3 as sft_nosudo), batch 3 never started.
-        assertEquals(3, Files.readAllLines(Path.of(mark + "-" + SshdFleet.NP_USER)).size());
-        assertEquals(1, Files.readAllLines(Path.of(mark + "-" + SshdFleet.NOSUDO_USER)).size());
+        assertEquals(
+                3, Files.readAllLines(Path.of(mark + "-" + SshdFleet.NP_USER)).size());
+        assertEquals(
+                1,
+                Files.readAllLines(Path.of(mark + "-" + SshdFleet.NOSUDO_USER)).size());
         Files.deleteIfExists(Path.of(mark + "-" + SshdFleet.NP_USER));
         Files.deleteIfExists(Path.of(mark + "-" + SshdFleet.NOSUDO_USER));
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /** Host-set notation, as ClusterShell folds names. */
@@ -18,7 +17,9 @@ class HostSetTest {
         assertEquals("web-[1-2]", HostSet.fold(List.of("web-2", "web-1")));
         assertEquals("web-[1-3,7]", HostSet.fold(List.of("web-1", "web-2", "web-3", "web-7")));
         assertEquals("db[01-03,10].dc1", HostSet.fold(List.of("db01.dc1", "db02.dc1", "db03.dc1", "db10.dc1")));
-        assertEquals("web-[1-2],web-[01-02]", HostSet.fold(List.of("web-1", "web-01", "web-2", "web-02")),
+        assertEquals(
+                "web-[1-2],web-[01-02]",
+                HostSet.fold(List.of("web-1", "web-01", "web-2", "web-02")),
                 "padded and unpadded numbers are different names");
     }
 

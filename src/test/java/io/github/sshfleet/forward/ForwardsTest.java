@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
+import io.github.sshfleet.testing.SshdFleet;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -11,17 +16,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.testing.Fleets;
-import io.github.sshfleet.testing.RequiresSshd;
-import io.github.sshfleet.testing.SshdFleet;
 
 /** Port forwards through real sshd to a TCP echo server "on the host" (the test fleet is this machine). */
 @RequiresSshd
@@ -29,6 +27,7 @@ class ForwardsTest {
 
     static FleetServices fleet;
     static ServerSocket echo;
+
     @TempDir
     static Path home;
 
@@ -42,12 +41,15 @@ class ForwardsTest {
                 try {
                     Socket s = echo.accept();
                     new Thread(() -> {
-                        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-                            in.transferTo(out);
-                        } catch (Exception ignored) {
-                            // client went away
-                        }
-                    }).start();
+                                try (s;
+                                        InputStream in = s.getInputStream();
+                                        OutputStream out = s.getOutputStream()) {
+                                    in.transferTo(out);
+                                } catch (Exception ignored) {
+                                    // client went away
+                                }
+                            })
+                            .start();
                 } catch (Exception e) {
                     return;
                 }
@@ -66,7 +68,10 @@ class ForwardsTest {
     }
 
     static Forwards.Info info(String id) {
-        return fleet.forwards().list().stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+        return fleet.forwards().list().stream()
+                .filter(x -> x.id().equals(id))
+                .findFirst()
+                .orElseThrow();
     }
 
     static String roundTrip(int port, String text) throws Exception {
@@ -79,8 +84,8 @@ class ForwardsTest {
 
     @Test
     void localForwardMovesBytesBothWaysAndCountsThem() throws Exception {
-        Forwards.Info f = fleet.forwards().startLocal(fleet.machines().one("fleet-2"), "127.0.0.1", 0, "127.0.0.1",
-                echo.getLocalPort());
+        Forwards.Info f = fleet.forwards()
+                .startLocal(fleet.machines().one("fleet-2"), "127.0.0.1", 0, "127.0.0.1", echo.getLocalPort());
         int port = Integer.parseInt(f.listen().substring(f.listen().lastIndexOf(':') + 1));
         assertEquals("hello through ssh", roundTrip(port, "hello through ssh"));
         assertEquals("second", roundTrip(port, "second"));
@@ -105,8 +110,8 @@ class ForwardsTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             free = probe.getLocalPort();
         }
-        Forwards.Info f = fleet.forwards().startRemote(fleet.machines().one("fleet-3"), "127.0.0.1", free,
-                "127.0.0.1", echo.getLocalPort());
+        Forwards.Info f = fleet.forwards()
+                .startRemote(fleet.machines().one("fleet-3"), "127.0.0.1", free, "127.0.0.1", echo.getLocalPort());
         try {
             assertTrue(f.listen().contains(String.valueOf(free)), f.toString());
             assertEquals("from the host side", roundTrip(free, "from the host side"));

@@ -3,13 +3,11 @@ package io.github.sshfleet.mcp;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelcontextprotocol.spec.McpSchema;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
-
-import io.modelcontextprotocol.spec.McpSchema;
 
 /** Deferred set-up starts when the client has its tool list, or calls a tool; not on anything before that. */
 class HandshakeTest {

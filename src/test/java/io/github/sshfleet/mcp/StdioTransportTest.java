@@ -3,10 +3,16 @@ package io.github.sshfleet.mcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
@@ -17,16 +23,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.modelcontextprotocol.json.McpJsonDefaults;
-import io.modelcontextprotocol.server.McpServer;
-import io.modelcontextprotocol.server.McpSyncServer;
-import io.modelcontextprotocol.spec.McpSchema;
 
 class StdioTransportTest {
 
@@ -35,15 +32,17 @@ class StdioTransportTest {
     @Test
     void concurrentSendsNeverInterleaveOrFail() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StdioTransport t = new StdioTransport(McpJsonDefaults.getMapper(), new java.io.ByteArrayInputStream(new byte[0]),
-                out);
+        StdioTransport t =
+                new StdioTransport(McpJsonDefaults.getMapper(), new java.io.ByteArrayInputStream(new byte[0]), out);
         ExecutorService ex = Executors.newFixedThreadPool(16);
         String payload = "x".repeat(3000) + "\n\"quoted\" \u00e9";
         for (int thread = 0; thread < 16; thread++) {
             int th = thread;
             ex.submit(() -> {
                 for (int i = 0; i < 200; i++) {
-                    t.write(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, "notifications/progress",
+                    t.write(new McpSchema.JSONRPCNotification(
+                            McpSchema.JSONRPC_VERSION,
+                            "notifications/progress",
                             Map.of("progressToken", th + "-" + i, "progress", i, "message", payload)));
                 }
             });
@@ -68,24 +67,37 @@ class StdioTransportTest {
         OutputStream serverOut = Channels.newOutputStream(toClient.sink());
         InputStream clientIn = Channels.newInputStream(toClient.source());
         StdioTransport transport = new StdioTransport(McpJsonDefaults.getMapper(), serverIn, serverOut);
-        McpSyncServer server = McpServer.sync(transport).serverInfo("t", "1")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()).build();
+        McpSyncServer server = McpServer.sync(transport)
+                .serverInfo("t", "1")
+                .capabilities(
+                        McpSchema.ServerCapabilities.builder().tools(false).build())
+                .build();
         try {
             BufferedReader reader = new BufferedReader(new InputStreamReader(clientIn, StandardCharsets.UTF_8));
             // A tool call before initialize is refused at once, not held and run later.
             send(clientOut, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"x\"}}");
             JsonNode early = JSON.readTree(reader.readLine());
             assertEquals(7, early.get("id").asInt());
-            assertEquals(McpSchema.ErrorCodes.INVALID_REQUEST, early.at("/error/code").asInt());
+            assertEquals(
+                    McpSchema.ErrorCodes.INVALID_REQUEST,
+                    early.at("/error/code").asInt());
             assertTrue(early.at("/error/message").asText().contains("send initialize first"), early.toString());
-            send(clientOut, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-                    + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
-            assertEquals("2025-11-25", JSON.readTree(reader.readLine()).at("/result/protocolVersion").asText());
+            send(
+                    clientOut,
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                            + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
+            assertEquals(
+                    "2025-11-25",
+                    JSON.readTree(reader.readLine())
+                            .at("/result/protocolVersion")
+                            .asText());
             send(clientOut, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
             send(clientOut, "this is not json");
             List<JsonNode> replies = new ArrayList<>();
             replies.add(JSON.readTree(reader.readLine()));
-            assertEquals(McpSchema.ErrorCodes.PARSE_ERROR, replies.get(0).at("/error/code").asInt());
+            assertEquals(
+                    McpSchema.ErrorCodes.PARSE_ERROR,
+                    replies.get(0).at("/error/code").asInt());
             send(clientOut, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
             assertEquals(2, JSON.readTree(reader.readLine()).get("id").asInt());
             clientOut.close();

@@ -4,23 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.config.ConfigLoader;
+import io.github.sshfleet.config.FleetConfig;
+import io.github.sshfleet.fleet.MachineStore;
+import io.github.sshfleet.mcp.tools.ToolCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.config.ConfigLoader;
-import io.github.sshfleet.config.FleetConfig;
-import io.github.sshfleet.fleet.MachineStore;
-import io.github.sshfleet.mcp.tools.ToolCatalog;
 
 /** `tools:` in config.yaml switches tool groups off; the schemas' size is what an agent pays for. */
 class ToolGroupsTest {
@@ -44,7 +41,11 @@ class ToolGroupsTest {
     @Test
     void groupsCanBeSwitchedOffAsAListOrAMapping() throws Exception {
         try (FleetServices all = fleet("")) {
-            assertEquals(ToolCatalog.groups(all).values().stream().mapToInt(List::size).sum(), names(all).size());
+            assertEquals(
+                    ToolCatalog.groups(all).values().stream()
+                            .mapToInt(List::size)
+                            .sum(),
+                    names(all).size());
         }
         try (FleetServices some = fleet("tools:\n  render: false\n  tmux: off\n")) {
             Set<String> n = some.config().disabledTools();
@@ -54,7 +55,8 @@ class ToolGroupsTest {
             assertTrue(names(some).contains("exec") && names(some).contains("list_machines"));
         }
         try (FleetServices listed = fleet("tools: [exec]\n")) {
-            assertEquals(Set.of("list_machines", "add_host", "reload_machines", "disconnect", "exec", "sudo_exec"),
+            assertEquals(
+                    Set.of("list_machines", "add_host", "reload_machines", "disconnect", "exec", "sudo_exec"),
                     names(listed));
         }
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "tools: [exec, nope]\n");
@@ -71,25 +73,34 @@ class ToolGroupsTest {
         try (FleetServices all = fleet("")) {
             int total = 0;
             int count = 0;
-            for (Map.Entry<String, List<ToolHandler>> g : ToolCatalog.groups(all).entrySet()) {
+            for (Map.Entry<String, List<ToolHandler>> g :
+                    ToolCatalog.groups(all).entrySet()) {
                 int chars = 0;
                 for (ToolHandler t : g.getValue()) {
                     ToolHandler.Spec s = t.spec();
                     // Descriptions name the working directory; measured as a typical one, so the table does not
                     // depend on where the tests run.
-                    String description = s.description().replace(Path.of("").toAbsolutePath().toString(),
-                            "/home/user/project");
-                    chars += json.writeValueAsString(Map.of("name", s.name(), "description", description,
-                            "inputSchema", s.inputSchema())).length();
+                    String description =
+                            s.description().replace(Path.of("").toAbsolutePath().toString(), "/home/user/project");
+                    chars += json.writeValueAsString(Map.of(
+                                    "name", s.name(), "description", description, "inputSchema", s.inputSchema()))
+                            .length();
                 }
-                table.append("| ").append(g.getKey()).append(" | ").append(g.getValue().stream()
-                        .map(t -> t.spec().name()).collect(Collectors.joining(", "))).append(" | ")
-                        .append(String.format(java.util.Locale.ROOT, "%,d", round(chars / 4))).append(" |\n");
+                table.append("| ")
+                        .append(g.getKey())
+                        .append(" | ")
+                        .append(g.getValue().stream().map(t -> t.spec().name()).collect(Collectors.joining(", ")))
+                        .append(" | ")
+                        .append(String.format(java.util.Locale.ROOT, "%,d", round(chars / 4)))
+                        .append(" |\n");
                 total += chars;
                 count += g.getValue().size();
             }
-            table.append("| all | ").append(count).append(" tools | ")
-                    .append(String.format(java.util.Locale.ROOT, "%,d", round(total / 4))).append(" |\n");
+            table.append("| all | ")
+                    .append(count)
+                    .append(" tools | ")
+                    .append(String.format(java.util.Locale.ROOT, "%,d", round(total / 4)))
+                    .append(" |\n");
             assertTrue(total / 4 < 20_000, "tools/list is " + total / 4 + " tokens");
         }
         Path readme = Path.of("README.md");
@@ -104,8 +115,11 @@ class ToolGroupsTest {
             Files.writeString(readme, text.substring(0, i + start.length()) + table + text.substring(j));
             return;
         }
-        assertEquals(table.toString(), current, "README.md's tool budget table is stale; regenerate it with "
-                + "mvn test -Dtest=ToolGroupsTest -Dsshfleet.updateReadme=true");
+        assertEquals(
+                table.toString(),
+                current,
+                "README.md's tool budget table is stale; regenerate it with "
+                        + "mvn test -Dtest=ToolGroupsTest -Dsshfleet.updateReadme=true");
     }
 
     /** Rounded to tens: the table should not change for a word. */

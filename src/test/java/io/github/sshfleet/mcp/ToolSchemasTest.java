@@ -4,13 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.config.ConfigLoader;
 import io.github.sshfleet.config.FleetConfig;
@@ -19,6 +12,11 @@ import io.github.sshfleet.mcp.tools.ToolCatalog;
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The check the SDK would run on every start (each tool's schema against the JSON Schema 2020-12 meta-schema),
@@ -33,14 +31,17 @@ class ToolSchemasTest {
     void everyToolSchemaIsValidJsonSchema202012() throws Exception {
         FleetConfig c = ConfigLoader.load(Map.of(), dir).config();
         DefaultJsonSchemaValidator metaSchema = new DefaultJsonSchemaValidator();
-        assertFalse(metaSchema.validateSchema(Map.of("type", "object", "properties", List.of())).valid(),
+        assertFalse(
+                metaSchema
+                        .validateSchema(Map.of("type", "object", "properties", List.of()))
+                        .valid(),
                 "the meta-schema check must be able to fail");
         int checked = 0;
         try (FleetServices fleet = FleetServices.create(c, new MachineStore(c, dir), dir)) {
             for (ToolHandler t : ToolCatalog.tools(fleet)) {
                 McpSchema.Tool tool = ToolAdapter.adapt(t, new Cancellations()).tool();
-                for (Map<String, Object> schema : new java.util.ArrayList<>(java.util.Arrays.asList(
-                        tool.inputSchema(), tool.outputSchema()))) {
+                for (Map<String, Object> schema :
+                        new java.util.ArrayList<>(java.util.Arrays.asList(tool.inputSchema(), tool.outputSchema()))) {
                     if (schema != null) {
                         JsonSchemaValidator.ValidationResponse r = metaSchema.validateSchema(schema);
                         assertTrue(r.valid(), tool.name() + ": " + r.errorMessage());
@@ -58,18 +59,23 @@ class ToolSchemasTest {
         Path dir = java.nio.file.Files.createTempDirectory("budget");
         java.nio.file.Files.writeString(dir.resolve("hosts.tsv"), "");
         java.nio.file.Files.writeString(dir.resolve("config.yaml"), "auth_file: hosts.tsv\n");
-        io.github.sshfleet.config.FleetConfig c = io.github.sshfleet.config.ConfigLoader.load(dir.resolve("config.yaml"),
-                true, dir).config();
-        try (io.github.sshfleet.FleetServices all = io.github.sshfleet.FleetServices.create(c,
-                new io.github.sshfleet.fleet.MachineStore(c, dir), dir)) {
+        io.github.sshfleet.config.FleetConfig c = io.github.sshfleet.config.ConfigLoader.load(
+                        dir.resolve("config.yaml"), true, dir)
+                .config();
+        try (io.github.sshfleet.FleetServices all =
+                io.github.sshfleet.FleetServices.create(c, new io.github.sshfleet.fleet.MachineStore(c, dir), dir)) {
             java.util.List<McpSchema.Tool> tools = io.github.sshfleet.mcp.tools.ToolCatalog.tools(all).stream()
-                    .map(t -> ToolAdapter.adapt(t, new Cancellations()).tool()).toList();
+                    .map(t -> ToolAdapter.adapt(t, new Cancellations()).tool())
+                    .toList();
             int bytes = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .writeValueAsString(java.util.Map.of("tools", tools)).getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    .writeValueAsString(java.util.Map.of("tools", tools))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)
                     .length;
             System.out.println("tools/list: " + tools.size() + " tools, " + bytes + " bytes of compact JSON");
-            assertTrue(bytes <= BUDGET_BYTES, "tools/list is " + bytes + " bytes for " + tools.size() + " tools; the "
-                    + "budget is " + BUDGET_BYTES);
+            assertTrue(
+                    bytes <= BUDGET_BYTES,
+                    "tools/list is " + bytes + " bytes for " + tools.size() + " tools; the " + "budget is "
+                            + BUDGET_BYTES);
         }
     }
 
@@ -82,8 +88,15 @@ class ToolSchemasTest {
     @Test
     void inputsAreStillValidatedAgainstTheSchemaOnEveryCall() {
         ToolInputValidator v = new ToolInputValidator();
-        Map<String, Object> schema = Map.of("type", "object",
-                "properties", Map.of("timeout", Map.of("type", "integer")), "required", List.of("timeout"), "additionalProperties", false);
+        Map<String, Object> schema = Map.of(
+                "type",
+                "object",
+                "properties",
+                Map.of("timeout", Map.of("type", "integer")),
+                "required",
+                List.of("timeout"),
+                "additionalProperties",
+                false);
         assertTrue(v.validate(schema, Map.of("timeout", 5)).valid());
         assertFalse(v.validate(schema, Map.of("timeout", "five")).valid());
         assertFalse(v.validate(schema, Map.of()).valid());

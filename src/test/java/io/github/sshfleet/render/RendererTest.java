@@ -5,22 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.core.FleetException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.xml.parsers.DocumentBuilderFactory;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.core.FleetException;
 
 class RendererTest {
 
@@ -47,8 +44,8 @@ class RendererTest {
     @Test
     void pngHasTheLookAndRedStderr() throws Exception {
         Renderer r = new Renderer(dir.resolve("guides"));
-        Renderer.Rendered done = r.render(request("total 0\nfile.txt\n", "ls: cannot access 'x': No such file\n",
-                "look"), Renderer.Format.PNG);
+        Renderer.Rendered done = r.render(
+                request("total 0\nfile.txt\n", "ls: cannot access 'x': No such file\n", "look"), Renderer.Format.PNG);
         BufferedImage img = ImageIO.read(done.path().toFile());
         assertEquals(1200, img.getWidth());
         assertEquals(done.height(), img.getHeight());
@@ -87,10 +84,24 @@ class RendererTest {
     @Test
     void svgIsWellFormedAndEscapesMarkup() throws Exception {
         Renderer r = new Renderer(dir);
-        Renderer.Rendered done = r.render(new Renderer.Request("echo '<a & b>'", "<a & b>\n\u0001binary\u00ff\n", "",
-                0, "u", "h", "~", true, "title \"quoted\" <x>", "markup", 200), Renderer.Format.SVG);
+        Renderer.Rendered done = r.render(
+                new Renderer.Request(
+                        "echo '<a & b>'",
+                        "<a & b>\n\u0001binary\u00ff\n",
+                        "",
+                        0,
+                        "u",
+                        "h",
+                        "~",
+                        true,
+                        "title \"quoted\" <x>",
+                        "markup",
+                        200),
+                Renderer.Format.SVG);
         String svg = Files.readString(done.path());
-        DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(done.path().toFile());
+        DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(done.path().toFile());
         assertTrue(svg.contains("&lt;a &amp; b&gt;"), svg);
         assertFalse(svg.contains("<a & b>"));
         assertTrue(svg.contains(">sudo</text>"), "sudo shown on the prompt");
@@ -99,11 +110,11 @@ class RendererTest {
     @Test
     void gifHasOneFramePerStepWithTheAskedDelays() throws Exception {
         Renderer r = new Renderer(dir);
-        Renderer.Request req = new Renderer.Request("ab", "one\ntwo\nthree\nfour\nfive\n", "", 0, "u", "h", "~",
-                false, null, "anim", 50);
+        Renderer.Request req = new Renderer.Request(
+                "ab", "one\ntwo\nthree\nfour\nfive\n", "", 0, "u", "h", "~", false, null, "anim", 50);
         Renderer.Rendered done = r.renderGif(req, new Renderer.Animation(200, 3000, 500, 2));
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(
-                Files.readAllBytes(done.path())))) {
+        try (ImageInputStream in =
+                ImageIO.createImageInputStream(new ByteArrayInputStream(Files.readAllBytes(done.path())))) {
             ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
             reader.setInput(in);
             int frames = reader.getNumImages(true);
@@ -112,8 +123,10 @@ class RendererTest {
             assertEquals(frames, done.frames());
             int[] expected = {50, 4, 20, 20, 20, 300};
             for (int i = 0; i < frames; i++) {
-                IIOMetadataNode root = (IIOMetadataNode) reader.getImageMetadata(i).getAsTree("javax_imageio_gif_image_1.0");
-                IIOMetadataNode gce = (IIOMetadataNode) root.getElementsByTagName("GraphicControlExtension").item(0);
+                IIOMetadataNode root =
+                        (IIOMetadataNode) reader.getImageMetadata(i).getAsTree("javax_imageio_gif_image_1.0");
+                IIOMetadataNode gce = (IIOMetadataNode)
+                        root.getElementsByTagName("GraphicControlExtension").item(0);
                 assertEquals(expected[i], Integer.parseInt(gce.getAttribute("delayTime")), "frame " + i);
             }
             BufferedImage first = reader.read(0);
@@ -133,15 +146,16 @@ class RendererTest {
         assertEquals(100, wide.outputLines(), "a 10,000-column line wraps at 100 columns");
         byte[] garbage = new byte[4096];
         new java.util.Random(1).nextBytes(garbage);
-        r.render(request(new String(garbage, java.nio.charset.StandardCharsets.ISO_8859_1), "", "garbage"),
+        r.render(
+                request(new String(garbage, java.nio.charset.StandardCharsets.ISO_8859_1), "", "garbage"),
                 Renderer.Format.SVG);
-        FleetException escape = assertThrows(FleetException.class,
-                () -> r.render(request("x", "", "../evil"), Renderer.Format.PNG));
+        FleetException escape =
+                assertThrows(FleetException.class, () -> r.render(request("x", "", "../evil"), Renderer.Format.PNG));
         assertTrue(escape.getMessage().contains("output_name"), escape.getMessage());
         Path ro = Files.createDirectory(dir.resolve("ro"));
         Path file = Files.writeString(ro.resolve("blocker"), "x");
-        FleetException unwritable = assertThrows(FleetException.class,
-                () -> new Renderer(file).render(request("x", "", "n"), Renderer.Format.PNG));
+        FleetException unwritable = assertThrows(
+                FleetException.class, () -> new Renderer(file).render(request("x", "", "n"), Renderer.Format.PNG));
         assertTrue(unwritable.getMessage().contains("guide_output_dir"), unwritable.getMessage());
     }
 }

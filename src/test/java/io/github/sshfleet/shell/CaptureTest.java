@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.ssh.BoundedOutput;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
-
-import io.github.sshfleet.ssh.BoundedOutput;
 
 /** The marker parser of persistent shells, fed one byte at a time and in random chunks: the same result either way. */
 class CaptureTest {
@@ -26,7 +24,9 @@ class CaptureTest {
 
     static void check(ShellStream.Capture c, String rest) {
         assertTrue(c.done());
-        assertEquals("hello\nlooks like __SF_E_ but is not " + END.substring(0, 10) + "\n", c.output().text());
+        assertEquals(
+                "hello\nlooks like __SF_E_ but is not " + END.substring(0, 10) + "\n",
+                c.output().text());
         assertEquals(3, c.exitCode());
         assertEquals("/tmp/some dir", c.cwd());
         assertEquals("prompt$ ", rest);

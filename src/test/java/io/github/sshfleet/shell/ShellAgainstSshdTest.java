@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
+import io.github.sshfleet.testing.SshdFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,17 +20,10 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.testing.Fleets;
-import io.github.sshfleet.testing.RequiresSshd;
-import io.github.sshfleet.testing.SshdFleet;
 
 /** Persistent shells against real sshd: sudo with and without a password, markers, timeouts, transcripts. */
 @RequiresSshd
@@ -34,14 +32,15 @@ class ShellAgainstSshdTest {
     static SshdFleet sshd;
     static FleetServices fleet;
     static ShellSessions shells;
+
     @TempDir
     static Path home;
 
     @BeforeAll
     static void start() throws Exception {
         sshd = SshdFleet.get();
-        String hosts = sshd.standardHosts() + sshd.line("nosudo", 1, SshdFleet.NOSUDO_USER, ":"
-                + sshd.nosudoPassword) + "\n";
+        String hosts =
+                sshd.standardHosts() + sshd.line("nosudo", 1, SshdFleet.NOSUDO_USER, ":" + sshd.nosudoPassword) + "\n";
         fleet = Fleets.open(sshd.writeConfig(home.resolve("cfg"), hosts, ""), home);
         shells = fleet.shells();
     }
@@ -67,7 +66,10 @@ class ShellAgainstSshdTest {
             ShellSession s = open(host, true);
             try {
                 assertEquals("root", run(s, "whoami").output().strip());
-                assertEquals(0, run(s, "cd /tmp && export SF_X=42 && f() { echo \"f:$1\"; }").exitCode());
+                assertEquals(
+                        0,
+                        run(s, "cd /tmp && export SF_X=42 && f() { echo \"f:$1\"; }")
+                                .exitCode());
                 ShellResult r = run(s, "pwd; echo $SF_X; f hi");
                 assertEquals("/tmp\n42\nf:hi\n", r.output());
                 assertEquals("/tmp", r.cwd());
@@ -94,8 +96,11 @@ class ShellAgainstSshdTest {
             FleetException other = assertThrows(FleetException.class, () -> shells.openNamed(m, false, "deploy"));
             assertEquals(FleetException.Kind.CONFLICT, other.kind());
             sshd.dropSessionsOf(SshdFleet.NP_USER); // the shell dies with its connection
-            ShellSessions.Opened fresh = io.github.sshfleet.testing.Eventually.eventually(Duration.ofSeconds(10),
-                    () -> shells.openNamed(m, true, "deploy"), o -> !o.reused(), "a fresh shell under the same name");
+            ShellSessions.Opened fresh = io.github.sshfleet.testing.Eventually.eventually(
+                    Duration.ofSeconds(10),
+                    () -> shells.openNamed(m, true, "deploy"),
+                    o -> !o.reused(),
+                    "a fresh shell under the same name");
             assertEquals("shell-fleet-2-deploy", fresh.shell().id());
         } finally {
             shells.close("shell-fleet-2-deploy");
@@ -151,7 +156,9 @@ class ShellAgainstSshdTest {
             assertTrue(r.outputBytes() > 4_500_000, "about 5 MB went through: " + r.outputBytes());
             assertTrue(r.truncated());
             assertTrue(r.output().startsWith("1\n2\n3\n"));
-            assertTrue(r.output().endsWith("699999\n700000\n"), r.output().substring(r.output().length() - 30));
+            assertTrue(
+                    r.output().endsWith("699999\n700000\n"),
+                    r.output().substring(r.output().length() - 30));
             assertTrue(r.output().contains("bytes omitted"));
             assertEquals("after", run(s, "echo after").output().strip());
         } finally {
@@ -202,8 +209,8 @@ class ShellAgainstSshdTest {
 
     @Test
     void badInputAndDeadShellsAreClearErrors() throws Exception {
-        FleetException unknown = assertThrows(FleetException.class, () -> shells.run("shell-nope-1", "true",
-                Duration.ofSeconds(5), 1024));
+        FleetException unknown = assertThrows(
+                FleetException.class, () -> shells.run("shell-nope-1", "true", Duration.ofSeconds(5), 1024));
         assertEquals(FleetException.Kind.NOT_FOUND, unknown.kind());
         FleetException noSudo = assertThrows(FleetException.class, () -> open("nosudo", true));
         assertEquals(FleetException.Kind.SUDO, noSudo.kind());

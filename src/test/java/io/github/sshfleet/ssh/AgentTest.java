@@ -4,21 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
+import io.github.sshfleet.testing.SshdFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.testing.Fleets;
-import io.github.sshfleet.testing.RequiresSshd;
-import io.github.sshfleet.testing.SshdFleet;
 
 /** Key login through a real ssh-agent started by the test (OpenSSH's), over its Unix socket. */
 @RequiresSshd
@@ -27,6 +25,7 @@ class AgentTest {
     static SshdFleet sshd;
     static Process agent;
     static Path socket;
+
     @TempDir
     static Path tmp;
 
@@ -34,8 +33,10 @@ class AgentTest {
     static void start() throws Exception {
         sshd = SshdFleet.get();
         socket = tmp.resolve("agent.sock");
-        agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("agent.log").toFile()).start();
+        agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("agent.log").toFile())
+                .start();
         for (int i = 0; i < 50 && !Files.exists(socket); i++) {
             Thread.sleep(100);
         }
@@ -62,8 +63,8 @@ class AgentTest {
     @Test
     void aKeyHeldByTheAgentLogsIn() throws Exception {
         try (FleetServices f = fleet(socket.toString())) {
-            CommandResult r = f.runner().run(f.machines().one("agent-only"), "whoami", Duration.ofSeconds(20), false,
-                    4096);
+            CommandResult r =
+                    f.runner().run(f.machines().one("agent-only"), "whoami", Duration.ofSeconds(20), false, 4096);
             assertNull(r.failure(), () -> r.failure().getMessage());
             assertEquals(SshdFleet.NP_USER + "\n", r.stdout());
         }
@@ -72,10 +73,12 @@ class AgentTest {
     @Test
     void withoutTheAgentTheErrorSaysHowToGiveCredentials() throws Exception {
         try (FleetServices f = fleet("off")) {
-            CommandResult r = f.runner().run(f.machines().one("agent-only"), "whoami", Duration.ofSeconds(20), false,
-                    4096);
+            CommandResult r =
+                    f.runner().run(f.machines().one("agent-only"), "whoami", Duration.ofSeconds(20), false, 4096);
             assertEquals(FleetException.Kind.AUTH_FAILED, r.failure().kind());
-            assertTrue(r.failure().getMessage().contains("credentials set agent-only"), r.failure().getMessage());
+            assertTrue(
+                    r.failure().getMessage().contains("credentials set agent-only"),
+                    r.failure().getMessage());
         }
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-
 import org.junit.jupiter.api.Test;
 
 class BoundedOutputTest {
@@ -31,9 +30,9 @@ class BoundedOutputTest {
     void longOutputKeepsHeadAndTailWithAMarker() {
         BoundedOutput o = new BoundedOutput(10);
         byte[] data = "abcdefghijklmnopqrstuvwxyz".getBytes(StandardCharsets.UTF_8);
-        o.write(data, 0, 3);          // small writes
-        o.write(data, 3, 20);         // one write larger than the tail
-        o.write(data, 23, 3);         // wraps the ring
+        o.write(data, 0, 3); // small writes
+        o.write(data, 3, 20); // one write larger than the tail
+        o.write(data, 23, 3); // wraps the ring
         assertTrue(o.truncated());
         assertEquals(26, o.totalBytes());
         assertEquals("abcde\n[... 16 bytes omitted ...]\nvwxyz", o.text());

@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
+import io.github.sshfleet.testing.SshdFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,18 +21,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.fleet.Machine;
-import io.github.sshfleet.testing.Fleets;
-import io.github.sshfleet.testing.RequiresSshd;
-import io.github.sshfleet.testing.SshdFleet;
 
 /** exec and sudo through the pool against real OpenSSH sshd with real users, keys and sudo rules. */
 @RequiresSshd
@@ -34,6 +32,7 @@ class ExecAgainstSshdTest {
 
     static SshdFleet sshd;
     static FleetServices fleet;
+
     @TempDir
     static Path tmp;
 
@@ -44,8 +43,12 @@ class ExecAgainstSshdTest {
                 + sshd.line("key-ed25519", 1, SshdFleet.NP_USER, "\tkey=" + sshd.keyEd25519) + "\n"
                 + sshd.line("key-rsa", 2, SshdFleet.NP_USER, "\tkey=" + sshd.keyRsa) + "\n"
                 + sshd.line("key-ecdsa", 3, SshdFleet.PW_USER, "\tkey=" + sshd.keyEcdsa) + "\n"
-                + sshd.line("key-enc", 1, SshdFleet.PW_USER, "\tkey=" + sshd.keyEncrypted + "\tpassphrase="
-                        + SshdFleet.KEY_PASSPHRASE) + "\n"
+                + sshd.line(
+                        "key-enc",
+                        1,
+                        SshdFleet.PW_USER,
+                        "\tkey=" + sshd.keyEncrypted + "\tpassphrase=" + SshdFleet.KEY_PASSPHRASE)
+                + "\n"
                 + sshd.line("key-enc-nopass", 2, SshdFleet.NP_USER, "\tkey=" + sshd.keyEncrypted) + "\n"
                 + sshd.line("key-wrong-sudo", 3, SshdFleet.PW_USER, ":not-the-password\tkey=" + sshd.keyEd25519) + "\n"
                 + sshd.line("nosudo", 1, SshdFleet.NOSUDO_USER, ":" + sshd.nosudoPassword) + "\n"
@@ -138,7 +141,9 @@ class ExecAgainstSshdTest {
         CommandResult r = run("key-wrong-sudo", "id -u", true, Duration.ofSeconds(30));
         assertNotNull(r.failure());
         assertEquals(FleetException.Kind.SUDO, r.failure().kind());
-        assertTrue(r.failure().getMessage().contains("rejected the password"), r.failure().getMessage());
+        assertTrue(
+                r.failure().getMessage().contains("rejected the password"),
+                r.failure().getMessage());
         assertTrue(r.durationMillis() < 20_000, "must not wait for the timeout");
     }
 
@@ -147,7 +152,9 @@ class ExecAgainstSshdTest {
         CommandResult r = run("nosudo", "id -u", true, Duration.ofSeconds(30));
         assertNotNull(r.failure());
         assertEquals(FleetException.Kind.SUDO, r.failure().kind());
-        assertTrue(r.failure().getMessage().contains("not in the sudoers") || r.failure().getMessage().contains("not allowed"),
+        assertTrue(
+                r.failure().getMessage().contains("not in the sudoers")
+                        || r.failure().getMessage().contains("not allowed"),
                 r.failure().getMessage());
     }
 
@@ -156,7 +163,10 @@ class ExecAgainstSshdTest {
         for (boolean sudo : new boolean[] {false, true}) {
             String marker = sudo ? "sleep 307.5" : "sleep 303.5";
             // Not the last command: bash cannot exec it in place, so only a signal to the whole group reaches it.
-            CommandResult r = run(sudo ? "fleet-1" : "fleet-2", "echo before; " + marker + "; echo after", sudo,
+            CommandResult r = run(
+                    sudo ? "fleet-1" : "fleet-2",
+                    "echo before; " + marker + "; echo after",
+                    sudo,
                     Duration.ofSeconds(2));
             assertTrue(r.timedOut());
             assertEquals("before\n", r.stdout());
@@ -192,7 +202,9 @@ class ExecAgainstSshdTest {
         assertFalse(bad.failure().getMessage().contains("wrong-password"), "never echo the secret");
         CommandResult closed = run("closed", "true", false);
         assertEquals(FleetException.Kind.UNREACHABLE, closed.failure().kind());
-        assertTrue(closed.failure().getMessage().contains("connection refused"), closed.failure().getMessage());
+        assertTrue(
+                closed.failure().getMessage().contains("connection refused"),
+                closed.failure().getMessage());
     }
 
     @Test
@@ -210,7 +222,9 @@ class ExecAgainstSshdTest {
     void invalidUtf8IsReplacedNotFatal() {
         CommandResult r = run("fleet-2", "printf 'a\\377\\376b\\n'", false);
         assertEquals(0, r.exitCode());
-        assertTrue(r.stdout().startsWith("a") && r.stdout().endsWith("b\n") && r.stdout().contains("\uFFFD"));
+        assertTrue(r.stdout().startsWith("a")
+                && r.stdout().endsWith("b\n")
+                && r.stdout().contains("\uFFFD"));
     }
 
     @Test
@@ -255,10 +269,12 @@ class ExecAgainstSshdTest {
         Files.writeString(dir.resolve("known_hosts"), ""); // nothing known
         FleetServices strict = Fleets.open(cfg, tmp);
         try {
-            CommandResult r = strict.runner().run(strict.machines().one("fleet-1"), "true", Duration.ofSeconds(5), false,
-                    1024);
+            CommandResult r =
+                    strict.runner().run(strict.machines().one("fleet-1"), "true", Duration.ofSeconds(5), false, 1024);
             assertEquals(FleetException.Kind.HOST_KEY, r.failure().kind());
-            assertTrue(r.failure().getMessage().contains("ssh-keyscan -p " + sshd.port), r.failure().getMessage());
+            assertTrue(
+                    r.failure().getMessage().contains("ssh-keyscan -p " + sshd.port),
+                    r.failure().getMessage());
             assertTrue(r.failure().getMessage().contains("SHA256:"), r.failure().getMessage());
         } finally {
             strict.close();

@@ -5,26 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.testing.FaultServer;
+import io.github.sshfleet.testing.Fleets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.fleet.Machine;
-import io.github.sshfleet.testing.FaultServer;
-import io.github.sshfleet.testing.Fleets;
 
 /** Hangs, drops, floods, restarts and key changes, scripted in an in-process MINA server. */
 class FaultInjectionTest {
 
     @TempDir
     Path tmp;
+
     FaultServer server;
     FleetServices fleet;
 
@@ -32,13 +31,17 @@ class FaultInjectionTest {
     void start() throws Exception {
         server = new FaultServer();
         Path hosts = tmp.resolve("hosts.tsv");
-        Files.writeString(hosts, "faulty\t127.0.0.1:" + server.port() + "\t" + FaultServer.USER + ":"
-                + FaultServer.PASSWORD + "\n" + "dropper\t127.0.0.1:" + server.port() + "\t" + FaultServer.DROP_LOGIN_USER
-                + ":whatever\n" + "wrongpw\t127.0.0.1:" + server.port() + "\t" + FaultServer.USER + ":nope\n"
-                + "envpw\t127.0.0.1:" + server.port() + "\t" + FaultServer.USER + ":env:SSH_FLEET_TEST_UNSET_PW\n");
+        Files.writeString(
+                hosts,
+                "faulty\t127.0.0.1:" + server.port() + "\t" + FaultServer.USER + ":"
+                        + FaultServer.PASSWORD + "\n" + "dropper\t127.0.0.1:" + server.port() + "\t"
+                        + FaultServer.DROP_LOGIN_USER
+                        + ":whatever\n" + "wrongpw\t127.0.0.1:" + server.port() + "\t" + FaultServer.USER + ":nope\n"
+                        + "envpw\t127.0.0.1:" + server.port() + "\t" + FaultServer.USER
+                        + ":env:SSH_FLEET_TEST_UNSET_PW\n");
         Path cfg = tmp.resolve("config.yaml");
-        Files.writeString(cfg, "auth_file: " + hosts + "\nknown_hosts: " + tmp.resolve("known_hosts")
-                + "\nconnect_timeout: 5\n");
+        Files.writeString(
+                cfg, "auth_file: " + hosts + "\nknown_hosts: " + tmp.resolve("known_hosts") + "\nconnect_timeout: 5\n");
         fleet = Fleets.open(cfg, tmp);
     }
 
@@ -110,7 +113,8 @@ class FaultInjectionTest {
         String msg = r.failure().getMessage();
         assertTrue(msg.contains("HOST KEY CHANGED"), msg);
         assertEquals(2, msg.split("SHA256:", -1).length - 1, "both fingerprints: " + msg);
-        assertTrue(msg.contains("ssh-keygen -R '[127.0.0.1]:" + server.port() + "' -f " + tmp.resolve("known_hosts")),
+        assertTrue(
+                msg.contains("ssh-keygen -R '[127.0.0.1]:" + server.port() + "' -f " + tmp.resolve("known_hosts")),
                 msg);
         assertFalse(msg.contains(FaultServer.PASSWORD));
     }
@@ -125,24 +129,34 @@ class FaultInjectionTest {
         assertTrue(pool.status(m).orElseThrow().connected(), "not idle long enough yet");
         assertTrue(next > 0 && next <= fleet.config().idleTimeout().toNanos());
 
-        try (ConnectionPool.Lease lease = pool.acquire(m, io.github.sshfleet.core.Deadline.after(Duration.ofSeconds(5)))) {
+        try (ConnectionPool.Lease lease =
+                pool.acquire(m, io.github.sshfleet.core.Deadline.after(Duration.ofSeconds(5)))) {
             pool.cleanup(now + fleet.config().idleTimeout().toNanos() * 2);
             assertTrue(lease.session().isOpen(), "a session with a lease out is never idle");
         }
         pool.cleanup(System.nanoTime() + fleet.config().idleTimeout().toNanos() + 1);
-        assertFalse(pool.status(m).map(ConnectionPool.Status::connected).orElse(false), "idle past idle_timeout: closed");
+        assertFalse(
+                pool.status(m).map(ConnectionPool.Status::connected).orElse(false), "idle past idle_timeout: closed");
         assertEquals(0, run("echo", Duration.ofSeconds(5)).exitCode(), "and reopened on demand");
     }
 
     @Test
     void aConnectionDroppedDuringLoginIsNotCalledAWrongPassword() {
-        CommandResult dropped = fleet.runner().run(fleet.machines().one("dropper"), "echo", Duration.ofSeconds(5), false,
-                4096);
-        assertEquals(FleetException.Kind.CONNECTION_LOST, dropped.failure().kind(), dropped.failure().getMessage());
-        assertTrue(dropped.failure().getMessage().contains("lost during login"), dropped.failure().getMessage());
-        CommandResult wrong = fleet.runner().run(fleet.machines().one("wrongpw"), "echo", Duration.ofSeconds(5), false,
-                4096);
-        assertEquals(FleetException.Kind.AUTH_FAILED, wrong.failure().kind(), wrong.failure().getMessage());
+        CommandResult dropped =
+                fleet.runner().run(fleet.machines().one("dropper"), "echo", Duration.ofSeconds(5), false, 4096);
+        assertEquals(
+                FleetException.Kind.CONNECTION_LOST,
+                dropped.failure().kind(),
+                dropped.failure().getMessage());
+        assertTrue(
+                dropped.failure().getMessage().contains("lost during login"),
+                dropped.failure().getMessage());
+        CommandResult wrong =
+                fleet.runner().run(fleet.machines().one("wrongpw"), "echo", Duration.ofSeconds(5), false, 4096);
+        assertEquals(
+                FleetException.Kind.AUTH_FAILED,
+                wrong.failure().kind(),
+                wrong.failure().getMessage());
     }
 
     @Test

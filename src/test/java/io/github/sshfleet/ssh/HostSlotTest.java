@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.FleetException.Kind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-
 import org.junit.jupiter.api.Test;
-
-import io.github.sshfleet.core.Deadline;
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.core.FleetException.Kind;
 
 /**
  * The pool's per-machine state machine with a fake clock and plain objects as sessions: back-off after failed
@@ -87,7 +85,8 @@ class HostSlotTest {
         FleetException remembered = assertThrows(FleetException.class, () -> lease(FakeSession::new));
         assertEquals(Kind.UNREACHABLE, remembered.kind());
         assertTrue(remembered.getMessage().contains("connection refused"), remembered.getMessage());
-        assertTrue(remembered.getMessage().contains("connects again on the first call after 0.6 s"),
+        assertTrue(
+                remembered.getMessage().contains("connects again on the first call after 0.6 s"),
                 remembered.getMessage());
         assertThrows(FleetException.class, slot::checkBackoff);
         assertEquals(1, connects.get());
@@ -113,7 +112,9 @@ class HostSlotTest {
             advance(Duration.ofSeconds(expected));
         }
         assertEquals(6, slot.snapshot().failures());
-        assertEquals(TimeUnit.SECONDS.toNanos(1 + 2 + 4 + 8 + 10 + 10), slot.snapshot().failingForNanos());
+        assertEquals(
+                TimeUnit.SECONDS.toNanos(1 + 2 + 4 + 8 + 10 + 10),
+                slot.snapshot().failingForNanos());
     }
 
     @Test
@@ -174,7 +175,8 @@ class HostSlotTest {
         assertTrue(slot.enter());
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try {
-            Future<FleetException> outcome = caller.submit(() -> assertThrows(FleetException.class,
+            Future<FleetException> outcome = caller.submit(() -> assertThrows(
+                    FleetException.class,
                     () -> slot.session(Deadline.after(Duration.ofSeconds(5)), queued::add, false, FakeSession::new)));
             while (true) {
                 synchronized (queued) {

@@ -6,23 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.core.Deadline;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
+import io.github.sshfleet.testing.SshdFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.core.Deadline;
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.fleet.Machine;
-import io.github.sshfleet.testing.Fleets;
-import io.github.sshfleet.testing.RequiresSshd;
-import io.github.sshfleet.testing.SshdFleet;
 
 /** Machines behind jump hosts (jump=), one and two hops, through real sshd; host keys checked under the target name. */
 @RequiresSshd
@@ -31,6 +29,7 @@ class JumpHostTest {
     static SshdFleet sshd;
     static FleetServices fleet;
     static Path knownHosts;
+
     @TempDir
     static Path home;
 
@@ -68,12 +67,18 @@ class JumpHostTest {
         Machine inner = fleet.machines().one("inner");
         try (ConnectionPool.Lease lease = fleet.pool().acquire(inner, Deadline.after(Duration.ofSeconds(10)))) {
             java.net.SocketAddress a = lease.session().getConnectAddress();
-            String viaHost = a instanceof SshdSocketAddress s ? s.getHostName()
+            String viaHost = a instanceof SshdSocketAddress s
+                    ? s.getHostName()
                     : ((java.net.InetSocketAddress) a).getHostString();
             int viaPort = a instanceof SshdSocketAddress s ? s.getPort() : ((java.net.InetSocketAddress) a).getPort();
             assertEquals("127.0.0.1", viaHost, "the inner session runs over the loopback relay");
             assertNotEquals(sshd.port, viaPort);
-            assertTrue(fleet.pool().status(fleet.machines().one("fleet-1")).orElseThrow().inUse() >= 1,
+            assertTrue(
+                    fleet.pool()
+                                    .status(fleet.machines().one("fleet-1"))
+                                    .orElseThrow()
+                                    .inUse()
+                            >= 1,
                     "the jump host's session is held while the inner one lives");
             String kh = Files.readString(knownHosts);
             assertFalse(kh.contains("[127.0.0.1]:" + viaPort), "no key recorded under the relay's address");

@@ -5,26 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RouterServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.FleetServices;
-import io.github.sshfleet.testing.Fleets;
-import io.github.sshfleet.testing.RouterServer;
 
 /** device=network: commands through a router-like CLI (in-process MINA server), with enable mode and paging. */
 class NetworkDeviceTest {
 
     static RouterServer router;
     static FleetServices fleet;
+
     @TempDir
     static Path home;
 
@@ -32,12 +31,15 @@ class NetworkDeviceTest {
     static void start() throws Exception {
         router = new RouterServer();
         String line = "127.0.0.1:" + router.port() + "\t" + RouterServer.USER + ":" + RouterServer.PASSWORD;
-        Path hosts = Files.writeString(home.resolve("hosts.tsv"), "rtr\t" + line + "\tdevice=network\tenable="
-                + RouterServer.ENABLE + "\n" + "rtr-user\t" + line + "\tdevice=network\n"
-                + "rtr-badenable\t" + line + "\tdevice=network\tenable=wrong\n");
+        Path hosts = Files.writeString(
+                home.resolve("hosts.tsv"),
+                "rtr\t" + line + "\tdevice=network\tenable="
+                        + RouterServer.ENABLE + "\n" + "rtr-user\t" + line + "\tdevice=network\n"
+                        + "rtr-badenable\t" + line + "\tdevice=network\tenable=wrong\n");
         Files.setPosixFilePermissions(hosts, PosixFilePermissions.fromString("rw-------"));
-        Path cfg = Files.writeString(home.resolve("config.yaml"), "auth_file: " + hosts + "\nknown_hosts: "
-                + home.resolve("known_hosts") + "\n");
+        Path cfg = Files.writeString(
+                home.resolve("config.yaml"),
+                "auth_file: " + hosts + "\nknown_hosts: " + home.resolve("known_hosts") + "\n");
         fleet = Fleets.open(cfg, home);
     }
 
@@ -76,10 +78,12 @@ class NetworkDeviceTest {
 
     @Test
     void sudoAndBackgroundAreRefusedClearly() {
-        CommandResult sudo = fleet.runner().run(fleet.machines().one("rtr"), "show version", Duration.ofSeconds(5), true,
-                1024);
-        assertTrue(sudo.failure().getMessage().contains("no sudo"), sudo.failure().getMessage());
-        FleetException bg = org.junit.jupiter.api.Assertions.assertThrows(FleetException.class,
+        CommandResult sudo =
+                fleet.runner().run(fleet.machines().one("rtr"), "show version", Duration.ofSeconds(5), true, 1024);
+        assertTrue(
+                sudo.failure().getMessage().contains("no sudo"), sudo.failure().getMessage());
+        FleetException bg = org.junit.jupiter.api.Assertions.assertThrows(
+                FleetException.class,
                 () -> fleet.runner().start(fleet.machines().one("rtr"), "show version", null, false, 1024));
         assertTrue(bg.getMessage().contains("use exec"), bg.getMessage());
     }

@@ -3,7 +3,6 @@ package io.github.sshfleet.ssh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
-
 import org.junit.jupiter.api.Test;
 
 /** Quoting is proven by a real shell, not by comparing strings. */
@@ -18,8 +17,17 @@ class ShellTest {
 
     @Test
     void anyTextSurvivesQuoting() throws Exception {
-        for (String s : new String[] {"", "plain", "it's", "'", "''", "$HOME `id` $(id) \\ \" ; | & > < * ?",
-                "line1\nline2", "tab\there", "ünïcødé €"}) {
+        for (String s : new String[] {
+            "",
+            "plain",
+            "it's",
+            "'",
+            "''",
+            "$HOME `id` $(id) \\ \" ; | & > < * ?",
+            "line1\nline2",
+            "tab\there",
+            "ünïcødé €"
+        }) {
             assertEquals(s, echoThroughSh(s));
         }
     }

@@ -35,11 +35,21 @@ public final class ControlledSshd implements AutoCloseable {
         this.port = freePort(ips);
         List<String> lines = new ArrayList<>();
         ips.forEach(ip -> lines.add("ListenAddress " + ip));
-        lines.addAll(List.of("Port " + port, "HostKey " + hostKey, "PidFile " + dir.resolve(name + ".pid"),
-                "PasswordAuthentication yes", "KbdInteractiveAuthentication no", "PubkeyAuthentication yes",
+        lines.addAll(List.of(
+                "Port " + port,
+                "HostKey " + hostKey,
+                "PidFile " + dir.resolve(name + ".pid"),
+                "PasswordAuthentication yes",
+                "KbdInteractiveAuthentication no",
+                "PubkeyAuthentication yes",
                 // PAM costs ~10 ms per login; these hosts are for connect storms, not for PAM.
-                "UsePAM no", "PermitRootLogin no", "MaxStartups 1000:30:2000", "MaxSessions 64",
-                "Subsystem sftp internal-sftp", "LogLevel ERROR", ""));
+                "UsePAM no",
+                "PermitRootLogin no",
+                "MaxStartups 1000:30:2000",
+                "MaxSessions 64",
+                "Subsystem sftp internal-sftp",
+                "LogLevel ERROR",
+                ""));
         Files.writeString(config(), String.join("\n", lines));
         start();
     }
@@ -59,7 +69,12 @@ public final class ControlledSshd implements AutoCloseable {
     /** known_hosts lines for every address of this daemon. */
     public String knownHostsLines(String hostKeyLine) {
         StringBuilder sb = new StringBuilder();
-        ips.forEach(ip -> sb.append('[').append(ip).append("]:").append(port).append(' ').append(hostKeyLine)
+        ips.forEach(ip -> sb.append('[')
+                .append(ip)
+                .append("]:")
+                .append(port)
+                .append(' ')
+                .append(hostKeyLine)
                 .append('\n'));
         return sb.toString();
     }
@@ -69,9 +84,17 @@ public final class ControlledSshd implements AutoCloseable {
         if (daemon != null && daemon.isAlive()) {
             return;
         }
-        daemon = new ProcessBuilder("/usr/sbin/sshd", "-D", "-f", config().toString(), "-E",
-                dir.resolve(name + ".log").toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".out").toFile())).start();
+        daemon = new ProcessBuilder(
+                        "/usr/sbin/sshd",
+                        "-D",
+                        "-f",
+                        config().toString(),
+                        "-E",
+                        dir.resolve(name + ".log").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve(name + ".out").toFile()))
+                .start();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (String ip : ips) {
             while (true) {

@@ -9,8 +9,8 @@ public final class Eventually {
     private Eventually() {}
 
     /** Returns the first value that satisfies {@code ok}, polling every 50 ms; fails with the last value seen. */
-    public static <T> T eventually(Duration within, Supplier<T> probe, java.util.function.Predicate<T> ok,
-                                   String what) {
+    public static <T> T eventually(
+            Duration within, Supplier<T> probe, java.util.function.Predicate<T> ok, String what) {
         long until = System.nanoTime() + within.toNanos();
         T last;
         while (true) {

@@ -3,7 +3,6 @@ package io.github.sshfleet.testing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.SshServer;
@@ -88,13 +87,15 @@ public final class FaultServer implements AutoCloseable {
             if (command.contains("hang") && !command.contains("ignore-signals")) {
                 env.addSignalListener((ch, signal) -> exit.onExit(143));
             }
-            worker = new Thread(() -> {
-                try {
-                    script(channel);
-                } catch (IOException | InterruptedException e) {
-                    // channel closed under us: that is the point of several scripts
-                }
-            }, "fault-command");
+            worker = new Thread(
+                    () -> {
+                        try {
+                            script(channel);
+                        } catch (IOException | InterruptedException e) {
+                            // channel closed under us: that is the point of several scripts
+                        }
+                    },
+                    "fault-command");
             worker.setDaemon(true);
             worker.start();
         }

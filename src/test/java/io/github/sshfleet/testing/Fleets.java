@@ -1,11 +1,10 @@
 package io.github.sshfleet.testing;
 
-import java.nio.file.Path;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.config.ConfigLoader;
 import io.github.sshfleet.config.FleetConfig;
 import io.github.sshfleet.fleet.MachineStore;
+import java.nio.file.Path;
 
 /** Wires FleetServices the way Main does, from a config file, for component tests. */
 public final class Fleets {

@@ -13,13 +13,15 @@ public final class Folded {
     public static Map<String, Object> host(Object structured, String host) {
         Map<String, Object> s = (Map<String, Object>) structured;
         List<Map<String, Object>> rows = (List<Map<String, Object>>) s.get("results");
-        Map<String, Object> row = rows.stream().filter(r -> host.equals(r.get("host"))).findFirst()
+        Map<String, Object> row = rows.stream()
+                .filter(r -> host.equals(r.get("host")))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no row for " + host + " in " + rows));
         if (!s.containsKey("groups")) {
             return row; // a single-host call: the row has it all
         }
-        Map<String, Object> merged = new java.util.LinkedHashMap<>(((List<Map<String, Object>>) s.get("groups"))
-                .get((Integer) row.get("group")));
+        Map<String, Object> merged = new java.util.LinkedHashMap<>(
+                ((List<Map<String, Object>>) s.get("groups")).get((Integer) row.get("group")));
         merged.putAll(row);
         return merged;
     }

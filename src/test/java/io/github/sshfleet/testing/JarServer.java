@@ -1,5 +1,11 @@
 package io.github.sshfleet.testing;
 
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,13 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.McpJsonDefaults;
-import io.modelcontextprotocol.spec.McpSchema;
 
 /** The shaded JAR as shipped, spawned over stdio and driven by the SDK's own MCP client. */
 public final class JarServer {
@@ -24,6 +23,7 @@ public final class JarServer {
     public static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
             + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
             + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
+
     public static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
     public static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
 
@@ -37,8 +37,8 @@ public final class JarServer {
 
     /** java -jar ssh-fleet.jar with HOME moved to {@code home} and SSH_FLEET_CONFIG set when config is non-null. */
     public static List<String> command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar().toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
         cmd.addAll(List.of(args));
         return cmd;
     }
@@ -53,56 +53,73 @@ public final class JarServer {
     }
 
     public static McpSyncClient client(Path config, Path home) {
-        return client(config, home, p -> { });
+        return client(config, home, p -> {});
     }
 
     /** A client whose progress notifications go to {@code progress}. */
-    public static McpSyncClient client(Path config, Path home,
-                                       java.util.function.Consumer<McpSchema.ProgressNotification> progress) {
+    public static McpSyncClient client(
+            Path config, Path home, java.util.function.Consumer<McpSchema.ProgressNotification> progress) {
         return client(config, home, progress, List.of());
     }
 
     /** With extra JVM options before -jar (the benchmark's class-data archive). */
-    public static McpSyncClient client(Path config, Path home,
-                                       java.util.function.Consumer<McpSchema.ProgressNotification> progress,
-                                       List<String> jvmOptions) {
+    public static McpSyncClient client(
+            Path config,
+            Path home,
+            java.util.function.Consumer<McpSchema.ProgressNotification> progress,
+            List<String> jvmOptions) {
         return client(config, home, progress, jvmOptions, Map.of());
     }
 
     /** With extra JVM options and extra environment variables. */
-    public static McpSyncClient client(Path config, Path home,
-                                       java.util.function.Consumer<McpSchema.ProgressNotification> progress,
-                                       List<String> jvmOptions, Map<String, String> extraEnv) {
-        return client(config, home, progress, jvmOptions, extraEnv, line -> { });
+    public static McpSyncClient client(
+            Path config,
+            Path home,
+            java.util.function.Consumer<McpSchema.ProgressNotification> progress,
+            List<String> jvmOptions,
+            Map<String, String> extraEnv) {
+        return client(config, home, progress, jvmOptions, extraEnv, line -> {});
     }
 
     /** With extra JVM options, extra environment variables, and the server's log lines (stderr) to {@code log}. */
-    public static McpSyncClient client(Path config, Path home,
-                                       java.util.function.Consumer<McpSchema.ProgressNotification> progress,
-                                       List<String> jvmOptions, Map<String, String> extraEnv,
-                                       java.util.function.Consumer<String> log) {
+    public static McpSyncClient client(
+            Path config,
+            Path home,
+            java.util.function.Consumer<McpSchema.ProgressNotification> progress,
+            List<String> jvmOptions,
+            Map<String, String> extraEnv,
+            java.util.function.Consumer<String> log) {
         List<String> cmd = new ArrayList<>(command());
         cmd.addAll(1, jvmOptions);
         Map<String, String> env = new HashMap<>(env(config, home));
         env.putAll(extraEnv);
-        ServerParameters params = ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size()))
-                .env(env).build();
+        ServerParameters params = ServerParameters.builder(cmd.get(0))
+                .args(cmd.subList(1, cmd.size()))
+                .env(env)
+                .build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(log::accept);
-        McpSyncClient client = McpClient.sync(new SerializedClientTransport(transport)).requestTimeout(Duration.ofSeconds(90))
-                .initializationTimeout(Duration.ofSeconds(30)).progressConsumer(progress).build();
+        McpSyncClient client = McpClient.sync(new SerializedClientTransport(transport))
+                .requestTimeout(Duration.ofSeconds(90))
+                .initializationTimeout(Duration.ofSeconds(30))
+                .progressConsumer(progress)
+                .build();
         client.initialize();
         return client;
     }
 
     public static McpSchema.CallToolResult call(McpSyncClient client, String tool, Map<String, Object> args) {
-        return client.callTool(McpSchema.CallToolRequest.builder(tool).arguments(args).build());
+        return client.callTool(
+                McpSchema.CallToolRequest.builder(tool).arguments(args).build());
     }
 
     /** A call that asks for progress notifications with {@code token}. */
-    public static McpSchema.CallToolResult callWithProgress(McpSyncClient client, String tool, Map<String, Object> args,
-                                                            String token) {
-        return client.callTool(McpSchema.CallToolRequest.builder(tool).arguments(args).progressToken(token).build());
+    public static McpSchema.CallToolResult callWithProgress(
+            McpSyncClient client, String tool, Map<String, Object> args, String token) {
+        return client.callTool(McpSchema.CallToolRequest.builder(tool)
+                .arguments(args)
+                .progressToken(token)
+                .build());
     }
 
     public static String text(McpSchema.CallToolResult r) {

@@ -4,7 +4,6 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,9 +25,10 @@ public @interface RequiresSshd {
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
             String unavailable = SshdFleet.unavailableReason();
-            return unavailable == null ? ConditionEvaluationResult.enabled("the sshd test fleet is running")
+            return unavailable == null
+                    ? ConditionEvaluationResult.enabled("the sshd test fleet is running")
                     : ConditionEvaluationResult.disabled("SKIPPED (needs the real sshd fleet): " + unavailable
-                    + ". Run the full suite as root: sudo bash .ci/run");
+                            + ". Run the full suite as root: sudo bash .ci/run");
         }
     }
 }

@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
@@ -95,7 +94,7 @@ public final class RouterServer implements AutoCloseable {
                             exit.onExit(0);
                             return;
                         }
-                        case "" -> { }
+                        case "" -> {}
                         default -> write("% Invalid input detected at '^' marker.\r\n");
                     }
                     write(enabled ? "router#" : "router>");

@@ -1,11 +1,10 @@
 package io.github.sshfleet.testing;
 
-import java.util.function.Consumer;
-import java.util.function.Function;
-
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -53,6 +52,7 @@ public final class SshdFleet {
     private final List<ControlledSshd> controlled = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The host key as a known_hosts key part ("ssh-ed25519 AAAA..."). */
     public final String hostKeyLine;
+
     private final int hosts;
 
     /**
@@ -112,7 +112,15 @@ public final class SshdFleet {
         createUser(NP_USER, npPassword, NP_USER + " ALL=(ALL) NOPASSWD: ALL");
         createUser(NOSUDO_USER, nosudoPassword, null);
         run("mkdir", "-p", "/run/sshd");
-        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("host_ed25519").toString());
+        run(
+                "ssh-keygen",
+                "-q",
+                "-t",
+                "ed25519",
+                "-N",
+                "",
+                "-f",
+                dir.resolve("host_ed25519").toString());
         keyEd25519 = keygen("id_ed25519", "ed25519", "");
         keyRsa = keygen("id_rsa", "rsa", "");
         keyEcdsa = keygen("id_ecdsa", "ecdsa", "");
@@ -135,7 +143,13 @@ public final class SshdFleet {
         StringBuilder known = new StringBuilder();
         for (int i = 1; i <= hosts; i++) {
             startDaemon(i);
-            known.append("[").append(ip(i)).append("]:").append(port).append(' ').append(keyPart).append('\n');
+            known.append("[")
+                    .append(ip(i))
+                    .append("]:")
+                    .append(port)
+                    .append(' ')
+                    .append(keyPart)
+                    .append('\n');
         }
         this.knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, known.toString());
@@ -189,8 +203,10 @@ public final class SshdFleet {
         Files.copy(knownHosts, kh, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path config = into.resolve("config.yaml");
         // connect_timeout 5 s unless the test sets its own (a duplicate key is a config error).
-        Files.writeString(config, "auth_file: " + hostsFile + "\nknown_hosts: " + kh + "\n"
-                + (extraYaml.contains("connect_timeout:") ? "" : "connect_timeout: 5\n") + extraYaml);
+        Files.writeString(
+                config,
+                "auth_file: " + hostsFile + "\nknown_hosts: " + kh + "\n"
+                        + (extraYaml.contains("connect_timeout:") ? "" : "connect_timeout: 5\n") + extraYaml);
         return config;
     }
 
@@ -201,7 +217,9 @@ public final class SshdFleet {
 
     /** Processes on "the hosts" (this machine) whose command line matches the pattern. */
     public static List<String> processes(String pattern) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("pgrep", "-af", pattern).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("pgrep", "-af", pattern)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(10, TimeUnit.SECONDS);
         List<String> lines = new ArrayList<>();
@@ -215,23 +233,33 @@ public final class SshdFleet {
 
     private void startDaemon(int i) throws IOException {
         Path cfg = dir.resolve("sshd-" + i + ".conf");
-        Files.writeString(cfg, String.join("\n",
-                "ListenAddress " + ip(i),
-                "Port " + port,
-                "HostKey " + dir.resolve("host_ed25519"),
-                "PidFile " + dir.resolve("sshd-" + i + ".pid"),
-                "PasswordAuthentication yes",
-                "KbdInteractiveAuthentication no",
-                "PubkeyAuthentication yes",
-                "UsePAM yes",
-                "PermitRootLogin no",
-                "MaxStartups 100:30:200",
-                "Subsystem sftp internal-sftp",
-                "LogLevel ERROR",
-                "") );
-        Process p = new ProcessBuilder("/usr/sbin/sshd", "-D", "-f", cfg.toString(), "-E",
-                dir.resolve("sshd-" + i + ".log").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("sshd-" + i + ".out").toFile()).start();
+        Files.writeString(
+                cfg,
+                String.join(
+                        "\n",
+                        "ListenAddress " + ip(i),
+                        "Port " + port,
+                        "HostKey " + dir.resolve("host_ed25519"),
+                        "PidFile " + dir.resolve("sshd-" + i + ".pid"),
+                        "PasswordAuthentication yes",
+                        "KbdInteractiveAuthentication no",
+                        "PubkeyAuthentication yes",
+                        "UsePAM yes",
+                        "PermitRootLogin no",
+                        "MaxStartups 100:30:200",
+                        "Subsystem sftp internal-sftp",
+                        "LogLevel ERROR",
+                        ""));
+        Process p = new ProcessBuilder(
+                        "/usr/sbin/sshd",
+                        "-D",
+                        "-f",
+                        cfg.toString(),
+                        "-E",
+                        dir.resolve("sshd-" + i + ".log").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sshd-" + i + ".out").toFile())
+                .start();
         daemons.add(p);
     }
 

@@ -2,7 +2,6 @@ package io.github.sshfleet.testing;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
@@ -25,8 +24,7 @@ abstract class StreamCommand implements Command {
     }
 
     @Override
-    public void setErrorStream(OutputStream err) {
-    }
+    public void setErrorStream(OutputStream err) {}
 
     @Override
     public void setExitCallback(ExitCallback callback) {
@@ -34,6 +32,5 @@ abstract class StreamCommand implements Command {
     }
 
     @Override
-    public void destroy(ChannelSession channel) {
-    }
+    public void destroy(ChannelSession channel) {}
 }

@@ -1,14 +1,10 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.config.ConfigLoader;
 import io.github.sshfleet.config.HostEntry;
 import io.github.sshfleet.config.HostsFile;
+import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.fleet.MachineStore;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
@@ -16,6 +12,9 @@ import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** add_host: register a machine, permanently (hosts file) by default or for this process only. */
 final class AddHostTool implements ToolHandler {
@@ -28,7 +27,9 @@ final class AddHostTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("add_host", "Add machine",
+        return new Spec(
+                "add_host",
+                "Add machine",
                 "Register a machine. Give a password or key_file (private key path on the ssh-fleet side). "
                         + "permanent (default true) appends it to the hosts file (mode 0600); permanent=false keeps it "
                         + "until the server exits. A name or address already in use is an error unless overwrite=true. "
@@ -43,7 +44,9 @@ final class AddHostTool implements ToolHandler {
                         .bool("permanent", "Write to the hosts file (true) or keep only in memory (false).", true)
                         .bool("overwrite", "Replace an existing machine with the same name or address.", false)
                         .build(),
-                false, false, false);
+                false,
+                false,
+                false);
     }
 
     @Override
@@ -55,8 +58,8 @@ final class AddHostTool implements ToolHandler {
         }
         String ip = args.nonBlank("ip").strip();
         if (ip.matches(".*[\\s\\[\\]/].*")) {
-            throw FleetException.badArgument("add_host: ip " + FleetException.quote(ip) + " is not an address; give e.g. 10.0.0.5 or "
-                    + "db.example.com, and the port separately.");
+            throw FleetException.badArgument("add_host: ip " + FleetException.quote(ip)
+                    + " is not an address; give e.g. 10.0.0.5 or " + "db.example.com, and the port separately.");
         }
         String user = args.nonBlank("username").strip();
         if (user.contains(":") || user.matches(".*\\s.*")) {
@@ -74,22 +77,28 @@ final class AddHostTool implements ToolHandler {
         int port = args.integer("port", 0, 1, 65535);
         boolean permanent = args.bool("permanent", true);
         boolean overwrite = args.bool("overwrite", false);
-        String keyPath = key == null || key.isBlank() ? null
-                : ConfigLoader.expand(key.strip(), fleet.machines().home()).toAbsolutePath().toString();
-        HostEntry entry = new HostEntry(name, ip, port, user, password == null || password.isEmpty() ? null : password,
-                keyPath, null, 0);
+        String keyPath = key == null || key.isBlank()
+                ? null
+                : ConfigLoader.expand(key.strip(), fleet.machines().home())
+                        .toAbsolutePath()
+                        .toString();
+        HostEntry entry = new HostEntry(
+                name, ip, port, user, password == null || password.isEmpty() ? null : password, keyPath, null, 0);
         MachineStore.AddResult added;
         try {
             added = fleet.machines().add(entry, permanent, overwrite);
         } catch (IOException e) {
-            throw new FleetException(FleetException.Kind.IO, "add_host: could not write the hosts file "
-                    + fleet.config().authFile() + ": " + e.getMessage() + ". Fix its directory/permissions, or pass "
-                    + "permanent: false to keep the machine in memory only.");
+            throw new FleetException(
+                    FleetException.Kind.IO,
+                    "add_host: could not write the hosts file "
+                            + fleet.config().authFile() + ": " + e.getMessage()
+                            + ". Fix its directory/permissions, or pass "
+                            + "permanent: false to keep the machine in memory only.");
         }
         var m = added.machine();
         String text = "Added machine " + m.name() + " (" + m.username() + "@" + m.address() + ", auth="
-                + m.authKind() + ", " + (permanent ? "permanent: written to " + added.writtenTo()
-                : "temporary: until the server exits") + ")"
+                + m.authKind() + ", "
+                + (permanent ? "permanent: written to " + added.writtenTo() : "temporary: until the server exits") + ")"
                 + (added.replaced().isEmpty() ? "" : "; it replaced " + String.join(", ", added.replaced()))
                 + ". Use host='" + m.name() + "' in exec and other tools.";
         Map<String, Object> structured = new LinkedHashMap<>();

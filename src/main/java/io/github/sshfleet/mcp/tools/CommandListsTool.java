@@ -1,10 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.jobs.BackgroundCommands;
 import io.github.sshfleet.mcp.Args;
@@ -14,6 +9,10 @@ import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.ssh.CommandResult;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** list_running_commands and list_command_history: the background commands, live or finished. */
 final class CommandListsTool implements ToolHandler {
@@ -37,30 +36,52 @@ final class CommandListsTool implements ToolHandler {
     @Override
     public Spec spec() {
         return history
-                ? new Spec("list_command_history", "Background command history",
+                ? new Spec(
+                        "list_command_history",
+                        "Background command history",
                         "Recently finished background commands (exited, failed, interrupted, timed out), newest first.",
-                        Schema.object().integer("limit", "How many (default 20, at most 100).", 1, 100, 20).build(),
-                        true, false, true)
-                : new Spec("list_running_commands", "Running background commands",
+                        Schema.object()
+                                .integer("limit", "How many (default 20, at most 100).", 1, 100, 20)
+                                .build(),
+                        true,
+                        false,
+                        true)
+                : new Spec(
+                        "list_running_commands",
+                        "Running background commands",
                         "Background commands still running: id, host, command, age, output so far.",
-                        Schema.object().build(), true, false, true);
+                        Schema.object().build(),
+                        true,
+                        false,
+                        true);
     }
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
         List<BackgroundCommands.Entry> entries = history
-                ? fleet.background().history(args.integer("limit", 20, 1, 100)) : fleet.background().running();
-        StringBuilder text = new StringBuilder(entries.isEmpty()
-                ? (history ? "No finished background commands yet." : "No background commands running.")
-                : entries.size() + (history ? " finished, newest first:\n" : " running:\n"));
+                ? fleet.background().history(args.integer("limit", 20, 1, 100))
+                : fleet.background().running();
+        StringBuilder text = new StringBuilder(
+                entries.isEmpty()
+                        ? (history ? "No finished background commands yet." : "No background commands running.")
+                        : entries.size() + (history ? " finished, newest first:\n" : " running:\n"));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (BackgroundCommands.Entry e : entries) {
             CommandResult r = e.command().snapshot();
-            String cmd = e.command().command().length() > 80 ? e.command().command().substring(0, 80) + "..."
+            String cmd = e.command().command().length() > 80
+                    ? e.command().command().substring(0, 80) + "..."
                     : e.command().command();
-            text.append(e.id()).append("  ").append(e.command().machine().name()).append("  ").append(e.state())
-                    .append(r.exitCode() != null && history ? " " + r.exitCode() : "").append("  ")
-                    .append(e.command().elapsedMillis() / 1000).append(" s  ").append(cmd).append('\n');
+            text.append(e.id())
+                    .append("  ")
+                    .append(e.command().machine().name())
+                    .append("  ")
+                    .append(e.state())
+                    .append(r.exitCode() != null && history ? " " + r.exitCode() : "")
+                    .append("  ")
+                    .append(e.command().elapsedMillis() / 1000)
+                    .append(" s  ")
+                    .append(cmd)
+                    .append('\n');
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("command_id", e.id());
             row.put("host", e.command().machine().name());

@@ -1,16 +1,15 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.fleet.Fanout;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.ssh.CommandResult;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Formats command results for the agent (one section per host, stdout and stderr apart, a header that says how it
@@ -36,15 +35,28 @@ final class CommandReport {
      */
     static CommandResult unfinished(Machine m, Fanout.Outcome outcome, Throwable cause) {
         FleetException e = switch (outcome) {
-            case NOT_STARTED -> new FleetException(FleetException.Kind.CANCELLED, "not started on " + m.name()
-                    + ": the call was cancelled while this host waited for its turn. Nothing ran there.");
-            case ABANDONED -> new FleetException(FleetException.Kind.CANCELLED, "the call was cancelled while the "
-                    + "command ran on " + m.name() + "; it was being stopped, and its outcome is unknown. Check the "
-                    + "host (list_running_commands) before running it again.");
-            case FAILED -> cause instanceof FleetException fe ? fe : new FleetException(FleetException.Kind.INTERNAL,
-                    "ssh-fleet hit an unexpected error on " + m.name() + " (" + cause + "); whether the command "
-                    + "started there is unknown. Check the host before running it again; other hosts are unaffected. "
-                    + "Details are in the server log.", cause);
+            case NOT_STARTED ->
+                new FleetException(
+                        FleetException.Kind.CANCELLED,
+                        "not started on " + m.name()
+                                + ": the call was cancelled while this host waited for its turn. Nothing ran there.");
+            case ABANDONED ->
+                new FleetException(
+                        FleetException.Kind.CANCELLED,
+                        "the call was cancelled while the "
+                                + "command ran on " + m.name()
+                                + "; it was being stopped, and its outcome is unknown. Check the "
+                                + "host (list_running_commands) before running it again.");
+            case FAILED ->
+                cause instanceof FleetException fe
+                        ? fe
+                        : new FleetException(
+                                FleetException.Kind.INTERNAL,
+                                "ssh-fleet hit an unexpected error on " + m.name() + " (" + cause
+                                        + "); whether the command "
+                                        + "started there is unknown. Check the host before running it again; other hosts are unaffected. "
+                                        + "Details are in the server log.",
+                                cause);
         };
         if (outcome == Fanout.Outcome.FAILED && !(cause instanceof FleetException)) {
             log.error("unexpected error in a fan-out task for {}", m.name(), cause);
@@ -85,7 +97,9 @@ final class CommandReport {
         List<Group> omitted = new ArrayList<>();
         for (Group group : groups) {
             group.members().forEach(r -> groupOf.put(r, structuredGroups.size()));
-            boolean outlier = groups.size() > 1 && group.members().size() == 1 && groups.get(0).members().size() > 1;
+            boolean outlier = groups.size() > 1
+                    && group.members().size() == 1
+                    && groups.get(0).members().size() > 1;
             StringBuilder section = new StringBuilder();
             group.appendText(section, outlier);
             // Full groups fill the budget but for room to list the ones that did not fit.
@@ -132,21 +146,41 @@ final class CommandReport {
             if (text.length() > budget - 1024) {
                 break;
             }
-            text.append("=== ").append(g.hostSet()).append(" (").append(hostsWord(g.members().size())).append(") ")
-                    .append(g.status()).append(": output omitted (stdout ").append(g.first().stdoutBytes())
-                    .append(" B, stderr ").append(g.first().stderrBytes()).append(" B) ===\n");
+            text.append("=== ")
+                    .append(g.hostSet())
+                    .append(" (")
+                    .append(hostsWord(g.members().size()))
+                    .append(") ")
+                    .append(g.status())
+                    .append(": output omitted (stdout ")
+                    .append(g.first().stdoutBytes())
+                    .append(" B, stderr ")
+                    .append(g.first().stderrBytes())
+                    .append(" B) ===\n");
             listed++;
         }
         if (listed < omitted.size()) {
             List<Group> rest = omitted.subList(listed, omitted.size());
-            text.append("=== ").append(rest.size()).append(" more groups: ").append(io.github.sshfleet.fleet.HostSet
-                    .fold(rest.stream().flatMap(g -> g.members().stream()).map(CommandResult::machine).toList()))
+            text.append("=== ")
+                    .append(rest.size())
+                    .append(" more groups: ")
+                    .append(io.github.sshfleet.fleet.HostSet.fold(rest.stream()
+                            .flatMap(g -> g.members().stream())
+                            .map(CommandResult::machine)
+                            .toList()))
                     .append(" (see structuredContent.groups) ===\n");
         }
-        text.append("\n[").append(omitted.size()).append(omitted.size() == 1 ? " group" : " groups")
-                .append(" shown without output: the call's text is capped at max_call_output_bytes (").append(budget)
-                .append(" B). ").append(runId != null ? "Each host's full result: get_command_status(command_id=\""
-                        + runId + "\", host=\"...\")." : "Run the command on fewer hosts at once to see it.")
+        text.append("\n[")
+                .append(omitted.size())
+                .append(omitted.size() == 1 ? " group" : " groups")
+                .append(" shown without output: the call's text is capped at max_call_output_bytes (")
+                .append(budget)
+                .append(" B). ")
+                .append(
+                        runId != null
+                                ? "Each host's full result: get_command_status(command_id=\"" + runId
+                                        + "\", host=\"...\")."
+                                : "Run the command on fewer hosts at once to see it.")
                 .append("]\n");
     }
 
@@ -181,10 +215,12 @@ final class CommandReport {
         String line() {
             int total = ok + nonZero + failed + background;
             return total + " hosts: " + (ok + background) + " ok, " + (nonZero + failed) + " failed"
-                    + (nonZero + failed > 0 ? " (" + (nonZero > 0 ? nonZero + " non-zero exit" : "")
-                    + (nonZero > 0 && failed > 0 ? ", " : "") + (failed > 0 ? failed + " error" + (failed == 1 ? ""
-                    : "s") : "") + ")" : "") + (background > 0 ? "; " + background + " still running in the "
-                    + "background" : "");
+                    + (nonZero + failed > 0
+                            ? " (" + (nonZero > 0 ? nonZero + " non-zero exit" : "")
+                                    + (nonZero > 0 && failed > 0 ? ", " : "")
+                                    + (failed > 0 ? failed + " error" + (failed == 1 ? "" : "s") : "") + ")"
+                            : "")
+                    + (background > 0 ? "; " + background + " still running in the " + "background" : "");
         }
     }
 
@@ -207,9 +243,19 @@ final class CommandReport {
         }
 
         private static List<Object> key(CommandResult r) {
-            String error = r.failure() == null ? null : r.failure().kind() + ":" + generic(r, r.failure().getMessage());
-            return java.util.Arrays.asList(r.backgroundId() != null, r.timedOut(), r.exitCode(), r.exitSignal(),
-                    r.stdout(), r.stderr(), r.stdoutBytes(), r.stderrBytes(), error);
+            String error = r.failure() == null
+                    ? null
+                    : r.failure().kind() + ":" + generic(r, r.failure().getMessage());
+            return java.util.Arrays.asList(
+                    r.backgroundId() != null,
+                    r.timedOut(),
+                    r.exitCode(),
+                    r.exitSignal(),
+                    r.stdout(),
+                    r.stderr(),
+                    r.stdoutBytes(),
+                    r.stderrBytes(),
+                    error);
         }
 
         /** An error message with the host's own name and address replaced, so that like failures fold. */
@@ -227,14 +273,17 @@ final class CommandReport {
         }
 
         String hostSet() {
-            return io.github.sshfleet.fleet.HostSet.fold(members.stream().map(CommandResult::machine).toList());
+            return io.github.sshfleet.fleet.HostSet.fold(
+                    members.stream().map(CommandResult::machine).toList());
         }
 
         String status() {
             CommandResult r = first();
             if (r.backgroundId() != null) {
-                return "STILL RUNNING as background commands " + members.stream().map(m -> m.machine() + "="
-                        + m.backgroundId()).collect(java.util.stream.Collectors.joining(", "))
+                return "STILL RUNNING as background commands "
+                        + members.stream()
+                                .map(m -> m.machine() + "=" + m.backgroundId())
+                                .collect(java.util.stream.Collectors.joining(", "))
                         + " (get_command_status for new output and exit codes; interrupt_command to stop)";
             }
             if (r.timedOut()) {
@@ -247,14 +296,28 @@ final class CommandReport {
         }
 
         void appendText(StringBuilder sb, boolean outlier) {
-            long min = members.stream().mapToLong(CommandResult::durationMillis).min().orElse(0);
-            long max = members.stream().mapToLong(CommandResult::durationMillis).max().orElse(0);
-            sb.append("=== ").append(hostSet()).append(" (").append(hostsWord(members.size()))
-                    .append(outlier ? ", outlier" : "").append(") ").append(status()).append(", ")
-                    .append(min == max ? min + " ms" : min + "-" + max + " ms").append(" ===\n");
+            long min = members.stream()
+                    .mapToLong(CommandResult::durationMillis)
+                    .min()
+                    .orElse(0);
+            long max = members.stream()
+                    .mapToLong(CommandResult::durationMillis)
+                    .max()
+                    .orElse(0);
+            sb.append("=== ")
+                    .append(hostSet())
+                    .append(" (")
+                    .append(hostsWord(members.size()))
+                    .append(outlier ? ", outlier" : "")
+                    .append(") ")
+                    .append(status())
+                    .append(", ")
+                    .append(min == max ? min + " ms" : min + "-" + max + " ms")
+                    .append(" ===\n");
             CommandResult r = first();
             if (r.failure() != null) {
-                sb.append(r.failure().getMessage()).append(members.size() > 1 ? " (likewise for the others)" : "")
+                sb.append(r.failure().getMessage())
+                        .append(members.size() > 1 ? " (likewise for the others)" : "")
                         .append('\n');
             }
             appendOutput(sb, r);
@@ -288,13 +351,17 @@ final class CommandReport {
 
     private static void appendOutput(StringBuilder sb, CommandResult r) {
         if (!r.stdout().isEmpty()) {
-            sb.append("--- stdout").append(r.stdoutTruncated() ? " (" + r.stdoutBytes() + " bytes, middle omitted)" : "")
-                    .append(" ---\n").append(r.stdout());
+            sb.append("--- stdout")
+                    .append(r.stdoutTruncated() ? " (" + r.stdoutBytes() + " bytes, middle omitted)" : "")
+                    .append(" ---\n")
+                    .append(r.stdout());
             endLine(sb);
         }
         if (!r.stderr().isEmpty()) {
-            sb.append("--- stderr").append(r.stderrTruncated() ? " (" + r.stderrBytes() + " bytes, middle omitted)" : "")
-                    .append(" ---\n").append(r.stderr());
+            sb.append("--- stderr")
+                    .append(r.stderrTruncated() ? " (" + r.stderrBytes() + " bytes, middle omitted)" : "")
+                    .append(" ---\n")
+                    .append(r.stderr());
             endLine(sb);
         }
         if (r.failure() == null && r.stdout().isEmpty() && r.stderr().isEmpty()) {
@@ -314,7 +381,8 @@ final class CommandReport {
         String time = r.durationMillis() + " ms";
         if (r.backgroundId() != null) {
             return "STILL RUNNING after " + time + " as background command " + r.backgroundId() + " (get_command_status"
-                    + "(command_id=\"" + r.backgroundId() + "\") for new output and the exit code; interrupt_command to "
+                    + "(command_id=\"" + r.backgroundId()
+                    + "\") for new output and the exit code; interrupt_command to "
                     + "stop it); output so far below";
         }
         if (r.timedOut()) {

@@ -1,10 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.fleet.Machine;
@@ -18,6 +13,10 @@ import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.shell.ShellSession;
 import io.github.sshfleet.ssh.ConnectionPool;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * disconnect: closes machines' pooled sessions. What still uses a session (shells, forwards, background commands,
@@ -33,7 +32,9 @@ final class DisconnectTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("disconnect", "Disconnect machines",
+        return new Spec(
+                "disconnect",
+                "Disconnect machines",
                 "Close the pooled SSH session of one or more machines (name, list, glob, @group or 'all'); the next "
                         + "call connects afresh. If a shell, port forward, background command or running call still "
                         + "uses a session, nothing is closed and they are listed, unless force: true, which ends them "
@@ -42,7 +43,9 @@ final class DisconnectTool implements ToolHandler {
                         .hosts("host", "Machine name or IP, a list, a glob, @group, or 'all'.")
                         .bool("force", "Also end shells, forwards and running commands on those machines.", false)
                         .build(),
-                false, true, true);
+                false,
+                true,
+                true);
     }
 
     @Override
@@ -58,10 +61,14 @@ final class DisconnectTool implements ToolHandler {
         }
         if (!users.isEmpty() && !force) {
             StringBuilder why = new StringBuilder("nothing was closed: ");
-            users.forEach((m, u) -> why.append(m.name()).append(" is used by ").append(String.join(", ", u))
+            users.forEach((m, u) -> why.append(m.name())
+                    .append(" is used by ")
+                    .append(String.join(", ", u))
                     .append("; "));
-            throw new FleetException(FleetException.Kind.CONFLICT, why + "pass force: true to end them too, or stop "
-                    + "them first (shell_close, forward_stop, interrupt_command).");
+            throw new FleetException(
+                    FleetException.Kind.CONFLICT,
+                    why + "pass force: true to end them too, or stop "
+                            + "them first (shell_close, forward_stop, interrupt_command).");
         }
         List<String> ended = new ArrayList<>();
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -69,7 +76,8 @@ final class DisconnectTool implements ToolHandler {
         for (Machine m : machines) {
             List<String> endedHere = force ? end(m) : List.of();
             ended.addAll(endedHere);
-            boolean wasConnected = fleet.pool().status(m).map(ConnectionPool.Status::connected).orElse(false);
+            boolean wasConnected =
+                    fleet.pool().status(m).map(ConnectionPool.Status::connected).orElse(false);
             fleet.pool().invalidate(m.connectionKey());
             closed += wasConnected ? 1 : 0;
             Map<String, Object> row = new LinkedHashMap<>();
@@ -80,7 +88,8 @@ final class DisconnectTool implements ToolHandler {
         }
         String text = "Closed " + closed + " pooled session" + (closed == 1 ? "" : "s") + " of " + machines.size()
                 + (machines.size() == 1 ? " machine" : " machines") + " ("
-                + io.github.sshfleet.fleet.HostSet.fold(machines.stream().map(Machine::name).toList()) + ")"
+                + io.github.sshfleet.fleet.HostSet.fold(
+                        machines.stream().map(Machine::name).toList()) + ")"
                 + (ended.isEmpty() ? "." : "; ended: " + String.join(", ", ended) + ".")
                 + " The next call to them connects afresh.";
         Map<String, Object> s = new LinkedHashMap<>();
@@ -92,9 +101,11 @@ final class DisconnectTool implements ToolHandler {
     private List<String> usersOf(Machine m) {
         List<String> u = new ArrayList<>();
         fleet.shells().list().stream().filter(sh -> same(sh.machine(), m)).forEach(sh -> u.add("shell " + sh.id()));
-        fleet.forwards().list().stream().filter(f -> f.host().equalsIgnoreCase(m.name()))
+        fleet.forwards().list().stream()
+                .filter(f -> f.host().equalsIgnoreCase(m.name()))
                 .forEach(f -> u.add("forward " + f.id()));
-        fleet.background().running().stream().filter(e -> same(e.command().machine(), m))
+        fleet.background().running().stream()
+                .filter(e -> same(e.command().machine(), m))
                 .forEach(e -> u.add("background command " + e.id()));
         int leased = fleet.pool().status(m).map(ConnectionPool.Status::inUse).orElse(0);
         int known = u.size();

@@ -1,9 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
@@ -14,6 +10,9 @@ import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.ExecOptions;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /** exec: a command on one or many machines, in parallel, over pooled sessions. sudo_exec is the same with sudo. */
 final class ExecTool implements ToolHandler {
@@ -44,9 +43,9 @@ final class ExecTool implements ToolHandler {
         long asyncSeconds = fleet.config().asyncAfter().toSeconds();
         String waiting = background()
                 ? "Still running after async_after (" + asyncSeconds + " s): it goes on in the background and the call "
-                + "returns its id (get_command_status, interrupt_command); `timeout` kills it instead."
+                        + "returns its id (get_command_status, interrupt_command); `timeout` kills it instead."
                 : "Background commands are off: a command still running after `timeout` (" + asyncSeconds + " s) is "
-                + "killed and its output so far returned.";
+                        + "killed and its output so far returned.";
         String description = what + "in a login shell on one or more machines over pooled SSH. `host`: a name or "
                 + "IP, a list, a glob (web-*), @group or 'all'; hosts run in parallel, and hosts with the same result "
                 + "fold into one group (web-[1-20]) after a line of counts. Per host: exit code, stdout and stderr "
@@ -55,50 +54,92 @@ final class ExecTool implements ToolHandler {
         Schema schema = Schema.object()
                 .hosts("host", "Machine name or IP, a list of them, a glob ('web-*'), or 'all'.")
                 .string("command", "Shell command line, e.g. 'df -h /'.", true)
-                .integer("timeout", background() ? "Hard limit: seconds after which the command is killed (default: "
-                        + "none; it goes to the background after async_after)." : "Seconds after which the command is "
-                        + "killed (default " + asyncSeconds + ").", 1, MAX_TIMEOUT_SECONDS, null);
-        schema.string("cwd", "Directory to run in (default: the login directory); the command fails clearly if it "
-                + "does not exist.", false)
-                .stringMap("env", "Environment variables for the command. Values are secrets: never on a command line "
-                        + "on the host, masked in the output.")
-                .bool("tty", "Run on a PTY, for programs that demand a terminal; stdout and stderr then arrive merged "
-                        + "(not with sudo_exec: use shell_open).", false)
-                .choice("strategy", "parallel (all at once, up to max_parallel_hosts) or rolling (batches in order: "
-                + "restart a service one host at a time).", List.of("parallel", "rolling"), "parallel")
+                .integer(
+                        "timeout",
+                        background()
+                                ? "Hard limit: seconds after which the command is killed (default: "
+                                        + "none; it goes to the background after async_after)."
+                                : "Seconds after which the command is " + "killed (default " + asyncSeconds + ").",
+                        1,
+                        MAX_TIMEOUT_SECONDS,
+                        null);
+        schema.string(
+                        "cwd",
+                        "Directory to run in (default: the login directory); the command fails clearly if it "
+                                + "does not exist.",
+                        false)
+                .stringMap(
+                        "env",
+                        "Environment variables for the command. Values are secrets: never on a command line "
+                                + "on the host, masked in the output.")
+                .bool(
+                        "tty",
+                        "Run on a PTY, for programs that demand a terminal; stdout and stderr then arrive merged "
+                                + "(not with sudo_exec: use shell_open).",
+                        false)
+                .choice(
+                        "strategy",
+                        "parallel (all at once, up to max_parallel_hosts) or rolling (batches in order: "
+                                + "restart a service one host at a time).",
+                        List.of("parallel", "rolling"),
+                        "parallel")
                 .integer("batch_size", "Hosts per batch with strategy rolling.", 1, 10_000, 1)
-                .bool("stop_on_error", "With rolling: stop before the next batch when a host fails or exits non-zero "
-                        + "(the hosts not started are listed).", true);
+                .bool(
+                        "stop_on_error",
+                        "With rolling: stop before the next batch when a host fails or exits non-zero "
+                                + "(the hosts not started are listed).",
+                        true);
         if (background()) {
-            schema.integer("async_after", "Seconds to wait before returning a background command id (default "
-                    + asyncSeconds + ").", 1, MAX_TIMEOUT_SECONDS, null);
+            schema.integer(
+                    "async_after",
+                    "Seconds to wait before returning a background command id (default " + asyncSeconds + ").",
+                    1,
+                    MAX_TIMEOUT_SECONDS,
+                    null);
         }
-        return new Spec(sudo ? "sudo_exec" : "exec", sudo ? "Run command as root" : "Run command", description,
-                schema.build(), false, true, false);
+        return new Spec(
+                sudo ? "sudo_exec" : "exec",
+                sudo ? "Run command as root" : "Run command",
+                description,
+                schema.build(),
+                false,
+                true,
+                false);
     }
 
     /**
      * Batches in order; with {@code stopOnError}, a batch in which any host failed, exited non-zero or is still running
      * in the background ends the run, and every later host gets a section saying it was not started.
      */
-    private static List<CommandResult> rolling(List<Machine> machines, int batchSize, boolean stopOnError,
-                                               java.util.function.Function<List<Machine>, List<CommandResult>> run) {
+    private static List<CommandResult> rolling(
+            List<Machine> machines,
+            int batchSize,
+            boolean stopOnError,
+            java.util.function.Function<List<Machine>, List<CommandResult>> run) {
         List<CommandResult> all = new java.util.ArrayList<>();
         String stoppedBy = null;
         for (int i = 0; i < machines.size(); i += batchSize) {
             List<Machine> batch = machines.subList(i, Math.min(machines.size(), i + batchSize));
             if (stoppedBy != null) {
                 for (Machine m : batch) {
-                    all.add(CommandResult.failed(m.name(), m.address(), 0, new io.github.sshfleet.core.FleetException(
-                            io.github.sshfleet.core.FleetException.Kind.CANCELLED, "not started: the rolling run "
-                            + "stopped after " + stoppedBy + " (stop_on_error). Nothing ran on " + m.name() + ".")));
+                    all.add(CommandResult.failed(
+                            m.name(),
+                            m.address(),
+                            0,
+                            new io.github.sshfleet.core.FleetException(
+                                    io.github.sshfleet.core.FleetException.Kind.CANCELLED,
+                                    "not started: the rolling run " + "stopped after " + stoppedBy
+                                            + " (stop_on_error). Nothing ran on " + m.name() + ".")));
                 }
                 continue;
             }
             List<CommandResult> done = run.apply(batch);
             all.addAll(done);
             if (stopOnError) {
-                List<String> bad = done.stream().filter(r -> !r.ok()).map(CommandResult::machine).toList();
+                List<String> bad = done.stream()
+                        .filter(r -> !r.ok())
+                        .map(CommandResult::machine)
+                        .toList();
                 if (!bad.isEmpty()) {
                     stoppedBy = "batch " + (i / batchSize + 1) + " (" + String.join(", ", bad) + " did not succeed)";
                 }
@@ -125,20 +166,22 @@ final class ExecTool implements ToolHandler {
         CommandRunner.checkOptions(options, sudo); // once for the call, not once per host
         CommandRunner.checkSize(command);
         Duration hard = args.has("timeout") || !background()
-                ? args.seconds("timeout", fleet.config().asyncAfter(), MAX_TIMEOUT_SECONDS) : null;
-        Duration asyncAfter = background() ? args.seconds("async_after", fleet.config().asyncAfter(),
-                MAX_TIMEOUT_SECONDS) : hard.plusSeconds(5);
+                ? args.seconds("timeout", fleet.config().asyncAfter(), MAX_TIMEOUT_SECONDS)
+                : null;
+        Duration asyncAfter = background()
+                ? args.seconds("async_after", fleet.config().asyncAfter(), MAX_TIMEOUT_SECONDS)
+                : hard.plusSeconds(5);
         if (hard != null && !args.has("async_after") && hard.compareTo(asyncAfter) > 0) {
             asyncAfter = hard.plusSeconds(5); // an explicit timeout means "wait for it, up to that long"
         }
         List<Machine> machines = fleet.machines().select(args.raw("host"));
         int cap = CommandReport.perStreamCap(fleet.config().maxOutputBytes(), machines.size());
         Waiter waiter = new Waiter(fleet, progress, asyncAfter, machines.size());
-        java.util.function.Function<List<Machine>, List<CommandResult>> runBatch = batch -> fleet.fanout().run(batch,
-                m -> waiter.runOn(m, command, hard, sudo, cap, options, env), CommandReport::unfinished);
+        java.util.function.Function<List<Machine>, List<CommandResult>> runBatch = batch -> fleet.fanout()
+                .run(batch, m -> waiter.runOn(m, command, hard, sudo, cap, options, env), CommandReport::unfinished);
         List<CommandResult> results = "rolling".equals(args.string("strategy", "parallel"))
-                ? rolling(machines, args.integer("batch_size", 1, 1, 10_000), args.bool("stop_on_error", true),
-                runBatch)
+                ? rolling(
+                        machines, args.integer("batch_size", 1, 1, 10_000), args.bool("stop_on_error", true), runBatch)
                 : runBatch.apply(machines);
         String runId = machines.size() > 1 ? fleet.fanoutResults().record(results) : null;
         return CommandReport.report(results, fleet.config().maxCallOutputBytes(), runId);

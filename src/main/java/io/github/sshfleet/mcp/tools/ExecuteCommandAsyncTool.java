@@ -1,9 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.jobs.BackgroundCommands;
@@ -14,6 +10,9 @@ import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.ssh.RunningCommand;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** execute_command_async: start a command in the background at once and return its id. */
 final class ExecuteCommandAsyncTool implements ToolHandler {
@@ -26,34 +25,46 @@ final class ExecuteCommandAsyncTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("execute_command_async", "Start background command",
+        return new Spec(
+                "execute_command_async",
+                "Start background command",
                 "Start a command on one machine in the background and return its id at once (for builds, upgrades, "
                         + "log tails). Follow it with get_command_status(command_id), stop it with interrupt_command; "
                         + "list_running_commands shows what runs. Output is kept bounded (head and newest tail).",
                 Schema.object()
                         .string("host", "Machine name or IP (one machine).", true)
                         .string("command", "Shell command line.", true)
-                        .integer("timeout", "Hard limit in seconds after which it is killed (default: none).", 1,
-                                ExecTool.MAX_TIMEOUT_SECONDS, null)
+                        .integer(
+                                "timeout",
+                                "Hard limit in seconds after which it is killed (default: none).",
+                                1,
+                                ExecTool.MAX_TIMEOUT_SECONDS,
+                                null)
                         .bool("sudo", "Run as root.", false)
                         .build(),
-                false, true, false);
+                false,
+                true,
+                false);
     }
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
         Machine m = fleet.machines().one(args.nonBlank("host"));
         String command = args.nonBlank("command");
-        Duration hard = args.has("timeout") ? args.seconds("timeout", Duration.ofHours(1), ExecTool.MAX_TIMEOUT_SECONDS)
-                : null;
+        Duration hard =
+                args.has("timeout") ? args.seconds("timeout", Duration.ofHours(1), ExecTool.MAX_TIMEOUT_SECONDS) : null;
         boolean sudo = args.bool("sudo", false);
-        RunningCommand rc = fleet.runner().start(m, command, hard, sudo, fleet.config().maxOutputBytes());
+        RunningCommand rc =
+                fleet.runner().start(m, command, hard, sudo, fleet.config().maxOutputBytes());
         BackgroundCommands.Entry e = fleet.background().track(rc);
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("command_id", e.id());
         s.put("host", m.name());
         s.put("sudo", sudo);
-        return Results.of("Started " + e.id() + " on " + m.name() + (sudo ? " as root" : "") + ". Check it with "
-                + "get_command_status(command_id=\"" + e.id() + "\").", s, false);
+        return Results.of(
+                "Started " + e.id() + " on " + m.name() + (sudo ? " as root" : "") + ". Check it with "
+                        + "get_command_status(command_id=\"" + e.id() + "\").",
+                s,
+                false);
     }
 }

@@ -1,10 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.forward.Forwards;
 import io.github.sshfleet.mcp.Args;
@@ -13,6 +8,10 @@ import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** forward_list: the active forwards with their byte counts (harmless: read-only). */
 final class ForwardListTool implements ToolHandler {
@@ -25,23 +24,39 @@ final class ForwardListTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("forward_list", "List port forwards",
+        return new Spec(
+                "forward_list",
+                "List port forwards",
                 "List active port forwards: id, machine, direction, endpoints, connections and bytes moved (local "
-                        + "forwards).", Schema.object().build(), true, false, true);
+                        + "forwards).",
+                Schema.object().build(),
+                true,
+                false,
+                true);
     }
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
         Forwards forwards = fleet.forwards();
         List<Forwards.Info> all = forwards.list();
-        StringBuilder text = new StringBuilder(all.isEmpty() ? "No port forwards." : all.size()
-                + " port forward(s):\n");
+        StringBuilder text =
+                new StringBuilder(all.isEmpty() ? "No port forwards." : all.size() + " port forward(s):\n");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Forwards.Info f : all) {
-            text.append(f.id()).append("  ").append(f.direction()).append("  ").append(f.listen())
-                    .append(" -> ").append(f.target()).append(f.counted() ? "  " + Sizes.count(f.connections(),
-                            "connection") + " (" + f.active() + " open), " + Sizes.human(f.bytesOut()) + " out, "
-                            + Sizes.human(f.bytesIn()) + " in" : "").append('\n');
+            text.append(f.id())
+                    .append("  ")
+                    .append(f.direction())
+                    .append("  ")
+                    .append(f.listen())
+                    .append(" -> ")
+                    .append(f.target())
+                    .append(
+                            f.counted()
+                                    ? "  " + Sizes.count(f.connections(), "connection") + " (" + f.active() + " open), "
+                                            + Sizes.human(f.bytesOut()) + " out, "
+                                            + Sizes.human(f.bytesIn()) + " in"
+                                    : "")
+                    .append('\n');
             rows.add(row(f));
         }
         return Results.of(text.toString().stripTrailing(), Map.of("forwards", rows), false);

@@ -1,9 +1,7 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.List;
-
-import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.forward.Forwards;
 import io.github.sshfleet.mcp.Args;
@@ -12,6 +10,7 @@ import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.List;
 
 /** forward_start: a local or remote port forward through a machine's pooled session (it opens a port). */
 final class ForwardStartTool implements ToolHandler {
@@ -24,7 +23,9 @@ final class ForwardStartTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("forward_start", "Start port forward",
+        return new Spec(
+                "forward_start",
+                "Start port forward",
                 "Forward a TCP port through a machine's SSH connection; it stays up across calls until "
                         + "forward_stop (or shutdown). local: listen here on bind_address:local_port (loopback by "
                         + "default; 0 picks a free port) and connect to remote_host:remote_port as seen from the "
@@ -33,16 +34,27 @@ final class ForwardStartTool implements ToolHandler {
                 Schema.object()
                         .string("host", "Machine name or IP (one machine).", true)
                         .choice("direction", "local or remote.", List.of("local", "remote"), "local")
-                        .integer("local_port", "Port on this machine (local: listen, 0 = any free; remote: "
-                                + "target).", 0, 65535, null)
-                        .string("remote_host", "Host as seen from the machine (local: target; remote: listen "
-                                + "address), e.g. 127.0.0.1.", true)
+                        .integer(
+                                "local_port",
+                                "Port on this machine (local: listen, 0 = any free; remote: " + "target).",
+                                0,
+                                65535,
+                                null)
+                        .string(
+                                "remote_host",
+                                "Host as seen from the machine (local: target; remote: listen "
+                                        + "address), e.g. 127.0.0.1.",
+                                true)
                         .integer("remote_port", "Port on the machine's side.", 0, 65535, null)
-                        .string("bind_address", "Address here (default 127.0.0.1; 0.0.0.0 exposes the port to "
-                                + "your network).", false)
+                        .string(
+                                "bind_address",
+                                "Address here (default 127.0.0.1; 0.0.0.0 exposes the port to " + "your network).",
+                                false)
                         .require("local_port", "remote_port")
                         .build(),
-                false, false, false);
+                false,
+                false,
+                false);
     }
 
     @Override
@@ -50,7 +62,9 @@ final class ForwardStartTool implements ToolHandler {
         Forwards forwards = fleet.forwards();
         Machine m = fleet.machines().one(args.nonBlank("host"));
         String dir = args.string("direction", "local");
-        String bind = args.optional("bind_address") == null ? "127.0.0.1" : args.string("bind_address").strip();
+        String bind = args.optional("bind_address") == null
+                ? "127.0.0.1"
+                : args.string("bind_address").strip();
         if (!args.has("local_port") || !args.has("remote_port")) {
             throw FleetException.badArgument("forward_start needs local_port and remote_port.");
         }
@@ -61,8 +75,12 @@ final class ForwardStartTool implements ToolHandler {
                 ? forwards.startRemote(m, remoteHost, remotePort, bind, localPort)
                 : forwards.startLocal(m, bind, localPort, remoteHost, remotePort);
         String warn = bind.equals("0.0.0.0") || bind.equals("::")
-                ? "\nWARNING: bound to " + bind + ": anyone who can reach this machine can use the tunnel." : "";
-        return Results.of("Started " + f.id() + " (" + f.direction() + "): " + f.listen() + " -> " + f.target()
-                + ". Stop it with forward_stop(forward_id=\"" + f.id() + "\")." + warn, ForwardListTool.row(f), false);
+                ? "\nWARNING: bound to " + bind + ": anyone who can reach this machine can use the tunnel."
+                : "";
+        return Results.of(
+                "Started " + f.id() + " (" + f.direction() + "): " + f.listen() + " -> " + f.target()
+                        + ". Stop it with forward_stop(forward_id=\"" + f.id() + "\")." + warn,
+                ForwardListTool.row(f),
+                false);
     }
 }

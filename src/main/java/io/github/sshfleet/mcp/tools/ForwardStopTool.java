@@ -20,19 +20,30 @@ final class ForwardStopTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("forward_stop", "Stop port forward", "Stop a port forward started with "
-                + "forward_start: its listener closes and its open connections end. Reports the bytes it moved.",
-                Schema.object().string("forward_id", "The id from forward_start, e.g. fwd-2.", true).build(),
-                false, true, true);
+        return new Spec(
+                "forward_stop",
+                "Stop port forward",
+                "Stop a port forward started with "
+                        + "forward_start: its listener closes and its open connections end. Reports the bytes it moved.",
+                Schema.object()
+                        .string("forward_id", "The id from forward_start, e.g. fwd-2.", true)
+                        .build(),
+                false,
+                true,
+                true);
     }
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
         Forwards forwards = fleet.forwards();
         Forwards.Info f = forwards.stop(args.nonBlank("forward_id"));
-        return Results.of("Stopped " + f.id() + " (" + f.listen() + " -> " + f.target() + ")"
-                + (f.counted() ? "; it moved " + Sizes.human(f.bytesOut()) + " out and "
-                + Sizes.human(f.bytesIn()) + " in over " + Sizes.count(f.connections(), "connection") + "." : "."),
-                ForwardListTool.row(f), false);
+        return Results.of(
+                "Stopped " + f.id() + " (" + f.listen() + " -> " + f.target() + ")"
+                        + (f.counted()
+                                ? "; it moved " + Sizes.human(f.bytesOut()) + " out and " + Sizes.human(f.bytesIn())
+                                        + " in over " + Sizes.count(f.connections(), "connection") + "."
+                                : "."),
+                ForwardListTool.row(f),
+                false);
     }
 }

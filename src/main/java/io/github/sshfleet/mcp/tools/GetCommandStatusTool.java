@@ -1,8 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.jobs.BackgroundCommands;
 import io.github.sshfleet.jobs.FanoutResults;
@@ -14,6 +11,8 @@ import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.ssh.RunningCommand;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** get_command_status: state, exit code and the output that is new since the last look. */
 final class GetCommandStatusTool implements ToolHandler {
@@ -26,7 +25,9 @@ final class GetCommandStatusTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("get_command_status", "Background command status",
+        return new Spec(
+                "get_command_status",
+                "Background command status",
                 "State of a background command (running, exited, interrupted, timed_out, killed, failed), exit code, "
                         + "duration, and the output that is new since the previous call (or since byte offset `since` "
                         + "of stdout). Output is bounded: what was dropped in between is marked. With the run-N id of a "
@@ -34,18 +35,26 @@ final class GetCommandStatusTool implements ToolHandler {
                 Schema.object()
                         .string("command_id", "The id from exec or execute_command_async, e.g. cmd-3 or run-2.", true)
                         .string("host", "With a run-N id: the host whose result to return.", false)
-                        .longInteger("since", "Return stdout from this byte offset instead of the last read.", 0,
-                                Long.MAX_VALUE / 2, null)
+                        .longInteger(
+                                "since",
+                                "Return stdout from this byte offset instead of the last read.",
+                                0,
+                                Long.MAX_VALUE / 2,
+                                null)
                         .build(),
-                true, false, false);
+                true,
+                false,
+                false);
     }
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
         String id = args.nonBlank("command_id").strip();
         if (FanoutResults.isRunId(id)) {
-            return fanoutHost(id, args.optional("host"), args.has("since")
-                    ? args.longInteger("since", 0, 0, Long.MAX_VALUE / 2) : 0);
+            return fanoutHost(
+                    id,
+                    args.optional("host"),
+                    args.has("since") ? args.longInteger("since", 0, 0, Long.MAX_VALUE / 2) : 0);
         }
         BackgroundCommands.Entry e = fleet.background().get(id);
         RunningCommand rc = e.command();
@@ -53,7 +62,10 @@ final class GetCommandStatusTool implements ToolHandler {
         BackgroundCommands.Delta d = e.read(since);
         String state = e.state();
         CommandResult r = rc.snapshot();
-        StringBuilder text = new StringBuilder(e.id()).append(" on ").append(rc.machine().name()).append(": ")
+        StringBuilder text = new StringBuilder(e.id())
+                .append(" on ")
+                .append(rc.machine().name())
+                .append(": ")
                 .append(state);
         if (r.exitCode() != null && !state.equals("running")) {
             text.append(", exit_code ").append(r.exitCode());
@@ -68,7 +80,9 @@ final class GetCommandStatusTool implements ToolHandler {
         if (r.failure() != null) {
             text.append("\n").append(r.failure().getMessage());
         }
-        text.append("\n--- new stdout (to byte ").append(d.stdoutOffset()).append(") ---\n")
+        text.append("\n--- new stdout (to byte ")
+                .append(d.stdoutOffset())
+                .append(") ---\n")
                 .append(d.stdout().isEmpty() ? "(nothing new)" : d.stdout());
         if (!d.stderr().isEmpty()) {
             text.append("\n--- new stderr ---\n").append(d.stderr());
@@ -93,16 +107,32 @@ final class GetCommandStatusTool implements ToolHandler {
         String out = r.stdout();
         int from = (int) Math.min(out.length(), Math.max(0, since));
         String page = out.substring(from, Math.min(out.length(), from + PAGE));
-        StringBuilder text = new StringBuilder(id).append(" on ").append(r.machine()).append(": ")
-                .append(r.failure() != null ? "error " + r.failure().kind().name().toLowerCase(java.util.Locale.ROOT)
-                        : r.exitCode() != null ? "exit_code " + r.exitCode() : "signal " + r.exitSignal())
-                .append(", ").append(r.durationMillis()).append(" ms");
+        StringBuilder text = new StringBuilder(id)
+                .append(" on ")
+                .append(r.machine())
+                .append(": ")
+                .append(
+                        r.failure() != null
+                                ? "error " + r.failure().kind().name().toLowerCase(java.util.Locale.ROOT)
+                                : r.exitCode() != null ? "exit_code " + r.exitCode() : "signal " + r.exitSignal())
+                .append(", ")
+                .append(r.durationMillis())
+                .append(" ms");
         if (r.failure() != null) {
             text.append('\n').append(r.failure().getMessage());
         }
-        text.append("\n--- stdout (characters ").append(from).append('-').append(from + page.length()).append(" of ")
-                .append(out.length()).append(r.stdoutTruncated() ? "; the host wrote " + r.stdoutBytes() + " bytes, "
-                        + "the middle was not kept" : "").append(") ---\n").append(page);
+        text.append("\n--- stdout (characters ")
+                .append(from)
+                .append('-')
+                .append(from + page.length())
+                .append(" of ")
+                .append(out.length())
+                .append(
+                        r.stdoutTruncated()
+                                ? "; the host wrote " + r.stdoutBytes() + " bytes, " + "the middle was not kept"
+                                : "")
+                .append(") ---\n")
+                .append(page);
         if (from + page.length() < out.length()) {
             text.append("\n[more: since=").append(from + page.length()).append(']');
         }

@@ -1,8 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.jobs.BackgroundCommands;
 import io.github.sshfleet.mcp.Args;
@@ -12,6 +9,8 @@ import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.ssh.CommandResult;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** interrupt_command: SIGINT, then TERM, then KILL, and say which one worked. */
 final class InterruptCommandTool implements ToolHandler {
@@ -24,10 +23,17 @@ final class InterruptCommandTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("interrupt_command", "Interrupt background command",
+        return new Spec(
+                "interrupt_command",
+                "Interrupt background command",
                 "Stop a background command: SIGINT (like Ctrl-C), then SIGTERM and SIGKILL after 2 s each if it "
                         + "keeps running. Reports what stopped it, or that it had already ended (with its exit code).",
-                Schema.object().string("command_id", "The id, e.g. cmd-3.", true).build(), false, true, true);
+                Schema.object()
+                        .string("command_id", "The id, e.g. cmd-3.", true)
+                        .build(),
+                false,
+                true,
+                true);
     }
 
     @Override
@@ -41,8 +47,8 @@ final class InterruptCommandTool implements ToolHandler {
                         + (r.exitCode() != null ? ", exit_code " + r.exitCode() : "")
                         + (r.exitSignal() != null ? "; the host reports it ended by signal " + r.exitSignal() : "")
                         + "."
-                : e.id() + " had already ended (" + e.state() + (r.exitCode() != null ? ", exit_code " + r.exitCode()
-                        : "") + "); nothing to interrupt.";
+                : e.id() + " had already ended (" + e.state()
+                        + (r.exitCode() != null ? ", exit_code " + r.exitCode() : "") + "); nothing to interrupt.";
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("command_id", e.id());
         s.put("was_running", wasRunning);

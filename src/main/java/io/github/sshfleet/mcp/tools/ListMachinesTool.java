@@ -1,11 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.config.ConfigProblem;
 import io.github.sshfleet.config.HostKeyPolicy;
@@ -18,6 +12,11 @@ import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.ssh.ConnectionPool;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** list_machines: every machine with address, user, auth kind (never the secret), metadata and pool state. */
 final class ListMachinesTool implements ToolHandler {
@@ -30,11 +29,16 @@ final class ListMachinesTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("list_machines", "List machines",
+        return new Spec(
+                "list_machines",
+                "List machines",
                 "List every machine ssh-fleet can reach: name, address, user, auth kind (key or password; secrets are "
                         + "never shown), status/owner metadata, whether it is permanent (hosts file) or temporary, and "
                         + "its pooled connection (connected, idle time). Use the names as `host` in other tools.",
-                Schema.object().build(), true, false, true);
+                Schema.object().build(),
+                true,
+                false,
+                true);
     }
 
     /** Each machine's groups (@name in any host argument), resolved as a host argument would be. */
@@ -43,11 +47,13 @@ final class ListMachinesTool implements ToolHandler {
         for (String g : new java.util.TreeSet<>(fleet.machines().groups().keySet())) {
             List<Machine> members;
             try {
-                members = io.github.sshfleet.fleet.HostSelector.select("@" + g, machines, fleet.machines().groups());
+                members = io.github.sshfleet.fleet.HostSelector.select(
+                        "@" + g, machines, fleet.machines().groups());
             } catch (io.github.sshfleet.core.FleetException e) {
                 continue; // a member that matches nothing: the group still lists, just not under any machine
             }
-            members.forEach(m -> of.computeIfAbsent(m.name(), x -> new ArrayList<>()).add(g));
+            members.forEach(
+                    m -> of.computeIfAbsent(m.name(), x -> new ArrayList<>()).add(g));
         }
         return of;
     }
@@ -55,12 +61,17 @@ final class ListMachinesTool implements ToolHandler {
     /** One bracket of pool state: "connected, idle 4s", "failed (unreachable) 3x over 12 s, retry in 4.0 s: ...". */
     private static String describe(ConnectionPool.Status s) {
         String base = switch (s.state()) {
-            case "ready" -> s.inUse() > 0 ? "connected, " + s.inUse() + " in use" : "connected, idle "
-                    + (s.idleMillis() / 1000) + "s";
+            case "ready" ->
+                s.inUse() > 0
+                        ? "connected, " + s.inUse() + " in use"
+                        : "connected, idle " + (s.idleMillis() / 1000) + "s";
             case "connecting" -> "connecting";
-            case "failed" -> "failed (" + s.errorKind() + ") " + s.failures() + "x over " + s.failingForMillis() / 1000
-                    + " s, " + (s.retryInMillis() > 0 ? "next try in " + String.format("%.1f", s.retryInMillis()
-                    / 1000.0) + " s" : "tried again on the next call");
+            case "failed" ->
+                "failed (" + s.errorKind() + ") " + s.failures() + "x over " + s.failingForMillis() / 1000
+                        + " s, "
+                        + (s.retryInMillis() > 0
+                                ? "next try in " + String.format("%.1f", s.retryInMillis() / 1000.0) + " s"
+                                : "tried again on the next call");
             default -> "not connected";
         };
         if (s.lastError() != null && !"failed".equals(s.state())) {
@@ -78,14 +89,20 @@ final class ListMachinesTool implements ToolHandler {
         List<Machine> machines = fleet.machines().machines();
         StringBuilder text = new StringBuilder();
         if (fleet.config().hostKeyPolicy() == HostKeyPolicy.OFF) {
-            text.append("WARNING: host_key_policy is off: host keys are NOT verified (man-in-the-middle possible).\n\n");
+            text.append(
+                    "WARNING: host_key_policy is off: host keys are NOT verified (man-in-the-middle possible).\n\n");
         }
         if (fleet.machines().unusable().isPresent()) {
             ConfigProblem why = fleet.machines().unusable().get();
-            text.append("No machines: the config could not be read (").append(why.where()).append(": ")
-                    .append(why.message()).append(").\n");
+            text.append("No machines: the config could not be read (")
+                    .append(why.where())
+                    .append(": ")
+                    .append(why.message())
+                    .append(").\n");
         } else if (machines.isEmpty()) {
-            text.append("No machines configured. ").append(MachineStore.SETUP_HINT).append('\n');
+            text.append("No machines configured. ")
+                    .append(MachineStore.SETUP_HINT)
+                    .append('\n');
         } else {
             text.append(machines.size()).append(machines.size() == 1 ? " machine:\n" : " machines:\n");
         }
@@ -94,16 +111,27 @@ final class ListMachinesTool implements ToolHandler {
         for (Machine m : machines) {
             Optional<ConnectionPool.Status> st = fleet.pool().status(m);
             String pool = st.map(ListMachinesTool::describe).orElse("not connected");
-            text.append("- ").append(m.name()).append("  ").append(m.username()).append('@').append(m.address())
-                    .append("  auth=").append(m.authKind())
-                    .append(m.origin() == Machine.Origin.TEMPORARY ? "  temporary"
-                            : m.origin() == Machine.Origin.SSH_CONFIG ? "  from " + m.source() : "")
-                    .append("  [").append(pool).append(']');
+            text.append("- ")
+                    .append(m.name())
+                    .append("  ")
+                    .append(m.username())
+                    .append('@')
+                    .append(m.address())
+                    .append("  auth=")
+                    .append(m.authKind())
+                    .append(
+                            m.origin() == Machine.Origin.TEMPORARY
+                                    ? "  temporary"
+                                    : m.origin() == Machine.Origin.SSH_CONFIG ? "  from " + m.source() : "")
+                    .append("  [")
+                    .append(pool)
+                    .append(']');
             List<String> in = groupsOf.getOrDefault(m.name(), List.of());
             if (!in.isEmpty()) {
                 text.append("  groups=").append(String.join(",", in));
             }
-            m.metadata().forEach((k, v) -> text.append("  ").append(k).append('=').append(v));
+            m.metadata()
+                    .forEach((k, v) -> text.append("  ").append(k).append('=').append(v));
             text.append('\n');
 
             Map<String, Object> row = new LinkedHashMap<>();
@@ -143,7 +171,8 @@ final class ListMachinesTool implements ToolHandler {
         structured.put("machines", rows);
         structured.put("host_key_policy", fleet.config().hostKeyPolicy().configName());
         structured.put("groups", fleet.machines().groups());
-        structured.put("problems", problems.stream().map(ConfigProblem::toString).toList());
+        structured.put(
+                "problems", problems.stream().map(ConfigProblem::toString).toList());
         return Results.of(text.toString().stripTrailing(), structured, false);
     }
 }

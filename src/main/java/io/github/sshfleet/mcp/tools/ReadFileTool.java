@@ -1,9 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.files.RemoteReader;
 import io.github.sshfleet.fleet.Machine;
@@ -13,6 +9,9 @@ import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** read_file: a remote file's text (one page of it), or a description when it is binary. */
 final class ReadFileTool implements ToolHandler {
@@ -30,7 +29,9 @@ final class ReadFileTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("read_file", "Read remote file",
+        return new Spec(
+                "read_file",
+                "Read remote file",
                 "Read a text file on one machine over SFTP and return its content. At most max_bytes (default 1 MiB, "
                         + "hard cap 2 MiB) per call: when the file is longer the result says so with the total size "
                         + "and the offset to pass next. A binary file is not dumped: you get its size, type and "
@@ -39,14 +40,24 @@ final class ReadFileTool implements ToolHandler {
                 Schema.object()
                         .string("host", "Machine name or IP (one machine).", true)
                         .string("remote_path", "File to read, e.g. /etc/os-release or ~/app.conf.", true)
-                        .integer("max_bytes", "Most bytes to return (default 1048576, at most 2097152).", 1, HARD_MAX,
+                        .integer(
+                                "max_bytes",
+                                "Most bytes to return (default 1048576, at most 2097152).",
+                                1,
+                                HARD_MAX,
                                 DEFAULT_MAX)
-                        .longInteger("offset", "Byte offset to start at, for paging through a large file.", 0,
-                                Long.MAX_VALUE / 2, 0L)
+                        .longInteger(
+                                "offset",
+                                "Byte offset to start at, for paging through a large file.",
+                                0,
+                                Long.MAX_VALUE / 2,
+                                0L)
                         .bool("sudo", "Read as root (sudo); the password goes to sudo's stdin, never argv.", false)
                         .integer("timeout", "Seconds before giving up (default 30).", 1, 3600, 30)
                         .build(),
-                true, false, true);
+                true,
+                false,
+                true);
     }
 
     @Override
@@ -83,12 +94,20 @@ final class ReadFileTool implements ToolHandler {
         if (p.truncated()) {
             long size = Math.max(p.size(), p.nextOffset());
             text.append(text.isEmpty() || text.charAt(text.length() - 1) == '\n' ? "" : "\n")
-                    .append("[ssh-fleet: truncated; showed bytes ").append(p.offset()).append("-")
-                    .append(p.nextOffset()).append(" of ").append(size).append(". Call read_file again with offset=")
-                    .append(p.nextOffset()).append(" for more.]");
+                    .append("[ssh-fleet: truncated; showed bytes ")
+                    .append(p.offset())
+                    .append("-")
+                    .append(p.nextOffset())
+                    .append(" of ")
+                    .append(size)
+                    .append(". Call read_file again with offset=")
+                    .append(p.nextOffset())
+                    .append(" for more.]");
         } else if (p.data().length == 0) {
-            text.append(offset > 0 ? "[ssh-fleet: nothing at offset " + offset + "; the file has " + p.size()
-                    + " bytes]" : "[ssh-fleet: the file is empty]");
+            text.append(
+                    offset > 0
+                            ? "[ssh-fleet: nothing at offset " + offset + "; the file has " + p.size() + " bytes]"
+                            : "[ssh-fleet: the file is empty]");
         }
         return Results.of(text.toString(), s, false);
     }

@@ -1,9 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.config.ConfigProblem;
 import io.github.sshfleet.fleet.MachineStore;
@@ -13,6 +9,9 @@ import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** reload_machines: re-read the hosts file and metadata; report what changed; drop stale sessions. */
 final class ReloadMachinesTool implements ToolHandler {
@@ -25,21 +24,30 @@ final class ReloadMachinesTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("reload_machines", "Reload machines",
+        return new Spec(
+                "reload_machines",
+                "Reload machines",
                 "Re-read the hosts file and status/owner metadata. Reports machines added, removed and changed, and "
                         + "any bad lines. Connections of machines whose address or credentials changed are closed. "
                         + "Temporary machines are kept. Remembered connect failures are cleared, so failed machines are tried "
                         + "again at once.",
-                Schema.object().build(), false, false, true);
+                Schema.object().build(),
+                false,
+                false,
+                true);
     }
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
         MachineStore.ReloadResult r = fleet.machines().reload();
         fleet.pool().clearFailures(); // the operator may have fixed the machine: try every one again at once
-        StringBuilder text = new StringBuilder("Reloaded ").append(fleet.config().authFile()).append(": ")
-                .append(fleet.machines().machines().size()).append(" machines. ");
-        text.append(describe("added", r.added())).append(describe("removed", r.removed()))
+        StringBuilder text = new StringBuilder("Reloaded ")
+                .append(fleet.config().authFile())
+                .append(": ")
+                .append(fleet.machines().machines().size())
+                .append(" machines. ");
+        text.append(describe("added", r.added()))
+                .append(describe("removed", r.removed()))
                 .append(describe("changed", r.changed()));
         if (r.added().isEmpty() && r.removed().isEmpty() && r.changed().isEmpty()) {
             text.append("No changes.");
@@ -53,7 +61,8 @@ final class ReloadMachinesTool implements ToolHandler {
         structured.put("added", r.added());
         structured.put("removed", r.removed());
         structured.put("changed", r.changed());
-        structured.put("problems", r.problems().stream().map(ConfigProblem::toString).toList());
+        structured.put(
+                "problems", r.problems().stream().map(ConfigProblem::toString).toList());
         structured.put("metadata_warnings", r.metadataWarnings());
         return Results.of(text.toString().strip(), structured, false);
     }

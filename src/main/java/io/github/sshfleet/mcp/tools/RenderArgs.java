@@ -1,14 +1,13 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.render.Renderer;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** What the four render tools share: their common arguments, the animation arguments, and the result. */
 final class RenderArgs {
@@ -21,23 +20,33 @@ final class RenderArgs {
     static Schema common(Schema s, boolean gif) {
         s.string("title", "Window title (default 'user@host: cwd').", false)
                 .string("output_name", "File name in guide_output_dir (default: slug of the command + time).", false)
-                .integer("max_output_lines", "Output lines drawn; more are cut with a visible note (default "
-                        + (gif ? 50 : 200) + ").", 1, 2000, gif ? 50 : 200);
+                .integer(
+                        "max_output_lines",
+                        "Output lines drawn; more are cut with a visible note (default " + (gif ? 50 : 200) + ").",
+                        1,
+                        2000,
+                        gif ? 50 : 200);
         if (gif) {
             s.integer("line_delay_ms", "Delay between output steps (default 200).", 10, 60_000, 200)
                     .integer("hold_ms", "How long the last frame stays (default 3000).", 0, 60_000, 3000)
                     .integer("prompt_hold_ms", "How long the empty prompt shows first (default 500).", 0, 60_000, 500)
                     .integer("batch_lines", "Output lines revealed per step (default 1).", 1, 1000, 1);
         } else {
-            s.choice("format", "png (default; the PNG is also returned as an image) or svg (keeps the vector "
-                    + "file).", List.of("png", "svg"), "png");
+            s.choice(
+                    "format",
+                    "png (default; the PNG is also returned as an image) or svg (keeps the vector " + "file).",
+                    List.of("png", "svg"),
+                    "png");
         }
         return s;
     }
 
     static Renderer.Animation animation(Args a) {
-        return new Renderer.Animation(a.integer("line_delay_ms", 200, 10, 60_000), a.integer("hold_ms", 3000, 0, 60_000),
-                a.integer("prompt_hold_ms", 500, 0, 60_000), a.integer("batch_lines", 1, 1, 1000));
+        return new Renderer.Animation(
+                a.integer("line_delay_ms", 200, 10, 60_000),
+                a.integer("hold_ms", 3000, 0, 60_000),
+                a.integer("prompt_hold_ms", 500, 0, 60_000),
+                a.integer("batch_lines", 1, 1, 1000));
     }
 
     static Renderer.Format format(Args a) {
@@ -45,8 +54,8 @@ final class RenderArgs {
         return switch (f) {
             case "png" -> Renderer.Format.PNG;
             case "svg" -> Renderer.Format.SVG;
-            default -> throw io.github.sshfleet.core.FleetException.badArgument("format must be png or svg, got '" + f
-                    + "'.");
+            default ->
+                throw io.github.sshfleet.core.FleetException.badArgument("format must be png or svg, got '" + f + "'.");
         };
     }
 
@@ -69,7 +78,7 @@ final class RenderArgs {
         if (r.png() != null && r.png().length <= IMAGE_CAP) {
             return Results.withImage(text, s, r.png());
         }
-        return Results.of(text + (r.png() != null ? "\n(image too large to return inline; open the file)" : ""), s,
-                false);
+        return Results.of(
+                text + (r.png() != null ? "\n(image too large to return inline; open the file)" : ""), s, false);
     }
 }

@@ -1,9 +1,7 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.time.Duration;
-
-import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
@@ -12,6 +10,7 @@ import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.render.Renderer;
 import io.github.sshfleet.ssh.CommandResult;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.time.Duration;
 
 /** render_command (PNG/SVG) and render_gif: run a command on a machine (exec or sudo_exec), draw what it printed. */
 final class RenderCommandTool implements ToolHandler {
@@ -45,15 +44,20 @@ final class RenderCommandTool implements ToolHandler {
                 .bool("sudo", "Run as root (sudo_exec) and show 'sudo ' on the prompt (default true).", true)
                 .integer("timeout", "Seconds before the command is killed (default 60).", 1, 3600, 60)
                 .string("prompt_cwd", "Directory shown on the prompt (default '~').", false);
-        return new Spec(gif ? "render_gif" : "render_command", gif ? "Run command and render GIF"
-                        : "Run command and render screenshot",
+        return new Spec(
+                gif ? "render_gif" : "render_command",
+                gif ? "Run command and render GIF" : "Run command and render screenshot",
                 "Run a command on one machine (as root by default) and draw it as a terminal "
-                        + (gif ? "GIF: prompt, typed command, output appearing batch_lines at a time. "
-                        : "screenshot (PNG 1200 px wide, Catppuccin Mocha, real user@host on the prompt). ")
+                        + (gif
+                                ? "GIF: prompt, typed command, output appearing batch_lines at a time. "
+                                : "screenshot (PNG 1200 px wide, Catppuccin Mocha, real user@host on the prompt). ")
                         + "stdout and stderr are kept apart (also with sudo), so stderr lines are drawn in red, after "
                         + "stdout. Writes the file to guide_output_dir; returns path, exit code and line count"
                         + (gif ? ", frames and size." : ", and the PNG itself as an image."),
-                RenderArgs.common(s, gif).build(), false, true, false);
+                RenderArgs.common(s, gif).build(),
+                false,
+                true,
+                false);
     }
 
     @Override
@@ -68,17 +72,33 @@ final class RenderCommandTool implements ToolHandler {
             throw c.failure();
         }
         if (c.timedOut()) {
-            throw new FleetException(FleetException.Kind.TIMEOUT, "the command ran past " + timeout.toSeconds()
-                    + " s on " + m.name() + " and was stopped; nothing was rendered. Raise timeout, or render a "
-                    + "quicker command.");
+            throw new FleetException(
+                    FleetException.Kind.TIMEOUT,
+                    "the command ran past " + timeout.toSeconds()
+                            + " s on " + m.name()
+                            + " and was stopped; nothing was rendered. Raise timeout, or render a "
+                            + "quicker command.");
         }
         int exit = c.exitCode() == null ? -1 : c.exitCode();
-        Renderer.Request r = new Renderer.Request(command, c.stdout(), c.stderr(), exit, m.username(), m.name(),
-                args.string("prompt_cwd", "~"), sudo, args.optional("title"), args.optional("output_name"),
+        Renderer.Request r = new Renderer.Request(
+                command,
+                c.stdout(),
+                c.stderr(),
+                exit,
+                m.username(),
+                m.name(),
+                args.string("prompt_cwd", "~"),
+                sudo,
+                args.optional("title"),
+                args.optional("output_name"),
                 args.integer("max_output_lines", gif ? 50 : 200, 1, 2000));
         Renderer.Rendered done = gif ? renderer.renderGif(r, RenderArgs.animation(args)) : renderer.render(r, format);
-        return RenderArgs.result(done, exit, c.stdoutTruncated() || c.stderrTruncated()
-                ? "\n(the output was larger than " + CAPTURE_BYTES / 1024 + " KiB per stream; its middle was cut "
-                + "before drawing)" : "");
+        return RenderArgs.result(
+                done,
+                exit,
+                c.stdoutTruncated() || c.stderrTruncated()
+                        ? "\n(the output was larger than " + CAPTURE_BYTES / 1024
+                                + " KiB per stream; its middle was cut " + "before drawing)"
+                        : "");
     }
 }

@@ -38,27 +38,40 @@ final class RenderOutputTool implements ToolHandler {
                 .string("prompt_host", "Host on the prompt (default 'host').", false)
                 .string("prompt_cwd", "Directory on the prompt (default '~').", false)
                 .bool("sudo", "Show a yellow 'sudo ' before the command (nothing is run).", false);
-        return new Spec(gif ? "render_gif_output" : "render_output", gif ? "Render text as terminal GIF"
-                        : "Render text as terminal screenshot",
-                (gif ? "Animate literal command output as a terminal GIF: the prompt, the command typed, then the "
-                        + "output appearing batch_lines at a time. "
-                        : "Draw literal command output as a macOS-style terminal screenshot (PNG 1200 px wide, "
-                        + "Catppuccin Mocha). ")
+        return new Spec(
+                gif ? "render_gif_output" : "render_output",
+                gif ? "Render text as terminal GIF" : "Render text as terminal screenshot",
+                (gif
+                                ? "Animate literal command output as a terminal GIF: the prompt, the command typed, then the "
+                                        + "output appearing batch_lines at a time. "
+                                : "Draw literal command output as a macOS-style terminal screenshot (PNG 1200 px wide, "
+                                        + "Catppuccin Mocha). ")
                         + "No machine is contacted. Writes the file to guide_output_dir and returns its path"
                         + (gif ? ", frame count and size." : "; the PNG is also returned as an image."),
-                RenderArgs.common(s, gif).build(), false, false, true);
+                RenderArgs.common(s, gif).build(),
+                false,
+                false,
+                true);
     }
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
         String command = args.string("command");
         int exit = args.integer("exit_code", 0, -1, 255);
-        Renderer.Request r = new Renderer.Request(command, args.string("stdout", ""), args.string("stderr", ""), exit,
-                args.string("prompt_user", "user"), args.string("prompt_host", "host"), args.string("prompt_cwd", "~"),
-                args.bool("sudo", false), args.optional("title"), args.optional("output_name"),
+        Renderer.Request r = new Renderer.Request(
+                command,
+                args.string("stdout", ""),
+                args.string("stderr", ""),
+                exit,
+                args.string("prompt_user", "user"),
+                args.string("prompt_host", "host"),
+                args.string("prompt_cwd", "~"),
+                args.bool("sudo", false),
+                args.optional("title"),
+                args.optional("output_name"),
                 args.integer("max_output_lines", gif ? 50 : 200, 1, 2000));
-        Renderer.Rendered done = gif ? renderer.renderGif(r, RenderArgs.animation(args))
-                : renderer.render(r, RenderArgs.format(args));
+        Renderer.Rendered done =
+                gif ? renderer.renderGif(r, RenderArgs.animation(args)) : renderer.render(r, RenderArgs.format(args));
         return RenderArgs.result(done, exit, "");
     }
 }

@@ -28,14 +28,21 @@ final class RenderTmuxTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        Schema s = TmuxArgs.common(TmuxArgs.hostSchema()
-                .string("target", "Session name, session:window.pane or pane id (%3).", true)
-                .integer("lines", "How many of the pane's last lines (default 50).", 1, 2000, 50), 20);
-        return new Spec("render_tmux", "Screenshot a tmux pane",
+        Schema s = TmuxArgs.common(
+                TmuxArgs.hostSchema()
+                        .string("target", "Session name, session:window.pane or pane id (%3).", true)
+                        .integer("lines", "How many of the pane's last lines (default 50).", 1, 2000, 50),
+                20);
+        return new Spec(
+                "render_tmux",
+                "Screenshot a tmux pane",
                 "Draw a live tmux pane, colours included, as a terminal screenshot (PNG, or SVG with format): what "
                         + "someone attached to it sees. Writes the file to guide_output_dir and returns its path; the "
                         + "PNG is also returned as an image.",
-                RenderArgs.common(s, false).build(), true, false, true);
+                RenderArgs.common(s, false).build(),
+                true,
+                false,
+                true);
     }
 
     @Override
@@ -44,10 +51,19 @@ final class RenderTmuxTool implements ToolHandler {
         String target = args.nonBlank("target");
         boolean sudo = TmuxArgs.sudo(args);
         int lines = args.integer("lines", 50, 1, 2000);
-        String pane = tmux.capture(m, sudo, target, lines, fleet.config().maxOutputBytes(), TmuxArgs.timeout(args, 20),
-                true);
-        Renderer.Request r = new Renderer.Request("tmux attach -t " + target, pane, "", 0, sudo ? "root"
-                : m.username(), m.name(), "~", false, args.optional("title"), args.optional("output_name"),
+        String pane =
+                tmux.capture(m, sudo, target, lines, fleet.config().maxOutputBytes(), TmuxArgs.timeout(args, 20), true);
+        Renderer.Request r = new Renderer.Request(
+                "tmux attach -t " + target,
+                pane,
+                "",
+                0,
+                sudo ? "root" : m.username(),
+                m.name(),
+                "~",
+                false,
+                args.optional("title"),
+                args.optional("output_name"),
                 args.integer("max_output_lines", lines, 1, 2000));
         return RenderArgs.result(renderer.render(r, RenderArgs.format(args)), 0, "");
     }

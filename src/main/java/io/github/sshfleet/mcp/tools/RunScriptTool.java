@@ -1,10 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.files.ScriptRunner;
 import io.github.sshfleet.fleet.Machine;
@@ -15,6 +10,10 @@ import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.ssh.CommandResult;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** run_script: a script body staged over SFTP and run with a short command, in the foreground or in tmux. */
 final class RunScriptTool implements ToolHandler {
@@ -30,27 +29,41 @@ final class RunScriptTool implements ToolHandler {
     @Override
     public Spec spec() {
         String description = "Run a bash script on one machine: the body is uploaded to a private file and run, so "
-                        + "quotes, $VARS, backticks and heredocs need no escaping. Root by default. `env` values are "
-                        + "secrets (never on a command line, masked in output). Like exec (exit code, bounded output, "
-                        + "killed on timeout), or with tmux_session started detached and returned at once; log_path "
-                        + "gets all output and a final '[ssh-fleet] EXIT <code>' line. Runner files are removed when "
-                        + "it exits unless keep_script.";
+                + "quotes, $VARS, backticks and heredocs need no escaping. Root by default. `env` values are "
+                + "secrets (never on a command line, masked in output). Like exec (exit code, bounded output, "
+                + "killed on timeout), or with tmux_session started detached and returned at once; log_path "
+                + "gets all output and a final '[ssh-fleet] EXIT <code>' line. Runner files are removed when "
+                + "it exits unless keep_script.";
         Schema schema = Schema.object()
-                        .string("host", "Machine name or IP (one machine).", true)
-                        .string("script", "The script body (bash).", true)
-                        .bool("sudo", "Run as root (default true).", true)
-                        .integer("timeout", "Seconds before the script is killed (default 60; not used with "
-                                + "tmux_session).", 1, ExecTool.MAX_TIMEOUT_SECONDS, 60)
-                        .string("tmux_session", "Start detached in a new tmux session with this name and return "
-                                + "at once.", false)
-                        .string("log_path", "Append all output to this remote file, ending with '[ssh-fleet] EXIT "
-                                + "<code>'.", false)
-                        .stringMap("env", "Environment variables for the script (secrets welcome: never in argv, "
-                                + "masked in output).")
-                        .bool("keep_script", "Keep the runner file after the script exits (for debugging).", false);
+                .string("host", "Machine name or IP (one machine).", true)
+                .string("script", "The script body (bash).", true)
+                .bool("sudo", "Run as root (default true).", true)
+                .integer(
+                        "timeout",
+                        "Seconds before the script is killed (default 60; not used with " + "tmux_session).",
+                        1,
+                        ExecTool.MAX_TIMEOUT_SECONDS,
+                        60)
+                .string(
+                        "tmux_session",
+                        "Start detached in a new tmux session with this name and return " + "at once.",
+                        false)
+                .string(
+                        "log_path",
+                        "Append all output to this remote file, ending with '[ssh-fleet] EXIT " + "<code>'.",
+                        false)
+                .stringMap(
+                        "env",
+                        "Environment variables for the script (secrets welcome: never in argv, " + "masked in output).")
+                .bool("keep_script", "Keep the runner file after the script exits (for debugging).", false);
         if (background()) {
-            schema.integer("async_after", "Seconds to wait before returning a background command id instead "
-                    + "(default: the timeout, so the script is waited for).", 1, ExecTool.MAX_TIMEOUT_SECONDS, null);
+            schema.integer(
+                    "async_after",
+                    "Seconds to wait before returning a background command id instead "
+                            + "(default: the timeout, so the script is waited for).",
+                    1,
+                    ExecTool.MAX_TIMEOUT_SECONDS,
+                    null);
         }
         return new Spec("run_script", "Run script", description, schema.build(), false, true, false);
     }
@@ -77,10 +90,13 @@ final class RunScriptTool implements ToolHandler {
             String text = "Started in tmux session '" + l.session() + "' on " + m.name()
                     + (l.asRoot() ? " (root's tmux server)" : "") + "; the call returns now, the script keeps "
                     + "running.\nWatch it: tmux_capture(host=\"" + m.name() + "\", target=\"" + l.session() + "\")"
-                    + (l.logPath() != null ? ", or " + (l.asRoot() ? "sudo_exec" : "exec") + "(host=\"" + m.name()
-                    + "\", command=\"tail -n 50 " + io.github.sshfleet.ssh.Shell.quote(l.logPath()) + "\")"
-                    + (l.asRoot() ? " (the log is root's, mode 0600)" : "") + " (the log ends with "
-                    + "'[ssh-fleet] EXIT <code>' when the script finishes)" : "")
+                    + (l.logPath() != null
+                            ? ", or " + (l.asRoot() ? "sudo_exec" : "exec") + "(host=\"" + m.name()
+                                    + "\", command=\"tail -n 50 " + io.github.sshfleet.ssh.Shell.quote(l.logPath())
+                                    + "\")"
+                                    + (l.asRoot() ? " (the log is root's, mode 0600)" : "") + " (the log ends with "
+                                    + "'[ssh-fleet] EXIT <code>' when the script finishes)"
+                            : "")
                     + ".\nThe tmux session closes when the script ends"
                     + (keep ? "; the runner stays at " + l.runner() : "; the runner files are removed then") + ".";
             Map<String, Object> s = new LinkedHashMap<>();
@@ -92,9 +108,14 @@ final class RunScriptTool implements ToolHandler {
             return Results.of(text, s, false);
         }
         int cap = fleet.config().maxOutputBytes();
-        Duration asyncAfter = !background() ? timeout.plusSeconds(5) : args.seconds("async_after",
-                fleet.config().asyncAfter().compareTo(timeout) > 0 ? fleet.config().asyncAfter()
-                        : timeout.plusSeconds(5), ExecTool.MAX_TIMEOUT_SECONDS);
+        Duration asyncAfter = !background()
+                ? timeout.plusSeconds(5)
+                : args.seconds(
+                        "async_after",
+                        fleet.config().asyncAfter().compareTo(timeout) > 0
+                                ? fleet.config().asyncAfter()
+                                : timeout.plusSeconds(5),
+                        ExecTool.MAX_TIMEOUT_SECONDS);
         io.github.sshfleet.ssh.RunningCommand rc = scripts.start(m, script, env, sudo, timeout, log, keep, cap);
         progress.onCancel(() -> rc.interrupt("the client cancelled the request"));
         CommandResult r = new Waiter(fleet, progress, asyncAfter, 1).await(rc);

@@ -1,7 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
@@ -9,6 +7,7 @@ import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.Map;
 
 /** shell_close: ends a persistent shell. */
 final class ShellCloseTool implements ToolHandler {
@@ -21,10 +20,16 @@ final class ShellCloseTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("shell_close", "Close persistent shell",
+        return new Spec(
+                "shell_close",
+                "Close persistent shell",
                 "Close a shell opened with shell_open (anything still running in it is ended).",
-                Schema.object().string("session_id", "The id from shell_open.", true).build(),
-                false, true, true);
+                Schema.object()
+                        .string("session_id", "The id from shell_open.", true)
+                        .build(),
+                false,
+                true,
+                true);
     }
 
     @Override

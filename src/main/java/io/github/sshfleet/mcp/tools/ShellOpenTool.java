@@ -1,8 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
@@ -12,6 +9,8 @@ import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.shell.ShellSession;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** shell_open: a persistent (root) shell on one machine, for multi-step work. */
 final class ShellOpenTool implements ToolHandler {
@@ -24,7 +23,9 @@ final class ShellOpenTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("shell_open", "Open persistent shell",
+        return new Spec(
+                "shell_open",
+                "Open persistent shell",
                 "Open a persistent shell on one machine and return its session id (e.g. shell-web-1-1) for shell_run. "
                         + "cwd, exported variables and functions persist between commands, and sudo is asked once "
                         + "(root shell by default; sudo: false for the login user). Every shell keeps a transcript "
@@ -35,10 +36,15 @@ final class ShellOpenTool implements ToolHandler {
                 Schema.object()
                         .string("host", "Machine name or IP (one machine).", true)
                         .bool("sudo", "Root shell via sudo (default true); false opens a login-user shell.", true)
-                        .string("name", "A name for the shell (letters, digits, '.', '_', '-'): reopening returns the "
-                                + "same shell.", false)
+                        .string(
+                                "name",
+                                "A name for the shell (letters, digits, '.', '_', '-'): reopening returns the "
+                                        + "same shell.",
+                                false)
                         .build(),
-                false, true, false);
+                false,
+                true,
+                false);
     }
 
     @Override
@@ -47,8 +53,9 @@ final class ShellOpenTool implements ToolHandler {
         boolean root = args.bool("sudo", true);
         String name = args.optional("name");
         if (name != null && !io.github.sshfleet.config.HostsFile.isValidName(name.strip())) {
-            throw io.github.sshfleet.core.FleetException.badArgument("shell_open: name "
-                    + io.github.sshfleet.core.FleetException.quote(name) + " must be letters, digits, '.', '_' or '-'.");
+            throw io.github.sshfleet.core.FleetException.badArgument(
+                    "shell_open: name " + io.github.sshfleet.core.FleetException.quote(name)
+                            + " must be letters, digits, '.', '_' or '-'.");
         }
         boolean reused = false;
         ShellSession s;
@@ -59,10 +66,11 @@ final class ShellOpenTool implements ToolHandler {
         } else {
             s = fleet.shells().open(m, root);
         }
-        String text = (reused ? "Reusing " + s.id() + " (still open, cwd " + s.cwd() + "): " : "Opened " + s.id() + ": ")
-                + (root ? "root" : m.username()) + " shell on " + m.name() + " ("
-                + m.address() + "). Use shell_run(session_id=\"" + s.id() + "\", command=...)."
-                + (s.transcript() != null ? "\nTranscript: " + s.transcript() : "");
+        String text =
+                (reused ? "Reusing " + s.id() + " (still open, cwd " + s.cwd() + "): " : "Opened " + s.id() + ": ")
+                        + (root ? "root" : m.username()) + " shell on " + m.name() + " ("
+                        + m.address() + "). Use shell_run(session_id=\"" + s.id() + "\", command=...)."
+                        + (s.transcript() != null ? "\nTranscript: " + s.transcript() : "");
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("session_id", s.id());
         out.put("host", m.name());

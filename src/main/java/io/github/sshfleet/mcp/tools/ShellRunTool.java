@@ -1,9 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
@@ -12,6 +8,9 @@ import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.shell.ShellResult;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** shell_run: one command in an open shell; real exit code, clean output. */
 final class ShellRunTool implements ToolHandler {
@@ -24,7 +23,9 @@ final class ShellRunTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("shell_run", "Run in persistent shell",
+        return new Spec(
+                "shell_run",
+                "Run in persistent shell",
                 "Run a command in a shell from shell_open: its output (stdout and stderr together, no echo or "
                         + "prompts; capped, head and tail kept), exit code and cwd afterwards. cd, export and "
                         + "functions persist. On timeout: Ctrl-C, partial output, the shell stays usable. One command "
@@ -34,7 +35,9 @@ final class ShellRunTool implements ToolHandler {
                         .string("command", "Command line(s) to run.", true)
                         .integer("timeout", "Seconds before Ctrl-C (default 60).", 1, ExecTool.MAX_TIMEOUT_SECONDS, 60)
                         .build(),
-                false, true, false);
+                false,
+                true,
+                false);
     }
 
     @Override
@@ -43,10 +46,15 @@ final class ShellRunTool implements ToolHandler {
         String command = args.nonBlank("command");
         Duration timeout = args.seconds("timeout", Duration.ofSeconds(60), ExecTool.MAX_TIMEOUT_SECONDS);
         ShellResult r = fleet.shells().run(id, command, timeout, fleet.config().maxOutputBytes());
-        String status = r.timedOut() ? "TIMED OUT after " + r.durationMillis() + " ms (" + r.note() + ")"
+        String status = r.timedOut()
+                ? "TIMED OUT after " + r.durationMillis() + " ms (" + r.note() + ")"
                 : "exit_code: " + r.exitCode() + ", " + r.durationMillis() + " ms";
-        StringBuilder text = new StringBuilder(status).append(" [").append(r.sessionId()).append(", cwd ")
-                .append(r.cwd()).append("]\n");
+        StringBuilder text = new StringBuilder(status)
+                .append(" [")
+                .append(r.sessionId())
+                .append(", cwd ")
+                .append(r.cwd())
+                .append("]\n");
         if (r.truncated()) {
             text.append("--- output (").append(r.outputBytes()).append(" bytes, middle omitted) ---\n");
         }
@@ -61,7 +69,7 @@ final class ShellRunTool implements ToolHandler {
         s.put("timed_out", r.timedOut());
         s.put("cwd", r.cwd());
         s.put("duration_ms", r.durationMillis());
-        return Results.of(text.toString().stripTrailing(), s, r.timedOut() || r.exitCode() == null
-                || r.exitCode() != 0);
+        return Results.of(
+                text.toString().stripTrailing(), s, r.timedOut() || r.exitCode() == null || r.exitCode() != 0);
     }
 }

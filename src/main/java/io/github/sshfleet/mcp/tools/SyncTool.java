@@ -1,9 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.files.Sync;
 import io.github.sshfleet.fleet.Machine;
@@ -13,6 +9,9 @@ import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** sync: copy only what changed between a local and a remote directory, one way. */
 final class SyncTool implements ToolHandler {
@@ -27,7 +26,9 @@ final class SyncTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("sync", "Sync directory",
+        return new Spec(
+                "sync",
+                "Sync directory",
                 "One-way sync of a directory tree between here and one machine over SFTP (no rsync needed): copies "
                         + "files that are missing or differ in size or modification time (or sha256 with checksum: "
                         + "true), optionally deletes files the source lacks, skips `exclude` globs (matched against "
@@ -35,7 +36,10 @@ final class SyncTool implements ToolHandler {
                         + "without making them. Local paths follow upload's rules (local_root).",
                 Schema.object()
                         .string("host", "Machine name or IP (one machine).", true)
-                        .choice("direction", "upload (here -> machine) or download.", List.of("upload", "download"),
+                        .choice(
+                                "direction",
+                                "upload (here -> machine) or download.",
+                                List.of("upload", "download"),
                                 "upload")
                         .string("source", "Source directory (local for upload, remote for download).", true)
                         .string("destination", "Destination directory (created if missing).", true)
@@ -44,21 +48,37 @@ final class SyncTool implements ToolHandler {
                         .bool("dry_run", "Only report what would change.", false)
                         .bool("checksum", "Compare sha256 instead of modification time.", false)
                         .build(),
-                false, true, true);
+                false,
+                true,
+                true);
     }
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
         Machine m = fleet.machines().one(args.nonBlank("host"));
         boolean upload = args.string("direction", "upload").equals("upload");
-        Sync.Report r = sync.run(m, upload, args.nonBlank("source"), args.nonBlank("destination"),
-                args.bool("delete", false), args.stringList("exclude"), args.bool("dry_run", false),
-                args.bool("checksum", false), (done, total, file) -> progress.report(done, (double) total,
-                        "syncing " + file));
+        Sync.Report r = sync.run(
+                m,
+                upload,
+                args.nonBlank("source"),
+                args.nonBlank("destination"),
+                args.bool("delete", false),
+                args.stringList("exclude"),
+                args.bool("dry_run", false),
+                args.bool("checksum", false),
+                (done, total, file) -> progress.report(done, (double) total, "syncing " + file));
         StringBuilder text = new StringBuilder(r.dryRun() ? "Dry run (nothing changed): would copy " : "Copied ")
-                .append(r.copied()).append(" file(s), ").append(Sizes.human(r.bytes())).append("; ")
-                .append(r.dryRun() ? "would delete " : "deleted ").append(r.deleted()).append("; ")
-                .append(r.unchanged()).append(" unchanged; ").append(r.excluded()).append(" excluded.");
+                .append(r.copied())
+                .append(" file(s), ")
+                .append(Sizes.human(r.bytes()))
+                .append("; ")
+                .append(r.dryRun() ? "would delete " : "deleted ")
+                .append(r.deleted())
+                .append("; ")
+                .append(r.unchanged())
+                .append(" unchanged; ")
+                .append(r.excluded())
+                .append(" excluded.");
         r.changes().stream().limit(100).forEach(c -> text.append("\n  ").append(c));
         if (r.changes().size() > 100) {
             text.append("\n  [... ").append(r.changes().size() - 100).append(" more]");

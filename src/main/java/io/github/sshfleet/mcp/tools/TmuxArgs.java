@@ -1,12 +1,11 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.time.Duration;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.tmux.Tmux;
+import java.time.Duration;
 
 /** What the seven tmux tools share: the Tmux service, and the host / sudo / timeout arguments. */
 final class TmuxArgs {
@@ -23,9 +22,15 @@ final class TmuxArgs {
     }
 
     static Schema common(Schema s, int defaultTimeout) {
-        return s.bool("sudo", "Use root's tmux server (default true, as in the reference); false: the login "
-                        + "user's.", true)
-                .integer("timeout", "Seconds for the tmux command (default " + defaultTimeout + ").", 1, 600,
+        return s.bool(
+                        "sudo",
+                        "Use root's tmux server (default true, as in the reference); false: the login " + "user's.",
+                        true)
+                .integer(
+                        "timeout",
+                        "Seconds for the tmux command (default " + defaultTimeout + ").",
+                        1,
+                        600,
                         defaultTimeout);
     }
 

@@ -1,7 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
@@ -10,6 +8,7 @@ import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.Map;
 
 /** tmux_capture: what a pane shows (and its recent history). */
 final class TmuxCaptureTool implements ToolHandler {
@@ -24,21 +23,38 @@ final class TmuxCaptureTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("tmux_capture", "Capture tmux pane",
+        return new Spec(
+                "tmux_capture",
+                "Capture tmux pane",
                 "Return the last `lines` lines of a tmux pane (screen plus scrollback), wrapped lines joined.",
-                TmuxArgs.common(TmuxArgs.hostSchema()
-                        .string("target", "Session name, session:window.pane (e.g. work:0.0) or pane id (%3).", true)
-                        .integer("lines", "How many lines (default 200).", 1, 5000, 200), 20).build(),
-                true, false, true);
+                TmuxArgs.common(
+                                TmuxArgs.hostSchema()
+                                        .string(
+                                                "target",
+                                                "Session name, session:window.pane (e.g. work:0.0) or pane id (%3).",
+                                                true)
+                                        .integer("lines", "How many lines (default 200).", 1, 5000, 200),
+                                20)
+                        .build(),
+                true,
+                false,
+                true);
     }
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
         Machine m = TmuxArgs.machine(fleet, args);
         String target = args.nonBlank("target");
-        String pane = tmux.capture(m, TmuxArgs.sudo(args), target, args.integer("lines", 200, 1, 5000),
-                fleet.config().maxOutputBytes(), TmuxArgs.timeout(args, 20));
-        return Results.of(pane.isEmpty() ? "(the pane is empty)" : pane, Map.of("host", m.name(), "target", target,
-                "pane", pane), false);
+        String pane = tmux.capture(
+                m,
+                TmuxArgs.sudo(args),
+                target,
+                args.integer("lines", 200, 1, 5000),
+                fleet.config().maxOutputBytes(),
+                TmuxArgs.timeout(args, 20));
+        return Results.of(
+                pane.isEmpty() ? "(the pane is empty)" : pane,
+                Map.of("host", m.name(), "target", target, "pane", pane),
+                false);
     }
 }

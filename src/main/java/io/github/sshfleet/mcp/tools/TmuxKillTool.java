@@ -1,7 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
@@ -10,6 +8,7 @@ import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.Map;
 
 /** tmux_kill: ends a tmux session and everything running in it. */
 final class TmuxKillTool implements ToolHandler {
@@ -24,11 +23,17 @@ final class TmuxKillTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("tmux_kill", "Kill tmux session",
+        return new Spec(
+                "tmux_kill",
+                "Kill tmux session",
                 "Kill a tmux session on one machine, ending every program running in it.",
-                TmuxArgs.common(TmuxArgs.hostSchema()
-                        .string("target", "Session name (or a target inside it).", true), 20).build(),
-                false, true, true);
+                TmuxArgs.common(
+                                TmuxArgs.hostSchema().string("target", "Session name (or a target inside it).", true),
+                                20)
+                        .build(),
+                false,
+                true,
+                true);
     }
 
     @Override
@@ -36,7 +41,9 @@ final class TmuxKillTool implements ToolHandler {
         Machine m = TmuxArgs.machine(fleet, args);
         String target = args.nonBlank("target");
         tmux.kill(m, TmuxArgs.sudo(args), target, TmuxArgs.timeout(args, 20));
-        return Results.of("Killed tmux session " + target + " on " + m.name() + ".",
-                Map.of("host", m.name(), "target", target, "killed", true), false);
+        return Results.of(
+                "Killed tmux session " + target + " on " + m.name() + ".",
+                Map.of("host", m.name(), "target", target, "killed", true),
+                false);
     }
 }

@@ -1,10 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
@@ -13,6 +8,10 @@ import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** tmux_list: the sessions on one machine's tmux server. */
 final class TmuxListTool implements ToolHandler {
@@ -27,9 +26,14 @@ final class TmuxListTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("tmux_list", "List tmux sessions",
+        return new Spec(
+                "tmux_list",
+                "List tmux sessions",
                 "List tmux sessions on one machine: name, windows, created, attached.",
-                TmuxArgs.common(TmuxArgs.hostSchema(), 20).build(), true, false, true);
+                TmuxArgs.common(TmuxArgs.hostSchema(), 20).build(),
+                true,
+                false,
+                true);
     }
 
     @Override
@@ -37,14 +41,22 @@ final class TmuxListTool implements ToolHandler {
         Machine m = TmuxArgs.machine(fleet, args);
         boolean sudo = TmuxArgs.sudo(args);
         List<Tmux.Session> sessions = tmux.list(m, sudo, TmuxArgs.timeout(args, 20));
-        StringBuilder text = new StringBuilder(sessions.isEmpty() ? "No tmux sessions on " + m.name()
-                + (sudo ? " (root's tmux server; sudo: false shows the login user's)." : " (login user's server).")
-                : sessions.size() + " tmux session(s) on " + m.name() + ":\n");
+        StringBuilder text = new StringBuilder(
+                sessions.isEmpty()
+                        ? "No tmux sessions on " + m.name()
+                                + (sudo
+                                        ? " (root's tmux server; sudo: false shows the login user's)."
+                                        : " (login user's server).")
+                        : sessions.size() + " tmux session(s) on " + m.name() + ":\n");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Tmux.Session s : sessions) {
-            text.append(s.name()).append("  ").append(s.windows()).append(" window(s)  created ")
-                    .append(java.time.Instant.ofEpochSecond(s.createdEpochSeconds())).append(s.attached()
-                            ? "  (attached)" : "").append('\n');
+            text.append(s.name())
+                    .append("  ")
+                    .append(s.windows())
+                    .append(" window(s)  created ")
+                    .append(java.time.Instant.ofEpochSecond(s.createdEpochSeconds()))
+                    .append(s.attached() ? "  (attached)" : "")
+                    .append('\n');
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("session", s.name());
             row.put("windows", s.windows());

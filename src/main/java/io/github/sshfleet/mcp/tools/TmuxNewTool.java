@@ -1,7 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
@@ -10,6 +8,7 @@ import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.Map;
 
 /** tmux_new: a detached tmux session, a durable terminal the agent can drive and a person can attach to. */
 final class TmuxNewTool implements ToolHandler {
@@ -24,27 +23,41 @@ final class TmuxNewTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("tmux_new", "Start tmux session",
+        return new Spec(
+                "tmux_new",
+                "Start tmux session",
                 "Start a detached tmux session on one machine (root's tmux server by default), running `command` "
                         + "(default: a shell) in `cwd`. Drive it with tmux_paste / tmux_send_keys, read it with "
                         + "tmux_capture / tmux_wait; it survives between calls and a person can attach to it (tmux "
                         + "attach -t NAME).",
-                TmuxArgs.common(TmuxArgs.hostSchema()
-                        .string("session", "Session name: letters, digits and ._:- only.", true)
-                        .string("command", "Command to run in it (default: the user's shell).", false)
-                        .string("cwd", "Starting directory.", false), 30).build(),
-                false, false, false);
+                TmuxArgs.common(
+                                TmuxArgs.hostSchema()
+                                        .string("session", "Session name: letters, digits and ._:- only.", true)
+                                        .string("command", "Command to run in it (default: the user's shell).", false)
+                                        .string("cwd", "Starting directory.", false),
+                                30)
+                        .build(),
+                false,
+                false,
+                false);
     }
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
         Machine m = TmuxArgs.machine(fleet, args);
         boolean sudo = TmuxArgs.sudo(args);
-        String name = tmux.newSession(m, sudo, args.nonBlank("session"), args.optional("command"),
-                args.optional("cwd"), TmuxArgs.timeout(args, 30));
-        return Results.of("Started tmux session '" + name + "' on " + m.name() + (sudo ? " (root's tmux server)" : "")
-                + ". Send text with tmux_paste(target=\"" + name + "\", text=..., enter=true), read it with "
-                + "tmux_capture(target=\"" + name + "\").", Map.of("host", m.name(), "session", name, "root", sudo),
+        String name = tmux.newSession(
+                m,
+                sudo,
+                args.nonBlank("session"),
+                args.optional("command"),
+                args.optional("cwd"),
+                TmuxArgs.timeout(args, 30));
+        return Results.of(
+                "Started tmux session '" + name + "' on " + m.name() + (sudo ? " (root's tmux server)" : "")
+                        + ". Send text with tmux_paste(target=\"" + name + "\", text=..., enter=true), read it with "
+                        + "tmux_capture(target=\"" + name + "\").",
+                Map.of("host", m.name(), "session", name, "root", sudo),
                 false);
     }
 }

@@ -1,7 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
@@ -10,6 +8,7 @@ import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.Map;
 
 /** tmux_paste: text into a pane through a staged tmux buffer. */
 final class TmuxPasteTool implements ToolHandler {
@@ -24,15 +23,22 @@ final class TmuxPasteTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("tmux_paste", "Paste text into tmux pane",
+        return new Spec(
+                "tmux_paste",
+                "Paste text into tmux pane",
                 "Paste text into a tmux pane as if typed. The text travels through SFTP into a private file, then a "
                         + "tmux buffer (both deleted after), so quotes, $, heredocs and multi-line commands need no "
                         + "escaping. Each newline presses Enter; enter: true presses Enter once more at the end.",
-                TmuxArgs.common(TmuxArgs.hostSchema()
-                        .string("target", "Session name, session:window.pane or pane id.", true)
-                        .string("text", "The text to paste.", true)
-                        .bool("enter", "Press Enter after the text.", false), 20).build(),
-                false, true, false);
+                TmuxArgs.common(
+                                TmuxArgs.hostSchema()
+                                        .string("target", "Session name, session:window.pane or pane id.", true)
+                                        .string("text", "The text to paste.", true)
+                                        .bool("enter", "Press Enter after the text.", false),
+                                20)
+                        .build(),
+                false,
+                true,
+                false);
     }
 
     @Override
@@ -42,8 +48,10 @@ final class TmuxPasteTool implements ToolHandler {
         String text = args.string("text");
         boolean enter = args.bool("enter", false);
         tmux.paste(m, TmuxArgs.sudo(args), target, text, enter, TmuxArgs.timeout(args, 20));
-        return Results.of("Pasted " + text.length() + " characters into " + target + " on " + m.name()
-                + (enter ? " and pressed Enter" : "") + ". Read the result with tmux_capture or tmux_wait.",
-                Map.of("host", m.name(), "target", target, "chars", text.length(), "enter", enter), false);
+        return Results.of(
+                "Pasted " + text.length() + " characters into " + target + " on " + m.name()
+                        + (enter ? " and pressed Enter" : "") + ". Read the result with tmux_capture or tmux_wait.",
+                Map.of("host", m.name(), "target", target, "chars", text.length(), "enter", enter),
+                false);
     }
 }

@@ -1,7 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
@@ -10,6 +8,7 @@ import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.util.Map;
 
 /** tmux_send_keys: control keys (C-c, Enter, Up...) into a pane; text goes through tmux_paste. */
 final class TmuxSendKeysTool implements ToolHandler {
@@ -24,13 +23,20 @@ final class TmuxSendKeysTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("tmux_send_keys", "Send keys to tmux pane",
+        return new Spec(
+                "tmux_send_keys",
+                "Send keys to tmux pane",
                 "Send key tokens to a tmux pane, whitespace-separated: C-c, C-d, Enter, Escape, Tab, Up, Down, "
                         + "PageUp, F5, M-x... Text is refused here: use tmux_paste for it.",
-                TmuxArgs.common(TmuxArgs.hostSchema()
-                        .string("target", "Session name, session:window.pane or pane id.", true)
-                        .string("keys", "Key tokens, e.g. \"C-c\" or \"Up Enter\".", true), 20).build(),
-                false, true, false);
+                TmuxArgs.common(
+                                TmuxArgs.hostSchema()
+                                        .string("target", "Session name, session:window.pane or pane id.", true)
+                                        .string("keys", "Key tokens, e.g. \"C-c\" or \"Up Enter\".", true),
+                                20)
+                        .build(),
+                false,
+                true,
+                false);
     }
 
     @Override
@@ -39,7 +45,9 @@ final class TmuxSendKeysTool implements ToolHandler {
         String target = args.nonBlank("target");
         String keys = args.nonBlank("keys");
         tmux.sendKeys(m, TmuxArgs.sudo(args), target, keys, TmuxArgs.timeout(args, 20));
-        return Results.of("Sent " + keys.strip() + " to " + target + " on " + m.name() + ".",
-                Map.of("host", m.name(), "target", target, "keys", keys.strip()), false);
+        return Results.of(
+                "Sent " + keys.strip() + " to " + target + " on " + m.name() + ".",
+                Map.of("host", m.name(), "target", target, "keys", keys.strip()),
+                false);
     }
 }

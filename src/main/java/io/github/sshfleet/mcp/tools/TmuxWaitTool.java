@@ -1,13 +1,7 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
-
-import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
@@ -16,6 +10,11 @@ import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** tmux_wait: poll a pane until text (or a regex) shows up. */
 final class TmuxWaitTool implements ToolHandler {
@@ -38,10 +37,15 @@ final class TmuxWaitTool implements ToolHandler {
                 .integer("timeout", "Seconds to wait (default 60).", 1, 3600, 60)
                 .number("interval", "Seconds between polls (default 1.0, at least 0.1).", 0.1, 60, 1.0)
                 .integer("lines", "Pane lines searched and returned (default 200).", 1, 5000, 200);
-        return new Spec("tmux_wait", "Wait for text in tmux pane",
+        return new Spec(
+                "tmux_wait",
+                "Wait for text in tmux pane",
                 "Poll a tmux pane until `pattern` appears in one of its last `lines` lines, or `timeout` passes. "
                         + "Returns MATCHED with the matching line, or TIMEOUT, plus the pane tail either way.",
-                s.build(), true, false, true);
+                s.build(),
+                true,
+                false,
+                true);
     }
 
     @Override
@@ -62,9 +66,17 @@ final class TmuxWaitTool implements ToolHandler {
         long intervalMs = Math.round(args.decimal("interval", 1.0, 0.1, 60) * 1000);
         int lines = args.integer("lines", 200, 1, 5000);
         Duration timeout = args.seconds("timeout", Duration.ofSeconds(60), 3600);
-        Tmux.Waited w = tmux.waitFor(m, TmuxArgs.sudo(args), target, pattern, timeout, Duration.ofMillis(intervalMs),
-                lines, fleet.config().maxOutputBytes());
-        String head = w.matched() ? "MATCHED after " + w.millis() + " ms: " + w.line()
+        Tmux.Waited w = tmux.waitFor(
+                m,
+                TmuxArgs.sudo(args),
+                target,
+                pattern,
+                timeout,
+                Duration.ofMillis(intervalMs),
+                lines,
+                fleet.config().maxOutputBytes());
+        String head = w.matched()
+                ? "MATCHED after " + w.millis() + " ms: " + w.line()
                 : "TIMEOUT after " + w.millis() + " ms (" + w.polls() + " polls): '" + raw + "' did not appear";
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("matched", w.matched());

@@ -1,9 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.files.Modes;
 import io.github.sshfleet.files.TransferProgress;
@@ -15,13 +11,16 @@ import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** upload and download: files and directories streamed between this machine and one host. */
 final class TransferTool implements ToolHandler {
 
     /** A transfer fails when the server sends no SFTP reply for this long (the transfer itself may take hours). */
-
     private final FleetServices fleet;
+
     private final Transfers transfers;
     private final boolean upload;
 
@@ -40,7 +39,9 @@ final class TransferTool implements ToolHandler {
     }
 
     private String localBase() {
-        return fleet.config().localRoot().map(r -> "local_root (" + r + ")")
+        return fleet.config()
+                .localRoot()
+                .map(r -> "local_root (" + r + ")")
                 .orElse("the server's working directory (" + Path.of("").toAbsolutePath() + ")");
     }
 
@@ -50,7 +51,9 @@ final class TransferTool implements ToolHandler {
                 + "(symlinks skipped and listed); returns bytes and a file's sha256. Relative local paths resolve "
                 + "against " + localBase() + ".";
         if (upload) {
-            return new Spec("upload", "Upload to machine",
+            return new Spec(
+                    "upload",
+                    "Upload to machine",
                     "Upload a local file or directory to one machine; each file lands atomically. Into remote_path "
                             + "if it is a directory (or ends in '/'). New files take the local mode unless `mode`; "
                             + "existing ones keep theirs." + common,
@@ -63,9 +66,13 @@ final class TransferTool implements ToolHandler {
                             .bool("overwrite", "Replace an existing remote file (default true).", true)
                             .bool("make_dirs", "Create missing remote parent directories.", false)
                             .build(),
-                    false, true, true);
+                    false,
+                    true,
+                    true);
         }
-        return new Spec("download", "Download from machine",
+        return new Spec(
+                "download",
+                "Download from machine",
                 "Download a remote file or directory from one machine. Into local_path if it is a directory; "
                         + "parents are created; files land atomically with the remote mode minus group/other write."
                         + common,
@@ -75,7 +82,9 @@ final class TransferTool implements ToolHandler {
                         .string("local_path", "Local target path or directory, e.g. ./logs/.", true)
                         .bool("overwrite", "Replace existing local files.", false)
                         .build(),
-                false, false, true);
+                false,
+                false,
+                true);
     }
 
     @Override
@@ -83,15 +92,24 @@ final class TransferTool implements ToolHandler {
         Machine m = fleet.machines().one(args.nonBlank("host"));
         String remote = args.nonBlank("remote_path");
         String local = args.nonBlank("local_path");
-        TransferProgress p = (done, total, file) -> progress.report(done, total < 0 ? null : (double) total,
+        TransferProgress p = (done, total, file) -> progress.report(
+                done,
+                total < 0 ? null : (double) total,
                 (upload ? "uploading " : "downloading ") + file + ": " + Sizes.human(done)
                         + (total >= 0 ? " of " + Sizes.human(total) : ""));
         long start = System.nanoTime();
         Transfers.Transferred t;
         if (upload) {
             String mode = args.optional("mode") == null ? null : Modes.checkMode(args.string("mode"), "mode");
-            t = transfers.upload(m, local, remote, mode, args.bool("sudo", false), args.bool("overwrite", true),
-                    args.bool("make_dirs", false), p);
+            t = transfers.upload(
+                    m,
+                    local,
+                    remote,
+                    mode,
+                    args.bool("sudo", false),
+                    args.bool("overwrite", true),
+                    args.bool("make_dirs", false),
+                    p);
         } else {
             t = transfers.download(m, remote, local, args.bool("overwrite", false), p);
         }
@@ -107,8 +125,10 @@ final class TransferTool implements ToolHandler {
         } else {
             text.append(Sizes.human(t.bytes())).append(t.bytes() >= 1024 ? " (" + t.bytes() + " bytes)" : "");
         }
-        text.append(upload ? " from " + t.localPath() + " to " + m.name() + ":" + t.remotePath()
-                : " from " + m.name() + ":" + t.remotePath() + " to " + t.localPath());
+        text.append(
+                upload
+                        ? " from " + t.localPath() + " to " + m.name() + ":" + t.remotePath()
+                        : " from " + m.name() + ":" + t.remotePath() + " to " + t.localPath());
         text.append(" in ").append(millis).append(" ms (").append(rate).append(")");
         text.append(t.asRoot() ? " as root" : "").append(".\n");
         if (t.sha256() != null) {
@@ -117,8 +137,10 @@ final class TransferTool implements ToolHandler {
         if (t.mode() != null && !t.directory()) {
             text.append("mode: ").append(t.mode()).append('\n');
         }
-        text.append(t.directory() ? t.replaced() + " existing file(s) replaced." : t.replaced() > 0
-                ? "Replaced an existing file." : "New file (nothing was replaced).");
+        text.append(
+                t.directory()
+                        ? t.replaced() + " existing file(s) replaced."
+                        : t.replaced() > 0 ? "Replaced an existing file." : "New file (nothing was replaced).");
         if (!t.skipped().isEmpty()) {
             text.append("\nSkipped ").append(t.skipped().size()).append(":");
             t.skipped().stream().limit(50).forEach(s -> text.append("\n  ").append(s));

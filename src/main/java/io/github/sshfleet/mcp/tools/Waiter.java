@@ -1,19 +1,18 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-
+import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.core.Deadline;
 import io.github.sshfleet.core.FleetException;
-import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.ssh.ExecOptions;
 import io.github.sshfleet.ssh.RunningCommand;
 import io.github.sshfleet.ssh.Shell;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How a tool call waits for its commands: in half-second slices, sending progress (bytes so far, the last line, or
@@ -61,13 +60,26 @@ final class Waiter {
      * With options and {@code env}: the variables go to a private file staged on the host, which the command's own
      * shell opens, deletes and then reads, so the values are in no argv there; they are masked in the output.
      */
-    CommandResult runOn(Machine m, String command, Duration hardTimeout, boolean sudo, int cap, ExecOptions options,
-                        Map<String, String> env) {
+    CommandResult runOn(
+            Machine m,
+            String command,
+            Duration hardTimeout,
+            boolean sudo,
+            int cap,
+            ExecOptions options,
+            Map<String, String> env) {
         RunningCommand rc;
         long t0 = System.nanoTime();
         if (m.device() != null) { // a device CLI runs one command at a time, to its prompt: no background
-            CommandResult r = fleet.runner().run(m, command, hardTimeout != null ? hardTimeout
-                    : Duration.ofSeconds(Math.max(60, asyncAfter.toSeconds())), sudo, cap);
+            CommandResult r = fleet.runner()
+                    .run(
+                            m,
+                            command,
+                            hardTimeout != null
+                                    ? hardTimeout
+                                    : Duration.ofSeconds(Math.max(60, asyncAfter.toSeconds())),
+                            sudo,
+                            cap);
             report(m.name() + " done");
             return r;
         }
@@ -76,11 +88,14 @@ final class Waiter {
             ExecOptions o = options;
             if (!env.isEmpty()) {
                 StringBuilder lines = new StringBuilder();
-                env.forEach((k, v) -> lines.append(k).append('=').append(Shell.quote(v)).append('\n'));
+                env.forEach((k, v) ->
+                        lines.append(k).append('=').append(Shell.quote(v)).append('\n'));
                 envFile = fleet.staging().stage(m, "env", lines.toString().getBytes(StandardCharsets.UTF_8));
                 String f = Shell.quote(envFile);
-                o = new ExecOptions(options.cwd(), options.tty(), "exec 3< " + f + " && rm -f -- " + f
-                        + " && set -a && . /dev/fd/3 && set +a && exec 3<&-");
+                o = new ExecOptions(
+                        options.cwd(),
+                        options.tty(),
+                        "exec 3< " + f + " && rm -f -- " + f + " && set -a && . /dev/fd/3 && set +a && exec 3<&-");
             }
             rc = fleet.runner().start(m, command, hardTimeout, sudo, cap, o);
         } catch (FleetException e) {
@@ -99,8 +114,8 @@ final class Waiter {
                 if (rc.result().exitCode() != null) {
                     fleet.staging().forget(staged);
                 } else {
-                    io.github.sshfleet.core.Daemons.start("ssh-fleet-env-cleanup",
-                            () -> fleet.staging().remove(m, staged));
+                    io.github.sshfleet.core.Daemons.start(
+                            "ssh-fleet-env-cleanup", () -> fleet.staging().remove(m, staged));
                 }
             });
         }

@@ -1,10 +1,5 @@
 package io.github.sshfleet.mcp.tools;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.files.Modes;
 import io.github.sshfleet.files.RemoteWriter;
@@ -15,6 +10,10 @@ import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** write_file: text content put in place atomically (staged, then renamed), optionally as root with owner/mode. */
 final class WriteFileTool implements ToolHandler {
@@ -29,7 +28,9 @@ final class WriteFileTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        return new Spec("write_file", "Write remote file",
+        return new Spec(
+                "write_file",
+                "Write remote file",
                 "Write text to a file on one machine atomically (staged in a private temp file, then renamed "
                         + "over the target). An existing file keeps mode and owner unless given; new files get 0644. "
                         + "sudo writes as root (needed for owner and root-owned places like /etc); append adds in "
@@ -39,15 +40,23 @@ final class WriteFileTool implements ToolHandler {
                         .string("remote_path", "Target file, e.g. /etc/example.conf or ~/notes.txt.", true)
                         .string("content", "The text to write (UTF-8).", true)
                         .bool("sudo", "Write as root.", false)
-                        .string("mode", "Octal mode such as \"0640\". Default: keep an existing file's mode; 0644 for "
-                                + "a new file.", false)
-                        .string("owner", "user or user:group, e.g. \"root:root\" (requires sudo). Default: keep "
-                                + "the existing owner.", false)
+                        .string(
+                                "mode",
+                                "Octal mode such as \"0640\". Default: keep an existing file's mode; 0644 for "
+                                        + "a new file.",
+                                false)
+                        .string(
+                                "owner",
+                                "user or user:group, e.g. \"root:root\" (requires sudo). Default: keep "
+                                        + "the existing owner.",
+                                false)
                         .integer("timeout", "Seconds before giving up (default 60).", 1, 3600, 60)
                         .bool("append", "Append to the file instead of replacing it (created if missing).", false)
                         .bool("make_dirs", "Create missing parent directories.", false)
                         .build(),
-                false, true, false);
+                false,
+                true,
+                false);
     }
 
     @Override
@@ -59,13 +68,14 @@ final class WriteFileTool implements ToolHandler {
         String owner = args.optional("owner") == null ? null : Modes.checkOwner(args.string("owner"));
         boolean sudo = args.bool("sudo", false);
         Duration timeout = args.seconds("timeout", Duration.ofSeconds(60), 3600);
-        RemoteWriter.Options o = new RemoteWriter.Options(mode, "0644", owner, sudo, args.bool("append", false),
-                args.bool("make_dirs", false), true, true);
+        RemoteWriter.Options o = new RemoteWriter.Options(
+                mode, "0644", owner, sudo, args.bool("append", false), args.bool("make_dirs", false), true, true);
         RemoteWriter.Written w = writer.write(m, path, content.getBytes(StandardCharsets.UTF_8), o, timeout);
 
         String text = (w.appended() ? "Appended " : "Wrote ") + w.bytes() + " bytes to " + w.path() + " on "
                 + m.name() + (w.asRoot() ? " as root" : "") + " ("
-                + (w.appended() ? (w.existed() ? "existing file" : "new file")
+                + (w.appended()
+                        ? (w.existed() ? "existing file" : "new file")
                         : (w.existed() ? "replaced the existing file" : "new file"))
                 + "; mode " + w.mode() + ", owner " + w.owner() + "; sha256 " + w.sha256() + ").";
         Map<String, Object> s = new LinkedHashMap<>();

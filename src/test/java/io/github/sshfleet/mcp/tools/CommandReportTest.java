@@ -4,18 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.ssh.CommandResult;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** Fan-out results folded for the reader: identical outputs once under a host set, a total budget at any size. */
 class CommandReportTest {
@@ -23,8 +20,8 @@ class CommandReportTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     static CommandResult ran(String host, int exit, String out) {
-        return new CommandResult(host, "10.0.0.1:22", exit, null, out, "", out.length(), 0, false, false, false, 12,
-                null, null);
+        return new CommandResult(
+                host, "10.0.0.1:22", exit, null, out, "", out.length(), 0, false, false, false, 12, null, null);
     }
 
     static String text(CallToolResult r) {
@@ -44,12 +41,13 @@ class CommandReportTest {
         CallToolResult r = CommandReport.report(rs, 64 * 1024, "run-1");
         String t = text(r);
         assertTrue(t.startsWith("500 hosts: 500 ok, 0 failed\n"), t);
-        assertTrue(t.contains("=== web-[1-500] (500 hosts) exit_code: 0, 12 ms ===\n--- stdout ---\n5.10.0-28-amd64"), t);
+        assertTrue(
+                t.contains("=== web-[1-500] (500 hosts) exit_code: 0, 12 ms ===\n--- stdout ---\n5.10.0-28-amd64"), t);
         assertTrue(t.length() <= 2048, "text " + t.length());
         assertFalse(r.isError());
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> groups = (List<Map<String, Object>>) ((Map<String, Object>) r.structuredContent())
-                .get("groups");
+        List<Map<String, Object>> groups =
+                (List<Map<String, Object>>) ((Map<String, Object>) r.structuredContent()).get("groups");
         assertEquals(1, groups.size());
         assertEquals(500, groups.get(0).get("count"));
         System.out.println("500 identical: text " + t.length() + " B, structured " + structuredBytes(r) + " B");
@@ -63,9 +61,13 @@ class CommandReportTest {
         }
         rs.add(ran("web-6", 1, "disk full\n"));
         for (int i = 7; i <= 9; i++) {
-            rs.add(CommandResult.failed("web-" + i, "10.0.0." + i + ":22", 3, new FleetException(
-                    FleetException.Kind.UNREACHABLE, "cannot reach web-" + i + " (10.0.0." + i + ":22): connection "
-                    + "refused")));
+            rs.add(CommandResult.failed(
+                    "web-" + i,
+                    "10.0.0." + i + ":22",
+                    3,
+                    new FleetException(
+                            FleetException.Kind.UNREACHABLE,
+                            "cannot reach web-" + i + " (10.0.0." + i + ":22): connection " + "refused")));
         }
         CallToolResult r = CommandReport.report(rs, 64 * 1024, "run-1");
         String t = text(r);
@@ -73,7 +75,8 @@ class CommandReportTest {
         assertTrue(t.contains("=== web-[1-5] (5 hosts) exit_code: 0"), t);
         assertTrue(t.contains("=== web-[7-9] (3 hosts) ERROR unreachable"), t);
         assertTrue(t.contains("=== web-6 (1 host, outlier) exit_code: 1"), t);
-        assertTrue(t.indexOf("web-[1-5]") < t.indexOf("web-[7-9]") && t.indexOf("web-[7-9]") < t.indexOf("web-6"),
+        assertTrue(
+                t.indexOf("web-[1-5]") < t.indexOf("web-[7-9]") && t.indexOf("web-[7-9]") < t.indexOf("web-6"),
                 "largest group first: " + t);
         assertTrue(r.isError());
     }
@@ -90,7 +93,9 @@ class CommandReportTest {
         assertTrue(structuredBytes(r) <= 128 * 1024, "structured " + structuredBytes(r));
         assertTrue(t.contains("output omitted") && t.contains("max_call_output_bytes"), t.substring(t.length() - 400));
         assertTrue(t.contains("get_command_status(command_id=\"run-1\", host="), t.substring(t.length() - 400));
-        assertTrue(t.contains("db-250") || t.contains("-250]"), "every host is still named: " + t.substring(t.length() - 600));
+        assertTrue(
+                t.contains("db-250") || t.contains("-250]"),
+                "every host is still named: " + t.substring(t.length() - 600));
         System.out.println("250 x 20 KiB distinct: text " + t.length() + " B, structured " + structuredBytes(r) + " B");
     }
 
@@ -98,8 +103,8 @@ class CommandReportTest {
     void aSingleHostKeepsItsFullRow() {
         CallToolResult r = CommandReport.report(List.of(ran("web-1", 0, "hi\n")), 64 * 1024, null);
         @SuppressWarnings("unchecked")
-        Map<String, Object> row = ((List<Map<String, Object>>) ((Map<String, Object>) r.structuredContent())
-                .get("results")).get(0);
+        Map<String, Object> row =
+                ((List<Map<String, Object>>) ((Map<String, Object>) r.structuredContent()).get("results")).get(0);
         assertEquals("hi\n", row.get("stdout"));
         assertEquals("exit_code: 0, 12 ms [web-1]\n--- stdout ---\nhi", text(r));
     }

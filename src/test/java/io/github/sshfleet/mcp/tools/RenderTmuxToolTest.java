@@ -3,19 +3,6 @@ package io.github.sshfleet.mcp.tools;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Base64;
-import java.util.Map;
-import java.util.regex.Pattern;
-
-import javax.imageio.ImageIO;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
@@ -25,6 +12,16 @@ import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** render_tmux draws a live pane with its colours: a red background in the pane is red in the PNG. */
 @RequiresSshd
@@ -36,22 +33,30 @@ class RenderTmuxToolTest {
     @Test
     void aColouredPaneKeepsItsColoursInTheScreenshot() throws Exception {
         SshdFleet sshd = SshdFleet.get();
-        try (FleetServices fleet = Fleets.open(sshd.writeConfig(tmp.resolve("cfg"), sshd.standardHosts(),
-                "guide_output_dir: " + tmp.resolve("guides") + "\n"), tmp)) {
+        try (FleetServices fleet = Fleets.open(
+                sshd.writeConfig(
+                        tmp.resolve("cfg"), sshd.standardHosts(), "guide_output_dir: " + tmp.resolve("guides") + "\n"),
+                tmp)) {
             Machine m = fleet.machines().one("fleet-2");
             String s = "sf-r-" + Long.toHexString(System.nanoTime()).substring(6);
             Duration t = Duration.ofSeconds(20);
             fleet.tmux().newSession(m, false, s, "bash --noprofile --norc", "/tmp", t);
             try {
                 fleet.tmux().paste(m, false, s, "printf '\\033[41m%40s\\033[0m\\n' ALARM", true, t);
-                assertTrue(fleet.tmux().waitFor(m, false, s, Pattern.compile("ALARM$"), t, Duration.ofMillis(100),
-                        50, 65536).matched());
-                CallToolResult r = new RenderTmuxTool(fleet).call(new Args("render_tmux", Map.of("host", "fleet-2",
-                        "target", s, "sudo", false)), Progress.NONE);
+                assertTrue(fleet.tmux()
+                        .waitFor(m, false, s, Pattern.compile("ALARM$"), t, Duration.ofMillis(100), 50, 65536)
+                        .matched());
+                CallToolResult r = new RenderTmuxTool(fleet)
+                        .call(
+                                new Args("render_tmux", Map.of("host", "fleet-2", "target", s, "sudo", false)),
+                                Progress.NONE);
                 assertFalse(Boolean.TRUE.equals(r.isError()), r.toString());
                 McpSchema.ImageContent img = (McpSchema.ImageContent) r.content().stream()
-                        .filter(c -> c instanceof McpSchema.ImageContent).findFirst().orElseThrow();
-                BufferedImage png = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(img.data())));
+                        .filter(c -> c instanceof McpSchema.ImageContent)
+                        .findFirst()
+                        .orElseThrow();
+                BufferedImage png = ImageIO.read(
+                        new ByteArrayInputStream(Base64.getDecoder().decode(img.data())));
                 int red = 0;
                 for (int y = 0; y < png.getHeight(); y += 2) {
                     for (int x = 0; x < png.getWidth(); x += 2) {
