@@ -53,6 +53,7 @@ public record FleetConfig(
 
     public FleetConfig {
         groups = java.util.Map.copyOf(groups);
+        disabledTools = java.util.Set.copyOf(disabledTools);
     }
 
     /** The tool groups `tools:` may switch off; list_machines, add_host, reload_machines and disconnect are always on. */
@@ -61,31 +62,72 @@ public record FleetConfig(
 
     /** The defaults, relative to a home directory (tests pass their own). */
     public static FleetConfig defaults(Path home) {
-        Path dir = home.resolve(".ssh-fleet");
-        return new FleetConfig(
-                Optional.empty(),
-                dir.resolve("hosts.tsv"),
-                null,
-                null,
-                22,
-                dir.resolve("known_hosts"),
-                HostKeyPolicy.ACCEPT_NEW,
-                Duration.ofSeconds(10),
-                Duration.ofMinutes(5),
-                Duration.ofSeconds(15),
-                Duration.ofSeconds(5),
-                64 * 1024,
-                8,
-                32,
-                Optional.empty(),
-                Duration.ofMinutes(30),
-                dir.resolve("guides"),
-                Duration.ofSeconds(30),
-                java.util.Set.of(),
-                null,
-                Optional.empty(),
-                false,
-                64 * 1024,
-                java.util.Map.of());
+        return new Builder(home).build();
+    }
+
+    /**
+     * The one place a FleetConfig is put together: starts at the defaults, and ConfigLoader overwrites what
+     * config.yaml sets. Package-private, so nothing outside config/ builds a config that skipped validation.
+     */
+    static final class Builder {
+        Optional<Path> source = Optional.empty();
+        Path authFile;
+        String statusUrl;
+        String ownersUrl;
+        int defaultPort = 22;
+        Path knownHosts;
+        HostKeyPolicy hostKeyPolicy = HostKeyPolicy.ACCEPT_NEW;
+        Duration connectTimeout = Duration.ofSeconds(10);
+        Duration idleTimeout = Duration.ofMinutes(5);
+        Duration keepaliveInterval = Duration.ofSeconds(15);
+        Duration metadataTimeout = Duration.ofSeconds(5);
+        int maxOutputBytes = 64 * 1024;
+        int maxChannelsPerHost = 8;
+        int maxParallelHosts = 32;
+        Optional<Path> localRoot = Optional.empty();
+        Duration shellIdleTimeout = Duration.ofMinutes(30);
+        Path guideDir;
+        Duration asyncAfter = Duration.ofSeconds(30);
+        java.util.Set<String> disabledTools = java.util.Set.of();
+        String sshAgent;
+        Optional<Path> sshConfig = Optional.empty();
+        boolean allowAdhocHosts;
+        int maxCallOutputBytes = 64 * 1024;
+        java.util.Map<String, java.util.List<String>> groups = java.util.Map.of();
+
+        Builder(Path home) {
+            Path dir = home.resolve(".ssh-fleet");
+            authFile = dir.resolve("hosts.tsv");
+            knownHosts = dir.resolve("known_hosts");
+            guideDir = dir.resolve("guides");
+        }
+
+        FleetConfig build() {
+            return new FleetConfig(
+                    source,
+                    authFile,
+                    statusUrl,
+                    ownersUrl,
+                    defaultPort,
+                    knownHosts,
+                    hostKeyPolicy,
+                    connectTimeout,
+                    idleTimeout,
+                    keepaliveInterval,
+                    metadataTimeout,
+                    maxOutputBytes,
+                    maxChannelsPerHost,
+                    maxParallelHosts,
+                    localRoot,
+                    shellIdleTimeout,
+                    guideDir,
+                    asyncAfter,
+                    disabledTools,
+                    sshAgent,
+                    sshConfig,
+                    allowAdhocHosts,
+                    maxCallOutputBytes,
+                    groups);
+        }
     }
 }

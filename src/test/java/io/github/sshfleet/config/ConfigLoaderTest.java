@@ -138,4 +138,28 @@ class ConfigLoaderTest {
                 l.problems().toString().contains("command_timeout has no effect and can be removed"),
                 l.problems().toString());
     }
+
+    @Test
+    void aBadBooleanIsReportedAndKeepsTheDefaultWhileAGoodOneLaterInTheFileStillCounts() throws Exception {
+        Path cfg = home.resolve("config.yaml");
+        Files.writeString(home.resolve("hosts.tsv"), "");
+        Files.writeString(cfg, """
+                auth_file: hosts.tsv
+                allow_adhoc_hosts: perhaps
+                use_ssh_config: maybe
+                tools: {render: false}
+                """);
+        ConfigLoader.Loaded l = ConfigLoader.load(cfg, true, home);
+        FleetConfig c = l.config();
+        assertFalse(c.allowAdhocHosts());
+        assertTrue(c.sshConfig().isEmpty());
+        assertEquals(
+                2,
+                l.problems().stream().filter(ConfigProblem::isError).count(),
+                l.problems().toString());
+        assertTrue(l.problems().get(0).toString().contains("allow_adhoc_hosts: expected true or false"));
+        assertEquals(java.util.Set.of("render"), c.disabledTools());
+        org.junit.jupiter.api.Assertions.assertThrows(
+                UnsupportedOperationException.class, () -> c.disabledTools().add("exec"));
+    }
 }
