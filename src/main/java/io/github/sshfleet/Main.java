@@ -55,8 +55,11 @@ public final class Main {
 
     private Main() {}
 
+    private static String usage() {
+        return USAGE.replace("%s", version()); // not printf: the text is not a format string
+    }
+
     public static void main(String[] argv) {
-        OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
         System.setProperty("java.awt.headless", "true"); // screenshots are drawn off-screen; never open a display
         PrintStream console = System.out;
         configureLogging(System.getenv("SSH_FLEET_LOG"));
@@ -74,12 +77,12 @@ public final class Main {
                                                     .contains(mode)
                                     ? argv[1]
                                     : mode));
-            System.err.printf(USAGE, version());
+            System.err.print(usage());
             System.exit(2);
         }
         switch (mode) {
             case "--help", "-h" -> {
-                console.printf(USAGE, version());
+                console.print(usage());
                 return;
             }
             case "--version" -> {
@@ -90,7 +93,8 @@ public final class Main {
             case "--cds" -> System.exit(StartupArchive.write(console, home()));
             default -> {
                 System.setOut(System.err); // from here on, a stray print cannot corrupt the protocol
-                serve(protocolOut);
+                // The real stdout, whatever System.out is by then; it lives as long as the process.
+                serve(new FileOutputStream(FileDescriptor.out));
             }
         }
     }

@@ -152,8 +152,7 @@ final class StartupArchive {
 
     /** One training run of the JAR under -XX:ArchiveClassesAtExit, written beside the target and renamed over it. */
     private static void create(Path archive, Path jar) throws IOException {
-        Path dir = archive.toAbsolutePath().getParent();
-        PrivateFiles.directory(dir);
+        Path dir = PrivateFiles.parentDirectory(archive);
         String tmpPrefix = archive.getFileName() + ".tmp-";
         removeAbandoned(dir, tmpPrefix);
         Path tmp = dir.resolve(tmpPrefix + ProcessHandle.current().pid());
@@ -193,7 +192,7 @@ final class StartupArchive {
     private static void removeAbandoned(Path dir, String prefix) throws IOException {
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) {
-                String name = f.getFileName().toString();
+                String name = String.valueOf(f.getFileName());
                 if (name.startsWith(prefix)
                         && name.substring(prefix.length()).chars().allMatch(Character::isDigit)
                         && ProcessHandle.of(Long.parseLong(name.substring(prefix.length())))
@@ -206,7 +205,9 @@ final class StartupArchive {
 
     private static void deleteQuietly(Path dir) {
         try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         } catch (IOException | RuntimeException ignored) {
             // a temporary directory left behind is harmless
         }

@@ -119,8 +119,7 @@ public final class CredentialStore {
             f.put("salt", Base64.getEncoder().encodeToString(salt));
             f.put("nonce", Base64.getEncoder().encodeToString(nonce));
             f.put("data", Base64.getEncoder().encodeToString(data));
-            Path dir = file.toAbsolutePath().getParent();
-            PrivateFiles.directory(dir);
+            Path dir = PrivateFiles.parentDirectory(file);
             Path tmp = Files.createTempFile(dir, ".credentials-", ".tmp", PrivateFiles.ownerOnly());
             try {
                 Files.write(tmp, Lazy.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(f));

@@ -221,8 +221,7 @@ public final class HostsFile {
     }
 
     static void writeAtomically(Path file, String content) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        PrivateFiles.directory(dir);
+        Path dir = PrivateFiles.parentDirectory(file);
         Path tmp = dir.resolve(
                 "." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {

@@ -25,6 +25,18 @@ public final class PrivateFiles {
         return dir;
     }
 
+    /**
+     * The directory a file goes in, created 0700 if missing. A path with no parent (the file-system root) is refused:
+     * every caller names a file.
+     */
+    public static Path parentDirectory(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new IOException(file + " is not a file path");
+        }
+        return directory(dir);
+    }
+
     /** rw------- at creation, for Files.createFile / createTempFile. */
     public static FileAttribute<Set<PosixFilePermission>> ownerOnly() {
         return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));

@@ -135,7 +135,7 @@ public final class Litter {
         List<Entry> adopted = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "pending-*.tsv")) {
             for (Path f : files) {
-                if (f.equals(journal) || alive(f.getFileName().toString())) {
+                if (f.equals(journal) || alive(String.valueOf(f.getFileName()))) {
                     continue;
                 }
                 // Claim it by renaming: of two servers starting at once, exactly one adopts each journal.
@@ -172,7 +172,9 @@ public final class Litter {
             }
         }
         synchronized (this) {
-            remote.forEach(e -> entries.put(nextId++, e));
+            for (Entry e : remote) { // a loop, not a lambda: nextId stays visibly under this lock
+                entries.put(nextId++, e);
+            }
             if (!remote.isEmpty()) {
                 save();
             }

@@ -294,7 +294,10 @@ public final class Transfers {
     record Landed(long bytes, String sha256, boolean replaced, int perms) {}
 
     Landed downloadFile(RemoteFs fs, String remote, Attributes a, Path target, java.util.function.LongConsumer bytes) {
-        Path dir = target.getParent();
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw FleetException.badArgument("local_path must name a file, not the file-system root.");
+        }
         createLocalDirs(dir);
         // Tight while it is being written; the remote mode (minus group/other write) once complete.
         int perms = a.getPermissions() & 0755;

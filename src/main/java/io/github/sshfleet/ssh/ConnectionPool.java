@@ -100,7 +100,7 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     /** A live session for one machine, with a channel permit unless it is a session-only lease. Close it when done. */
-    public final class Lease implements AutoCloseable {
+    public static final class Lease implements AutoCloseable {
         private final HostSlot<ClientSession> slot;
         private final ClientSession session;
         private final boolean permit;
