@@ -21,6 +21,7 @@ final class CredentialsCommand {
 
     private CredentialsCommand() {}
 
+    // Long on purpose: one case per credentials subcommand (set, list, remove, passphrase).
     static int run(String[] argv, PrintStream out, Path home, Map<String, String> env) {
         String action = argv.length > 1 ? argv[1] : "";
         boolean needsName = action.equals("set") || action.equals("delete");

@@ -104,6 +104,8 @@ public final class Main {
         return Path.of(env != null && !env.isBlank() ? env : System.getProperty("user.home"));
     }
 
+    // Long on purpose: the start-up order (logging, config, services, warm-up, transport, shutdown hook) is
+    // the point of reading it.
     private static void serve(OutputStream protocolOut) {
         CompletableFuture<McpJsonMapper> jsonMapper = ProtocolWarmup.start(); // overlaps with everything below
         Logger log = LoggerFactory.getLogger(Main.class);

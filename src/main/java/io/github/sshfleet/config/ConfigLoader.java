@@ -104,6 +104,7 @@ public final class ConfigLoader {
         return new ConfigLoader(home).read(file, explicit);
     }
 
+    // Long on purpose: the load in order: file, YAML, each key, cross-key checks; the cases themselves are in scalar().
     private Loaded read(Path file, boolean explicit) {
         FleetConfig.Builder config = new FleetConfig.Builder(home);
         if (!Files.exists(file)) {
@@ -182,6 +183,7 @@ public final class ConfigLoader {
     }
 
     /** One {@code key: value} line; a bad value is reported and the previous (default) value kept. */
+    // Long on purpose: one case per config.yaml key, so every key and its validation is found in one place.
     private void scalar(FleetConfig.Builder c, Path file, String where, String key, String v) {
         switch (key) {
             case "auth_file" -> {

@@ -88,6 +88,8 @@ public final class HostsFile {
     }
 
     /** Parses one non-comment line; throws IllegalArgumentException naming what is wrong (never the secret). */
+    // Long on purpose: one case per hosts-file column key (key=, port=, jump=, group=, ...), each validated where it is
+    // read.
     static HostEntry parseLine(String raw, int lineNo, Path home, String where, List<ConfigProblem> problems) {
         // Tab-separated as in the reference; a line without tabs is split on whitespace (hand-edited files).
         String[] f = raw.contains("\t") ? raw.split("\t+") : raw.split("\\s+");

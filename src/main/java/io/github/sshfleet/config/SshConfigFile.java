@@ -29,6 +29,8 @@ public final class SshConfigFile {
 
     private SshConfigFile() {}
 
+    // Long on purpose: one case per ssh_config keyword, in the order OpenSSH documents them; split, the cases would
+    // lose their shared Host block state.
     public static Parsed read(Path file, Path home, String localUser) {
         List<ConfigProblem> problems = new ArrayList<>();
         List<String> lines;

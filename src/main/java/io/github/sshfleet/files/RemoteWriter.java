@@ -122,6 +122,8 @@ public final class RemoteWriter {
                 : putAsUser(fs, source, target, o, progress);
     }
 
+    // Long on purpose: the atomic write in its order: temp file, write, fsync, mode, rename, journal; a failure at each
+    // step cleans up what came before.
     private Written putAsUser(RemoteFs fs, InputStream source, String target, Options o, LongConsumer progress) {
         Machine m = fs.machine();
         if (o.owner() != null) {

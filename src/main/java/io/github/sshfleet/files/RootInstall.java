@@ -70,6 +70,8 @@ final class RootInstall {
      * Installs {@code staged} at {@code target} as root. {@code mode}/{@code owner} null mean "keep the existing
      * file's, or {@code newMode} and root for a new file".
      */
+    // Long on purpose: the root install in its order (stage, sudo install, verify, clean up), each step undoing on
+    // failure.
     static Installed install(
             CommandRunner runner,
             Machine m,

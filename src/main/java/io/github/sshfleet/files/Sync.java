@@ -43,6 +43,8 @@ public final class Sync {
         this.runner = runner;
     }
 
+    // Long on purpose: the sync plan in its steps: walk, compare, transfer, delete, report; each step is a call, the
+    // method is the order.
     public Report run(
             Machine m,
             boolean upload,

@@ -293,6 +293,8 @@ public final class Transfers {
 
     record Landed(long bytes, String sha256, boolean replaced, int perms) {}
 
+    // Long on purpose: the download in its order: part file, stream with digest, verify, mode, rename; each step cleans
+    // up on failure.
     Landed downloadFile(RemoteFs fs, String remote, Attributes a, Path target, java.util.function.LongConsumer bytes) {
         Path dir = target.toAbsolutePath().getParent();
         if (dir == null) {

@@ -24,6 +24,7 @@ final class Ansi {
 
     private Ansi() {}
 
+    // Long on purpose: a byte-level state machine over ANSI escapes; splitting it would spread its states over methods.
     static Parsed parse(String text, int wrapCols, int maxRows) {
         List<List<Cell>> rows = new ArrayList<>();
         List<Cell> row = new ArrayList<>();

@@ -87,6 +87,7 @@ public final class Renderer {
                 target, Format.PNG, img.getWidth(), img.getHeight(), png.length, l.outputLines, l.truncated, 1, png);
     }
 
+    // Long on purpose: the GIF encoder loop: per frame palette, delay and disposal, written in file order.
     public Rendered renderGif(Request r, Animation a) {
         Layout l = layout(r);
         TerminalSvg.Geometry g = l.geometry;

@@ -67,6 +67,8 @@ final class TerminalSvg {
     }
 
     /** {@code pageColor}: null for a transparent page around the window (PNG), a colour for GIF (no alpha). */
+    // Long on purpose: one pass over the cell grid that writes the SVG in document order; helpers would have to share
+    // its run state.
     static String svg(Screen s, String pageColor) {
         Geometry g = geometry(s);
         StringBuilder b = new StringBuilder(8192 + s.rows() * 200);

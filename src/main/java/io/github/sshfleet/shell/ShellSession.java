@@ -9,6 +9,7 @@ import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.BoundedOutput;
 import io.github.sshfleet.ssh.ConnectionPool;
 import io.github.sshfleet.ssh.Shell;
+import io.github.sshfleet.ssh.SudoPrompt;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -81,11 +82,11 @@ public final class ShellSession {
             Deadline deadline,
             java.nio.file.Path transcriptDir) {
         String token = Tokens.next();
-        String prompt = "[ssh-fleet-sudo-" + token + "]";
+        SudoPrompt sudo = SudoPrompt.fresh();
+        String prompt = sudo.text();
         String ready = "__SF_R_" + token;
-        String start = "printf '%s%s\\n' __SF_R_ " + token + "; "
-                + "if command -v bash >/dev/null 2>&1; then exec bash --login --noediting -i; else exec sh -l -i; fi";
-        String command = root ? "exec sudo -p " + Shell.quote(prompt) + " -- sh -c " + Shell.quote(start) : start;
+        String start = "printf '%s%s\\n' __SF_R_ " + token + "; " + Shell.EXEC_INTERACTIVE_LOGIN;
+        String command = root ? "exec " + sudo.sudo(false) + " -- sh -c " + Shell.quote(start) : start;
         ShellStream stream = new ShellStream();
         PtyChannelConfiguration pty = new PtyChannelConfiguration();
         pty.setPtyType("dumb");
@@ -123,16 +124,10 @@ public final class ShellSession {
                 int got = stream.await(deadline, prompt, ready);
                 if (got == 0) {
                     if (machine.password() == null) {
-                        throw new FleetException(
-                                Kind.SUDO,
-                                "sudo on " + machine.name() + " asks for a password, but "
-                                        + "none is configured (key login). Add it to the hosts line, or allow NOPASSWD sudo.");
+                        throw new FleetException(Kind.SUDO, SudoPrompt.noPassword(machine.name()));
                     }
                     if (++prompts > 1) {
-                        throw new FleetException(
-                                Kind.SUDO,
-                                "sudo on " + machine.name() + " rejected the password; "
-                                        + "fix it in the hosts file and call reload_machines.");
+                        throw new FleetException(Kind.SUDO, SudoPrompt.rejected(machine.name()));
                     }
                     send(machine.password() + "\n"); // sudo reads it from the tty with echo off
                 } else if (got == 1) {
@@ -171,6 +166,8 @@ public final class ShellSession {
     }
 
     /** Runs one command; calls to one shell are serialized (a caller waits at most its own timeout). */
+    // Long on purpose: one command through the persistent shell: write, await the marker, timeout and interrupt
+    // handling, transcript; the marker parser itself is ShellStream.Capture.
     ShellResult run(String command, Duration timeout, int cap) {
         long start = System.nanoTime();
         Deadline deadline = Deadline.after(timeout);

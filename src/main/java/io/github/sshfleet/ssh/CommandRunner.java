@@ -76,9 +76,7 @@ public final class CommandRunner implements AutoCloseable {
                         m.name(),
                         m.address(),
                         0,
-                        FleetException.badArgument(m.name() + " is a "
-                                + "network device: there is no sudo. Privileged mode comes from enable= on its hosts line; "
-                                + "use exec."));
+                        notOnDevice(m, "sudo (privileged mode comes from enable= on its hosts line)"));
             }
             return DeviceCli.run(pool, m, command, timeout, stderrCap, config.connectTimeout());
         }
@@ -96,6 +94,12 @@ public final class CommandRunner implements AutoCloseable {
         }
     }
 
+    /** What a network device (device=network on its hosts line) cannot do, said the same way everywhere. */
+    private static FleetException notOnDevice(Machine m, String what) {
+        return FleetException.badArgument(m.name() + " is a network device: its CLI runs one command at a time, to "
+                + "its prompt, and has no " + what + "; use exec.");
+    }
+
     /**
      * Starts {@code command} and returns at once; it keeps running on its own channel (and pool lease) until it ends,
      * is interrupted, or {@code hardTimeout} passes (null: no limit). Throws for failures before it started
@@ -109,8 +113,7 @@ public final class CommandRunner implements AutoCloseable {
     public RunningCommand start(
             Machine m, String command, Duration hardTimeout, boolean sudo, int outputCap, ExecOptions options) {
         if (m.device() != null) {
-            throw FleetException.badArgument(m.name() + " is a network device: its CLI runs one command at a time, "
-                    + "so background commands are not available there; use exec.");
+            throw notOnDevice(m, "a background command");
         }
         checkOptions(options, sudo);
         return start(m, command, hardTimeout, sudo, true, new BoundedOutput(outputCap), outputCap, options);

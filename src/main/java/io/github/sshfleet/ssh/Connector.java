@@ -47,6 +47,8 @@ final class Connector {
     private final ConnectionPool pool;
     private static final int MAX_HOPS = 5;
 
+    // Long on purpose: the connect sequence (TCP, KEX, host key, each auth method, its errors) read top to bottom, as
+    // the ssh client does it.
     ClientSession connect(Machine m, Deadline callDeadline) {
         if (m.password() == null && m.unsetPasswordEnv() != null && m.keyFile() == null) {
             String var = m.unsetPasswordEnv();

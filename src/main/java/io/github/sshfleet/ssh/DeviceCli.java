@@ -35,6 +35,8 @@ final class DeviceCli {
 
     private DeviceCli() {}
 
+    // Long on purpose: one dialogue with a device CLI (prompt, enable, paging off, command, prompt) in the order it
+    // happens.
     static CommandResult run(
             ConnectionPool pool, Machine m, String command, Duration timeout, int cap, Duration connectTimeout) {
         long start = System.nanoTime();

@@ -75,6 +75,8 @@ final class HostKeyVerifier implements ServerKeyVerifier {
         relays.remove(relayPort);
     }
 
+    // Long on purpose: every known_hosts decision for one key (relay target, revoked, match, mismatch, accept-new) in
+    // the order OpenSSH takes them.
     @Override
     public boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey key) {
         if (policy == HostKeyPolicy.OFF) {
@@ -116,16 +118,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
                     boolean same = KeyUtils.compareKeys(k, key);
                     if ("revoked".equals(entry.getMarker())) {
                         if (same) {
-                            refusals.put(
-                                    session,
-                                    new Refusal(
-                                            true,
-                                            pattern,
-                                            KeyUtils.getFingerPrint(key),
-                                            KeyUtils.getKeyType(key),
-                                            List.of("(this key is marked @revoked)"),
-                                            knownHosts));
-                            return false;
+                            return refuse(session, key, pattern, true, List.of("(this key is marked @revoked)"));
                         }
                         continue;
                     }
@@ -136,28 +129,11 @@ final class HostKeyVerifier implements ServerKeyVerifier {
                 }
             } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
                 log.warn("cannot read known_hosts {}: {}", knownHosts, e.toString());
-                refusals.put(
-                        session,
-                        new Refusal(
-                                false,
-                                pattern,
-                                KeyUtils.getFingerPrint(key),
-                                KeyUtils.getKeyType(key),
-                                List.of("(known_hosts unreadable: " + e.getMessage() + ")"),
-                                knownHosts));
-                return false;
+                return refuse(
+                        session, key, pattern, false, List.of("(known_hosts unreadable: " + e.getMessage() + ")"));
             }
             if (!known.isEmpty() || policy == HostKeyPolicy.STRICT) {
-                refusals.put(
-                        session,
-                        new Refusal(
-                                !known.isEmpty(),
-                                pattern,
-                                KeyUtils.getFingerPrint(key),
-                                KeyUtils.getKeyType(key),
-                                known,
-                                knownHosts));
-                return false;
+                return refuse(session, key, pattern, !known.isEmpty(), known);
             }
             try {
                 append(pattern, key);
@@ -170,18 +146,19 @@ final class HostKeyVerifier implements ServerKeyVerifier {
                 return true;
             } catch (IOException e) {
                 log.warn("cannot record host key in {}: {}", knownHosts, e.toString());
-                refusals.put(
-                        session,
-                        new Refusal(
-                                false,
-                                pattern,
-                                KeyUtils.getFingerPrint(key),
-                                KeyUtils.getKeyType(key),
-                                List.of("(could not write known_hosts: " + e.getMessage() + ")"),
-                                knownHosts));
-                return false;
+                return refuse(
+                        session, key, pattern, false, List.of("(could not write known_hosts: " + e.getMessage() + ")"));
             }
         }
+    }
+
+    /** Remembers why this session's key was refused (the connect error quotes it) and refuses it. */
+    private boolean refuse(ClientSession session, PublicKey key, String pattern, boolean mismatch, List<String> known) {
+        refusals.put(
+                session,
+                new Refusal(
+                        mismatch, pattern, KeyUtils.getFingerPrint(key), KeyUtils.getKeyType(key), known, knownHosts));
+        return false;
     }
 
     private List<KnownHostEntry> read() throws IOException {

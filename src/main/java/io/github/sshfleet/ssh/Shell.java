@@ -21,6 +21,13 @@ public final class Shell {
         return PICK_LOGIN_SHELL + "; exec $s -c " + quote(command);
     }
 
+    /** Whether the machine has bash: every shell ssh-fleet starts prefers it and falls back to sh. */
+    private static final String HAS_BASH = "command -v bash >/dev/null 2>&1";
+
     /** Sets {@code $s} to the login shell to use: {@code bash -l}, or {@code sh -l} where bash is missing. */
-    static final String PICK_LOGIN_SHELL = "if command -v bash >/dev/null 2>&1; then s='bash -l'; else s='sh -l'; fi";
+    static final String PICK_LOGIN_SHELL = "if " + HAS_BASH + "; then s='bash -l'; else s='sh -l'; fi";
+
+    /** Replaces the current shell with an interactive login one (bash without line editing, or sh). */
+    public static final String EXEC_INTERACTIVE_LOGIN =
+            "if " + HAS_BASH + "; then exec bash --login --noediting -i; else exec sh -l -i; fi";
 }

@@ -22,6 +22,7 @@ final class Sudo extends OutputStream {
 
     private volatile boolean ready;
 
+    private final SudoPrompt sudoPrompt;
     private final String prompt;
     private final String readyLine;
     private final String password;
@@ -38,9 +39,9 @@ final class Sudo extends OutputStream {
     private static final int MAX_PREAMBLE = 16 * 1024;
 
     Sudo(String password, String machineName, OutputStream downstream, Executor executor, Runnable abort) {
-        String token = Tokens.next();
-        this.prompt = "[ssh-fleet-sudo-" + token + "]";
-        this.readyLine = "[ssh-fleet-ready-" + token + "]";
+        this.sudoPrompt = SudoPrompt.fresh();
+        this.prompt = sudoPrompt.text();
+        this.readyLine = "[ssh-fleet-ready-" + Tokens.next() + "]";
         this.password = password;
         this.machineName = machineName;
         this.downstream = downstream;
@@ -59,8 +60,7 @@ final class Sudo extends OutputStream {
                 + "$s -c \"$1\" </dev/null &\n"
                 + "trap 'trap \"\" HUP INT TERM; kill -TERM 0 2>/dev/null; sleep 1; kill -KILL 0 2>/dev/null' HUP INT TERM\n"
                 + "wait \"$!\"";
-        return "exec sudo -S -p " + Shell.quote(prompt) + " -- sh -c " + Shell.quote(inner) + " sh "
-                + Shell.quote(command);
+        return "exec " + sudoPrompt.sudo(true) + " -- sh -c " + Shell.quote(inner) + " sh " + Shell.quote(command);
     }
 
     /** The channel's stdin, once it is open. */
@@ -126,13 +126,10 @@ final class Sudo extends OutputStream {
     private void onPrompt() {
         prompts++;
         if (password == null) {
-            failure = "sudo on " + machineName + " asks for a password, but none is configured for this machine "
-                    + "(key login). Add the password to its hosts line (user:password plus key=...), or allow "
-                    + "NOPASSWD sudo for this user.";
+            failure = SudoPrompt.noPassword(machineName);
             executor.execute(abort);
         } else if (prompts > 1) {
-            failure = "sudo on " + machineName + " rejected the password. The login password in the hosts file is "
-                    + "used for sudo; fix it there and call reload_machines.";
+            failure = SudoPrompt.rejected(machineName);
             executor.execute(abort);
         } else if (stdin == null) {
             passwordPending = true;

@@ -49,6 +49,7 @@ final class AddHostTool implements ToolHandler {
                 false);
     }
 
+    // Long on purpose: argument checks, then the hosts-file write and reload, each with its own error for the agent.
     @Override
     public CallToolResult call(Args args, Progress progress) {
         String name = args.nonBlank("hostname").strip();

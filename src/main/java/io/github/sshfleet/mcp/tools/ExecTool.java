@@ -35,6 +35,7 @@ final class ExecTool implements ToolHandler {
         return new ExecTool(fleet, true);
     }
 
+    // Long on purpose: the tool schema: one line per parameter an agent sees.
     @Override
     public Spec spec() {
         String what = sudo

@@ -84,6 +84,7 @@ final class ListMachinesTool implements ToolHandler {
         return base;
     }
 
+    // Long on purpose: builds one row per machine with every column the tool documents; each column is two lines.
     @Override
     public CallToolResult call(Args args, Progress progress) {
         List<Machine> machines = fleet.machines().machines();

@@ -60,6 +60,8 @@ final class Waiter {
      * With options and {@code env}: the variables go to a private file staged on the host, which the command's own
      * shell opens, deletes and then reads, so the values are in no argv there; they are masked in the output.
      */
+    // Long on purpose: start, wait up to async_after, or hand to the background: one host's path through exec, in the
+    // order it happens.
     CommandResult runOn(
             Machine m,
             String command,
