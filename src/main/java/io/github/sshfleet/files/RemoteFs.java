@@ -6,6 +6,7 @@ import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.ConnectionPool;
+import io.github.sshfleet.ssh.Lease;
 import io.github.sshfleet.ssh.Shell;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,12 +32,12 @@ final class RemoteFs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RemoteFs.class);
 
     private final Machine machine;
-    private final ConnectionPool.Lease lease;
+    private final Lease lease;
     private final FleetSftpClient sftp;
     private NoSudo noSudo; // null: the tool has sudo
     private String home;
 
-    private RemoteFs(Machine machine, ConnectionPool.Lease lease, FleetSftpClient sftp) {
+    private RemoteFs(Machine machine, Lease lease, FleetSftpClient sftp) {
         this.machine = machine;
         this.lease = lease;
         this.sftp = sftp;

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,7 +52,7 @@ public final class MachineStore {
     private final FleetConfig config;
     private final Path home;
     private final SecretSource secrets;
-    private final java.util.function.Function<String, String> env;
+    private final MachineFactory factory;
     private volatile List<Machine> sshConfigMachines = List.of();
     private final List<Consumer<Machine.ConnectionKey>> invalidationListeners = new CopyOnWriteArrayList<>();
 
@@ -74,7 +73,7 @@ public final class MachineStore {
         this.config = config;
         this.home = home;
         this.secrets = new SecretSource(CredentialStore.defaultFile(home), env);
-        this.env = env;
+        this.factory = new MachineFactory(config, secrets, env);
     }
 
     public void onInvalidated(Consumer<Machine.ConnectionKey> listener) {
@@ -168,41 +167,6 @@ public final class MachineStore {
         return one(name);
     }
 
-    private static final java.util.regex.Pattern ADHOC = java.util.regex.Pattern.compile(
-            "([A-Za-z_][A-Za-z0-9._-]{0,31})@([A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\])(?::(\\d{1,5}))?");
-
-    /**
-     * allow_adhoc_hosts: a {@code user@host[:port]} target in neither file, used as is for this call (not stored).
-     * It authenticates with the agent or a credential-store entry named like the target; its host key goes through
-     * the same known_hosts policy as every machine. Null when {@code target} is not of that form or names a machine.
-     */
-    private Machine adhoc(String target) {
-        java.util.regex.Matcher mt = ADHOC.matcher(target.strip());
-        if (!mt.matches() || snapshot.stream().anyMatch(m -> m.name().equalsIgnoreCase(target.strip()))) {
-            return null;
-        }
-        String host = mt.group(2).startsWith("[")
-                ? mt.group(2).substring(1, mt.group(2).length() - 1)
-                : mt.group(2);
-        int port = mt.group(3) == null ? config.defaultPort() : Integer.parseInt(mt.group(3));
-        if (port < 1 || port > 65535) {
-            return null;
-        }
-        String password = secrets.stored(target.strip());
-        return new Machine(
-                target.strip(),
-                host,
-                port,
-                mt.group(1),
-                password,
-                null,
-                null,
-                Machine.Origin.TEMPORARY,
-                "ad-hoc target (allow_adhoc_hosts)",
-                Map.of(),
-                null);
-    }
-
     /** Reads the hosts file (at start). Metadata is fetched separately so start-up never waits on the network. */
     public synchronized List<ConfigProblem> loadHostsFile() {
         if (unusable != null) {
@@ -218,7 +182,7 @@ public final class MachineStore {
         HostsFile.Parsed parsed = HostsFile.read(config.authFile(), home);
         secrets.reset();
         fileMachines = parsed.entries().stream()
-                .map(e -> toMachine(e, Machine.Origin.HOSTS_FILE))
+                .map(e -> factory.fromEntry(e, Machine.Origin.HOSTS_FILE))
                 .toList();
         Map<String, List<String>> fromFile = new LinkedHashMap<>();
         parsed.entries()
@@ -240,7 +204,8 @@ public final class MachineStore {
                     io.github.sshfleet.config.SshConfigFile.read(f, home, System.getProperty("user.name", "root"));
             all.addAll(ssh.problems());
             sshConfigMachines = ssh.entries().stream()
-                    .map(e -> toMachine(e, Machine.Origin.SSH_CONFIG, f + ":" + e.line() + " (Host " + e.name() + ")"))
+                    .map(e -> factory.fromEntry(
+                            e, Machine.Origin.SSH_CONFIG, f + ":" + e.line() + " (Host " + e.name() + ")"))
                     .toList();
         }
         secrets.problems()
@@ -251,33 +216,7 @@ public final class MachineStore {
     /** Fetches status and owners metadata; returns warnings (never throws). */
     public List<String> refreshMetadata() {
         List<String> warnings = new ArrayList<>();
-        Map<String, Object> status = fetch("status_url", config.statusUrl(), warnings);
-        Map<String, Object> owners = fetch("owners_url", config.ownersUrl(), warnings);
-        Map<String, Map<String, Object>> merged = new HashMap<>();
-        status.forEach((ip, v) -> {
-            if (v instanceof Map<?, ?> m) {
-                Map<String, Object> md = merged.computeIfAbsent(ip, k -> new LinkedHashMap<>());
-                for (String k : List.of("hostname", "version", "os_version", "machine_state")) {
-                    if (m.get(k) != null) {
-                        md.put(k, m.get(k));
-                    }
-                }
-            }
-        });
-        owners.forEach((ip, v) -> {
-            Map<String, Object> md = merged.computeIfAbsent(ip, k -> new LinkedHashMap<>());
-            if (v instanceof String s) {
-                md.put("owner", s);
-            } else if (v instanceof Map<?, ?> m) {
-                if (m.get("username") != null) {
-                    md.put("owner", String.valueOf(m.get("username")));
-                }
-                if (m.get("description") != null) {
-                    md.put("owner_description", String.valueOf(m.get("description")));
-                }
-            }
-        });
-        metadataByIp = Map.copyOf(merged);
+        metadataByIp = MetadataSource.merged(config, home, warnings);
         synchronized (this) {
             publish();
         }
@@ -285,17 +224,15 @@ public final class MachineStore {
         return warnings;
     }
 
-    private Map<String, Object> fetch(String key, String location, List<String> warnings) {
-        if (location == null) {
-            return Map.of();
+    /**
+     * allow_adhoc_hosts: a {@code user@host[:port]} target in neither file, used as is for this call (not stored).
+     * Null when {@code target} is not of that form or names a machine.
+     */
+    private Machine adhoc(String target) {
+        if (snapshot.stream().anyMatch(m -> m.name().equalsIgnoreCase(target.strip()))) {
+            return null;
         }
-        try {
-            return MetadataSource.fetch(location, config.metadataTimeout(), home);
-        } catch (IOException | RuntimeException e) {
-            warnings.add(key + " " + location + " could not be read ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); machines are listed without it");
-            return Map.of();
-        }
+        return factory.adhoc(target);
     }
 
     /** reload_machines: re-read file and metadata, report the difference, drop sessions that became stale. */
@@ -336,7 +273,7 @@ public final class MachineStore {
             throw FleetException.badArgument("key_file '" + entry.keyFile()
                     + "' does not exist or is not readable by the ssh-fleet process; give an absolute path or ~/...");
         }
-        Machine candidate = toMachine(entry, permanent ? Machine.Origin.HOSTS_FILE : Machine.Origin.TEMPORARY);
+        Machine candidate = factory.fromEntry(entry, permanent ? Machine.Origin.HOSTS_FILE : Machine.Origin.TEMPORARY);
         List<Machine> clashes =
                 snapshot.stream().filter(m -> clashes(m, candidate)).toList();
         if (!clashes.isEmpty() && !overwrite) {
@@ -405,48 +342,6 @@ public final class MachineStore {
         for (Consumer<Machine.ConnectionKey> l : invalidationListeners) {
             l.accept(m.connectionKey());
         }
-    }
-
-    private Machine toMachine(HostEntry e, Machine.Origin origin) {
-        return toMachine(
-                e,
-                origin,
-                origin == Machine.Origin.TEMPORARY
-                        ? "temporary"
-                        : config.authFile() + (e.line() > 0 ? ":" + e.line() : ""));
-    }
-
-    /** {@code source} says where the machine came from, for list_machines and error messages. */
-    private Machine toMachine(HostEntry e, Machine.Origin origin, String source) {
-        int port = e.port() == 0 ? config.defaultPort() : e.port();
-        String password = secrets.password(e.name(), e.password(), e.keyFile() != null);
-        Machine.NetworkDevice device = e.device() == null
-                ? null
-                : new Machine.NetworkDevice(
-                        e.enable() == null ? null : e.enable().isEmpty() ? password : e.enable());
-        return new Machine(
-                e.name(),
-                e.address(),
-                port,
-                e.username(),
-                password,
-                e.keyFile(),
-                e.passphrase(),
-                origin,
-                source,
-                Map.of(),
-                device,
-                e.jump(),
-                unsetEnv(e.password()));
-    }
-
-    /** The VAR of an env:VAR password that is not set in this process's environment, else null. */
-    private String unsetEnv(String fromHostsFile) {
-        if (fromHostsFile == null || !fromHostsFile.startsWith("env:")) {
-            return null;
-        }
-        String v = env.apply(fromHostsFile.substring(4));
-        return v == null || v.isEmpty() ? fromHostsFile.substring(4) : null;
     }
 
     /** Recomputes the snapshot; caller holds the lock. Temporary machines never shadow a hosts-file name. */

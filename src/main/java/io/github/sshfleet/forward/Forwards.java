@@ -5,6 +5,7 @@ import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.ConnectionPool;
+import io.github.sshfleet.ssh.Lease;
 import io.github.sshfleet.ssh.Pipes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -65,7 +66,7 @@ public final class Forwards implements AutoCloseable {
     private abstract static class Forward implements AutoCloseable {
         final String id;
         final Machine machine;
-        final ConnectionPool.Lease lease;
+        final Lease lease;
         final ServerSocket listener;
         final Instant started = Instant.now();
         final AtomicLong bytesOut = new AtomicLong();
@@ -74,7 +75,7 @@ public final class Forwards implements AutoCloseable {
         final AtomicInteger active = new AtomicInteger();
         private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        Forward(String id, Machine machine, ConnectionPool.Lease lease, ServerSocket listener) {
+        Forward(String id, Machine machine, Lease lease, ServerSocket listener) {
             this.id = id;
             this.machine = machine;
             this.lease = lease;
@@ -128,7 +129,7 @@ public final class Forwards implements AutoCloseable {
 
     /** Listens on {@code bind:localPort} here; each connection goes to {@code remoteHost:remotePort} as seen by the host. */
     public Info startLocal(Machine m, String bind, int localPort, String remoteHost, int remotePort) {
-        ConnectionPool.Lease lease = pool.acquireSession(m, pool.sessionDeadline());
+        Lease lease = pool.acquireSession(m, pool.sessionDeadline());
         ServerSocket server;
         try {
             server = new ServerSocket();
@@ -154,7 +155,7 @@ public final class Forwards implements AutoCloseable {
      * remote forwards report bytes too.
      */
     public Info startRemote(Machine m, String remoteHost, int remotePort, String localHost, int localPort) {
-        ConnectionPool.Lease lease = pool.acquireSession(m, pool.sessionDeadline());
+        Lease lease = pool.acquireSession(m, pool.sessionDeadline());
         ServerSocket relay;
         try {
             relay = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
@@ -222,7 +223,7 @@ public final class Forwards implements AutoCloseable {
     private final class LocalForward extends Forward {
         private final SshdSocketAddress target;
 
-        LocalForward(String id, Machine m, ConnectionPool.Lease lease, ServerSocket server, SshdSocketAddress target) {
+        LocalForward(String id, Machine m, Lease lease, ServerSocket server, SshdSocketAddress target) {
             super(id, m, lease, server);
             this.target = target;
         }
@@ -273,7 +274,7 @@ public final class Forwards implements AutoCloseable {
         RemoteForward(
                 String id,
                 Machine m,
-                ConnectionPool.Lease lease,
+                Lease lease,
                 SshdSocketAddress bound,
                 SshdSocketAddress relayAddress,
                 ServerSocket relay,

@@ -8,6 +8,7 @@ import io.github.sshfleet.core.Tokens;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.ssh.BoundedOutput;
 import io.github.sshfleet.ssh.ConnectionPool;
+import io.github.sshfleet.ssh.Lease;
 import io.github.sshfleet.ssh.Shell;
 import io.github.sshfleet.ssh.SudoPrompt;
 import java.io.IOException;
@@ -45,7 +46,7 @@ public final class ShellSession {
     private final Machine machine;
     private final boolean root;
     private final Instant opened = Instant.now();
-    private final ConnectionPool.Lease lease;
+    private final Lease lease;
     private final PtyCapableChannelSession channel;
     private final ShellStream stream;
     private final OutputStream stdin;
@@ -59,7 +60,7 @@ public final class ShellSession {
             String id,
             Machine machine,
             boolean root,
-            ConnectionPool.Lease lease,
+            Lease lease,
             PtyCapableChannelSession channel,
             ShellStream stream,
             Transcript transcript) {

@@ -31,7 +31,7 @@ final class ChannelOpening {
             ConnectionPool.ChannelOpener<T> opener) {
         boolean reconnected = false;
         for (int attempt = 0; ; attempt++) {
-            ConnectionPool.Lease lease = pool.acquire(m, deadline);
+            Lease lease = pool.acquire(m, deadline);
             ClientSession session = lease.session();
             try {
                 // Waiting for a turn to connect may take long; a channel on a live session must answer quickly.

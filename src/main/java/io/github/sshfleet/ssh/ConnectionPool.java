@@ -99,40 +99,6 @@ public final class ConnectionPool implements AutoCloseable {
         return Deadline.after(config.connectTimeout().plus(CONNECT_QUEUE_ALLOWANCE));
     }
 
-    /** A live session for one machine, with a channel permit unless it is a session-only lease. Close it when done. */
-    public static final class Lease implements AutoCloseable {
-        private final HostSlot<ClientSession> slot;
-        private final ClientSession session;
-        private final boolean permit;
-        private boolean released;
-
-        private Lease(HostSlot<ClientSession> slot, ClientSession session, boolean permit) {
-            this.slot = slot;
-            this.session = session;
-            this.permit = permit;
-        }
-
-        public ClientSession session() {
-            return session;
-        }
-
-        /** The session proved dead (channel open failed): drop it so the next acquire reconnects. */
-        public void evict() {
-            slot.evict(session);
-        }
-
-        @Override
-        public synchronized void close() {
-            if (!released) {
-                released = true;
-                if (permit) {
-                    slot.returnPermit();
-                }
-                slot.exit();
-            }
-        }
-    }
-
     /** Takes a channel permit and a live session, connecting if needed; all within the deadline. */
     public Lease acquire(Machine machine, Deadline deadline) {
         return acquire(machine, deadline, true);

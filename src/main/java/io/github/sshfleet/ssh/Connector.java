@@ -150,7 +150,7 @@ final class Connector {
     }
 
     /** A leased jump session, the relay through it, and the host-key mapping for the relay's port. */
-    private record Hop(ConnectionPool.Lease lease, JumpRelay relay, HostKeyVerifier verifier) {
+    private record Hop(Lease lease, JumpRelay relay, HostKeyVerifier verifier) {
         void close() {
             if (verifier != null) {
                 verifier.forgetRelay(relay.port());
@@ -176,7 +176,7 @@ final class Connector {
                                 + " hops; fix jump= in " + m.source() + ".");
             }
         }
-        ConnectionPool.Lease lease = pool.acquire(jump, deadline);
+        Lease lease = pool.acquire(jump, deadline);
         try {
             JumpRelay relay = JumpRelay.open(
                     lease.session(), m.host(), m.port(), config.connectTimeout().toMillis());

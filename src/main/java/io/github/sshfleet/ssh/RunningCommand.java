@@ -36,7 +36,7 @@ public final class RunningCommand {
     private final BoundedOutput err;
     private final Sudo sudoFilter;
     private final ChannelExec channel;
-    private final ConnectionPool.Lease lease;
+    private final Lease lease;
     private final Duration keepalive;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean timedOut;
@@ -53,7 +53,7 @@ public final class RunningCommand {
             BoundedOutput err,
             Sudo sudoFilter,
             ChannelExec channel,
-            ConnectionPool.Lease lease,
+            Lease lease,
             Duration keepalive) {
         this.keepalive = keepalive;
         this.machine = machine;

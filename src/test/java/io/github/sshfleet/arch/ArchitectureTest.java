@@ -101,4 +101,20 @@ class ArchitectureTest {
                 .because("stdout carries the MCP protocol")
                 .check(main);
     }
+
+    /** A class a newcomer can read at one sitting: a main source file over 400 lines is split, not grown. */
+    @Test
+    void noMainSourceFileIsOver400Lines() throws java.io.IOException {
+        java.util.List<String> tooLong = new java.util.ArrayList<>();
+        try (var files = java.nio.file.Files.walk(java.nio.file.Path.of("src/main/java"))) {
+            for (java.nio.file.Path f :
+                    files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                long lines = java.nio.file.Files.readAllLines(f).size();
+                if (lines > 400) {
+                    tooLong.add(f + " (" + lines + " lines)");
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), tooLong);
+    }
 }

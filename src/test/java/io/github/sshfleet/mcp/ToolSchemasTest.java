@@ -72,6 +72,17 @@ class ToolSchemasTest {
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8)
                     .length;
             System.out.println("tools/list: " + tools.size() + " tools, " + bytes + " bytes of compact JSON");
+            if (Boolean.getBoolean("sshfleet.toolSizes")) { // -Dsshfleet.toolSizes=true: where the bytes go
+                com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+                for (McpSchema.Tool t : tools) {
+                    System.out.printf(
+                            "%-26s %5d bytes, description %4d, schema %4d%n",
+                            t.name(),
+                            json.writeValueAsString(t).length(),
+                            t.description().length(),
+                            json.writeValueAsString(t.inputSchema()).length());
+                }
+            }
             assertTrue(
                     bytes <= BUDGET_BYTES,
                     "tools/list is " + bytes + " bytes for " + tools.size() + " tools; the " + "budget is "

@@ -129,8 +129,7 @@ class FaultInjectionTest {
         assertTrue(pool.status(m).orElseThrow().connected(), "not idle long enough yet");
         assertTrue(next > 0 && next <= fleet.config().idleTimeout().toNanos());
 
-        try (ConnectionPool.Lease lease =
-                pool.acquire(m, io.github.sshfleet.core.Deadline.after(Duration.ofSeconds(5)))) {
+        try (Lease lease = pool.acquire(m, io.github.sshfleet.core.Deadline.after(Duration.ofSeconds(5)))) {
             pool.cleanup(now + fleet.config().idleTimeout().toNanos() * 2);
             assertTrue(lease.session().isOpen(), "a session with a lease out is never idle");
         }

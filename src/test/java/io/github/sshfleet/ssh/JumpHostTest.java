@@ -65,7 +65,7 @@ class JumpHostTest {
         assertNull(r.failure(), () -> r.failure().getMessage());
         assertEquals(SshdFleet.NP_USER + "\n", r.stdout());
         Machine inner = fleet.machines().one("inner");
-        try (ConnectionPool.Lease lease = fleet.pool().acquire(inner, Deadline.after(Duration.ofSeconds(10)))) {
+        try (Lease lease = fleet.pool().acquire(inner, Deadline.after(Duration.ofSeconds(10)))) {
             java.net.SocketAddress a = lease.session().getConnectAddress();
             String viaHost = a instanceof SshdSocketAddress s
                     ? s.getHostName()

@@ -89,13 +89,13 @@ final class CommandReport {
             content.put("failed", r.ok() || r.backgroundId() != null ? 0 : 1);
             return Results.of(text.toString().stripTrailing(), content, !(r.ok() || r.backgroundId() != null));
         }
-        List<Group> groups = Group.of(results);
+        List<ResultGroup> groups = ResultGroup.of(results);
         Counts c = Counts.of(results);
         StringBuilder text = new StringBuilder(c.line()).append("\n\n");
         List<Map<String, Object>> structuredGroups = new ArrayList<>();
         Map<CommandResult, Integer> groupOf = new java.util.IdentityHashMap<>();
-        List<Group> omitted = new ArrayList<>();
-        for (Group group : groups) {
+        List<ResultGroup> omitted = new ArrayList<>();
+        for (ResultGroup group : groups) {
             group.members().forEach(r -> groupOf.put(r, structuredGroups.size()));
             boolean outlier = groups.size() > 1
                     && group.members().size() == 1
@@ -137,12 +137,12 @@ final class CommandReport {
      * Groups past the budget: one line each (hosts, outcome, sizes) while that stays small, then one line for the
      * rest, so the text stays bounded at any host count.
      */
-    private static void appendOmitted(StringBuilder text, List<Group> omitted, int budget, String runId) {
+    private static void appendOmitted(StringBuilder text, List<ResultGroup> omitted, int budget, String runId) {
         if (omitted.isEmpty()) {
             return;
         }
         int listed = 0;
-        for (Group g : omitted) {
+        for (ResultGroup g : omitted) {
             if (text.length() > budget - 1024) {
                 break;
             }
@@ -160,7 +160,7 @@ final class CommandReport {
             listed++;
         }
         if (listed < omitted.size()) {
-            List<Group> rest = omitted.subList(listed, omitted.size());
+            List<ResultGroup> rest = omitted.subList(listed, omitted.size());
             text.append("=== ")
                     .append(rest.size())
                     .append(" more groups: ")
@@ -224,132 +224,7 @@ final class CommandReport {
         }
     }
 
-    /**
-     * Hosts whose results read the same: same exit code and signal, same stdout and stderr (with their sizes), same
-     * error kind and message once the host's own name and address are taken out. Background commands each have their
-     * own id, so they fold by their output so far and list their ids.
-     */
-    record Group(List<CommandResult> members) {
-        static List<Group> of(List<CommandResult> results) {
-            Map<List<Object>, List<CommandResult>> byKey = new LinkedHashMap<>();
-            for (CommandResult r : results) {
-                byKey.computeIfAbsent(key(r), k -> new ArrayList<>()).add(r);
-            }
-            List<Group> groups = new ArrayList<>();
-            byKey.values().forEach(m -> groups.add(new Group(List.copyOf(m))));
-            // Largest first; among equals, the order of the hosts' first appearance (stable sort).
-            groups.sort((a, b) -> Integer.compare(b.members.size(), a.members.size()));
-            return groups;
-        }
-
-        private static List<Object> key(CommandResult r) {
-            String error = r.failure() == null
-                    ? null
-                    : r.failure().kind() + ":" + generic(r, r.failure().getMessage());
-            return java.util.Arrays.asList(
-                    r.backgroundId() != null,
-                    r.timedOut(),
-                    r.exitCode(),
-                    r.exitSignal(),
-                    r.stdout(),
-                    r.stderr(),
-                    r.stdoutBytes(),
-                    r.stderrBytes(),
-                    error);
-        }
-
-        /** An error message with the host's own name and address replaced, so that like failures fold. */
-        static String generic(CommandResult r, String message) {
-            String m = message.replace(r.address(), "{address}");
-            int colon = r.address().lastIndexOf(':');
-            if (colon > 0) {
-                m = m.replace(r.address().substring(0, colon), "{ip}");
-            }
-            return m.replace(r.machine(), "{host}");
-        }
-
-        CommandResult first() {
-            return members.get(0);
-        }
-
-        String hostSet() {
-            return io.github.sshfleet.fleet.HostSet.fold(
-                    members.stream().map(CommandResult::machine).toList());
-        }
-
-        String status() {
-            CommandResult r = first();
-            if (r.backgroundId() != null) {
-                return "STILL RUNNING as background commands "
-                        + members.stream()
-                                .map(m -> m.machine() + "=" + m.backgroundId())
-                                .collect(java.util.stream.Collectors.joining(", "))
-                        + " (get_command_status for new output and exit codes; interrupt_command to stop)";
-            }
-            if (r.timedOut()) {
-                return "TIMED OUT (stopped; output so far below)";
-            }
-            if (r.failure() != null) {
-                return "ERROR " + r.failure().kind().name().toLowerCase();
-            }
-            return r.exitCode() != null ? "exit_code: " + r.exitCode() : "killed by signal " + r.exitSignal();
-        }
-
-        void appendText(StringBuilder sb, boolean outlier) {
-            long min = members.stream()
-                    .mapToLong(CommandResult::durationMillis)
-                    .min()
-                    .orElse(0);
-            long max = members.stream()
-                    .mapToLong(CommandResult::durationMillis)
-                    .max()
-                    .orElse(0);
-            sb.append("=== ")
-                    .append(hostSet())
-                    .append(" (")
-                    .append(hostsWord(members.size()))
-                    .append(outlier ? ", outlier" : "")
-                    .append(") ")
-                    .append(status())
-                    .append(", ")
-                    .append(min == max ? min + " ms" : min + "-" + max + " ms")
-                    .append(" ===\n");
-            CommandResult r = first();
-            if (r.failure() != null) {
-                sb.append(r.failure().getMessage())
-                        .append(members.size() > 1 ? " (likewise for the others)" : "")
-                        .append('\n');
-            }
-            appendOutput(sb, r);
-            sb.append('\n');
-        }
-
-        Map<String, Object> toMap(boolean withOutput) {
-            CommandResult r = first();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("hosts", hostSet());
-            m.put("count", members.size());
-            m.put("exit_code", r.exitCode());
-            if (r.exitSignal() != null) {
-                m.put("exit_signal", r.exitSignal());
-            }
-            m.put("timed_out", r.timedOut());
-            if (r.backgroundId() != null) {
-                m.put("running", true);
-            }
-            if (r.failure() != null) {
-                m.put("error", r.failure().kind().name().toLowerCase());
-                m.put("message", r.failure().getMessage());
-            }
-            putStreams(m, r, withOutput);
-            if (!withOutput) {
-                m.put("output_omitted", true);
-            }
-            return m;
-        }
-    }
-
-    private static void appendOutput(StringBuilder sb, CommandResult r) {
+    static void appendOutput(StringBuilder sb, CommandResult r) {
         if (!r.stdout().isEmpty()) {
             sb.append("--- stdout")
                     .append(r.stdoutTruncated() ? " (" + r.stdoutBytes() + " bytes, middle omitted)" : "")
@@ -404,7 +279,7 @@ final class CommandReport {
     }
 
     /** The byte counts always; the text of stdout and stderr with their truncation flags when {@code output}. */
-    private static void putStreams(Map<String, Object> m, CommandResult r, boolean output) {
+    static void putStreams(Map<String, Object> m, CommandResult r, boolean output) {
         if (output) {
             m.put("stdout", r.stdout());
             m.put("stderr", r.stderr());
