@@ -22,24 +22,24 @@ public final class Schema {
         return add(name, prop("string", description), isRequired);
     }
 
-    public Schema integer(String name, String description, int min, int max, Integer fallback) {
-        return longInteger(name, description, min, max, fallback == null ? null : fallback.longValue());
+    // Numbers carry no minimum/maximum here: the bounds live in one place, the handler's Args call (which names the
+    // range in its error), and every byte of a schema is paid by every agent on every tools/list.
+    public Schema integer(String name, String description, Integer fallback) {
+        return number(name, "integer", description, fallback);
     }
 
     /** An integer that may exceed 32 bits (file offsets). */
-    public Schema longInteger(String name, String description, long min, long max, Long fallback) {
-        return range(name, "integer", description, min, max, fallback);
+    public Schema longInteger(String name, String description, Long fallback) {
+        return number(name, "integer", description, fallback);
     }
 
     /** A number that may have a fraction (seconds like 0.5). */
-    public Schema number(String name, String description, double min, double max, Double fallback) {
-        return range(name, "number", description, min, max, fallback);
+    public Schema number(String name, String description, Double fallback) {
+        return number(name, "number", description, fallback);
     }
 
-    private Schema range(String name, String type, String description, Number min, Number max, Number fallback) {
+    private Schema number(String name, String type, String description, Number fallback) {
         Map<String, Object> p = prop(type, description);
-        p.put("minimum", min);
-        p.put("maximum", max);
         if (fallback != null) {
             p.put("default", fallback);
         }
@@ -119,7 +119,9 @@ public final class Schema {
     private static Map<String, Object> prop(String type, String description) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("type", type);
-        p.put("description", description);
+        if (description != null) { // null: the name, type and default say it all
+            p.put("description", description);
+        }
         return p;
     }
 

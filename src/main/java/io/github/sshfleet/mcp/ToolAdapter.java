@@ -21,21 +21,20 @@ public final class ToolAdapter {
 
     public static SyncToolSpecification adapt(ToolHandler handler, Cancellations cancellations) {
         ToolHandler.Spec spec = handler.spec();
-        McpSchema.Tool tool = McpSchema.Tool.builder(spec.name(), spec.inputSchema())
+        // The title is the tool's own (not again in annotations); hints equal to the protocol's defaults
+        // (destructive, not idempotent, open world) are left out, and so is an annotations object left empty:
+        // every byte here costs every agent context.
+        Boolean readOnly = spec.readOnly() ? Boolean.TRUE : null;
+        Boolean destructive = spec.readOnly() || spec.destructive() ? null : Boolean.FALSE;
+        Boolean idempotent = spec.idempotent() ? Boolean.TRUE : null;
+        McpSchema.Tool.Builder tool = McpSchema.Tool.builder(spec.name(), spec.inputSchema())
                 .title(spec.title())
-                .description(spec.description())
-                // The title is the tool's own (not again in annotations); hints equal to the protocol's defaults
-                // (destructive, not idempotent, open world) are left out: every byte here costs every agent context.
-                .annotations(new ToolAnnotations(
-                        null,
-                        spec.readOnly() ? Boolean.TRUE : null,
-                        spec.readOnly() || spec.destructive() ? null : Boolean.FALSE,
-                        spec.idempotent() ? Boolean.TRUE : null,
-                        null,
-                        null))
-                .build();
+                .description(spec.description());
+        if (readOnly != null || destructive != null || idempotent != null) {
+            tool.annotations(new ToolAnnotations(null, readOnly, destructive, idempotent, null, null));
+        }
         return SyncToolSpecification.builder()
-                .tool(tool)
+                .tool(tool.build())
                 .callHandler((exchange, request) -> call(handler, spec.name(), exchange, request, cancellations))
                 .build();
     }

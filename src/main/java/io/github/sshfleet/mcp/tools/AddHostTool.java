@@ -30,19 +30,16 @@ final class AddHostTool implements ToolHandler {
         return new Spec(
                 "add_host",
                 "Add machine",
-                "Register a machine. Give a password or key_file (private key path on the ssh-fleet side). "
-                        + "permanent (default true) appends it to the hosts file (mode 0600); permanent=false keeps it "
-                        + "until the server exits. A name or address already in use is an error unless overwrite=true. "
-                        + "Does not connect: the first command does (and records the host key).",
+                "Register a machine (password, or key_file on this side). permanent: appended to the hosts file (0600); false: kept until the server exits. A name or address in use is refused unless overwrite. Connects on first use.",
                 Schema.object()
-                        .string("hostname", "Name to use as `host` in other tools (letters, digits, . _ -).", true)
+                        .string("hostname", "Name to use as `host` (letters, digits, . _ -).", true)
                         .string("ip", "IP address or DNS name.", true)
                         .string("username", "Login user.", true)
                         .string("password", "Login password (also used for sudo).", false)
                         .string("key_file", "Private key file, e.g. ~/.ssh/id_ed25519.", false)
-                        .integer("port", "SSH port (default: default_port from config, normally 22).", 1, 65535, null)
-                        .bool("permanent", "Write to the hosts file (true) or keep only in memory (false).", true)
-                        .bool("overwrite", "Replace an existing machine with the same name or address.", false)
+                        .integer("port", "SSH port (default: default_port, normally 22).", null)
+                        .bool("permanent", "Write to the hosts file (false: in memory only).", true)
+                        .bool("overwrite", "Replace a machine with the same name or address.", false)
                         .build(),
                 false,
                 false,

@@ -39,9 +39,9 @@ final class CommandListsTool implements ToolHandler {
                 ? new Spec(
                         "list_command_history",
                         "Background command history",
-                        "Recently finished background commands (exited, failed, interrupted, timed out), newest first.",
+                        "Recently finished background commands, newest first.",
                         Schema.object()
-                                .integer("limit", "How many (default 20, at most 100).", 1, 100, 20)
+                                .integer("limit", "How many (default 20, at most 100).", 20)
                                 .build(),
                         true,
                         false,

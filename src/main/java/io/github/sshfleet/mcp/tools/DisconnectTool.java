@@ -35,13 +35,10 @@ final class DisconnectTool implements ToolHandler {
         return new Spec(
                 "disconnect",
                 "Disconnect machines",
-                "Close the pooled SSH session of one or more machines (name, list, glob, @group or 'all'); the next "
-                        + "call connects afresh. If a shell, port forward, background command or running call still "
-                        + "uses a session, nothing is closed and they are listed, unless force: true, which ends them "
-                        + "too.",
+                "Close the pooled SSH session of machines (name, list, glob, @group, 'all'). While shells, forwards or commands use it, they are listed and nothing closes, unless force (ends them).",
                 Schema.object()
-                        .hosts("host", "Machine name or IP, a list, a glob, @group, or 'all'.")
-                        .bool("force", "Also end shells, forwards and running commands on those machines.", false)
+                        .hosts("host", "Name or IP, a list, a glob (web-*), @group or 'all'.")
+                        .bool("force", "Also end shells, forwards and commands using those sessions.", false)
                         .build(),
                 false,
                 true,

@@ -38,65 +38,46 @@ final class ExecTool implements ToolHandler {
     // Long on purpose: the tool schema: one line per parameter an agent sees.
     @Override
     public Spec spec() {
-        String what = sudo
-                ? "Run a shell command as root (sudo; the password goes to sudo's stdin only if it asks) "
-                : "Run a shell command ";
         long asyncSeconds = fleet.config().asyncAfter().toSeconds();
         String waiting = background()
                 ? "Still running after async_after (" + asyncSeconds + " s): it goes on in the background and the call "
-                        + "returns its id (get_command_status, interrupt_command); `timeout` kills it instead."
-                : "Background commands are off: a command still running after `timeout` (" + asyncSeconds + " s) is "
-                        + "killed and its output so far returned.";
-        String description = what + "in a login shell on one or more machines over pooled SSH. `host`: a name or "
-                + "IP, a list, a glob (web-*), @group or 'all'; hosts run in parallel, and hosts with the same result "
-                + "fold into one group (web-[1-20]) after a line of counts. Per host: exit code, stdout and stderr "
-                + "(each capped, head and tail kept), duration; an error if any host fails. stdin is empty. "
-                + waiting;
+                        + "returns its id for get_command_status."
+                : "Background commands are off: still running after timeout (" + asyncSeconds + " s), it is killed.";
+        // sudo_exec points at exec rather than repeating it: both are in every tools/list an agent reads.
+        String description = sudo
+                ? "exec as root: sudo reads the password from stdin only if it asks. Same hosts, folding, output and "
+                        + "options as exec. " + waiting
+                : "Run a command in a login shell on machines (name, IP, list, glob, @group, 'all'), in parallel; "
+                        + "identical results fold into one host set after a line of counts. Per host: exit code, "
+                        + "stdout, stderr (capped, head and tail kept), duration. stdin is empty. " + waiting;
         Schema schema = Schema.object()
-                .hosts("host", "Machine name or IP, a list of them, a glob ('web-*'), or 'all'.")
+                .hosts("host", "Name or IP, a list, a glob (web-*), @group or 'all'.")
                 .string("command", "Shell command line, e.g. 'df -h /'.", true)
                 .integer(
                         "timeout",
                         background()
-                                ? "Hard limit: seconds after which the command is killed (default: "
-                                        + "none; it goes to the background after async_after)."
-                                : "Seconds after which the command is " + "killed (default " + asyncSeconds + ").",
-                        1,
-                        MAX_TIMEOUT_SECONDS,
-                        null);
-        schema.string(
-                        "cwd",
-                        "Directory to run in (default: the login directory); the command fails clearly if it "
-                                + "does not exist.",
-                        false)
-                .stringMap(
-                        "env",
-                        "Environment variables for the command. Values are secrets: never on a command line "
-                                + "on the host, masked in the output.")
+                                ? "Seconds, then it is killed (default: no limit)."
+                                : "Seconds, then it is killed.",
+                        background() ? null : (int) asyncSeconds);
+        schema.string("cwd", "Directory to run in (default: login directory); must exist.", false)
+                .stringMap("env", "Variables for the command; values are secrets (never in argv, masked in output).")
                 .bool(
                         "tty",
-                        "Run on a PTY, for programs that demand a terminal; stdout and stderr then arrive merged "
-                                + "(not with sudo_exec: use shell_open).",
+                        "A PTY, for programs that need a terminal; stdout and stderr then merge. Not with sudo_exec.",
                         false)
                 .choice(
                         "strategy",
-                        "parallel (all at once, up to max_parallel_hosts) or rolling (batches in order: "
-                                + "restart a service one host at a time).",
+                        "parallel, or rolling: batches in order (restart one host at a time).",
                         List.of("parallel", "rolling"),
                         "parallel")
-                .integer("batch_size", "Hosts per batch with strategy rolling.", 1, 10_000, 1)
+                .integer("batch_size", "Hosts per batch with strategy rolling.", 1)
                 .bool(
                         "stop_on_error",
-                        "With rolling: stop before the next batch when a host fails or exits non-zero "
-                                + "(the hosts not started are listed).",
+                        "rolling: stop before the next batch when a host fails (hosts not started are listed).",
                         true);
         if (background()) {
-            schema.integer(
-                    "async_after",
-                    "Seconds to wait before returning a background command id (default " + asyncSeconds + ").",
-                    1,
-                    MAX_TIMEOUT_SECONDS,
-                    null);
+            schema.integer("async_after", "Seconds before the call returns a background command id instead.", (int)
+                    asyncSeconds);
         }
         return new Spec(
                 sudo ? "sudo_exec" : "exec",
@@ -180,7 +161,9 @@ final class ExecTool implements ToolHandler {
         Waiter waiter = new Waiter(fleet, progress, asyncAfter, machines.size());
         java.util.function.Function<List<Machine>, List<CommandResult>> runBatch = batch -> fleet.fanout()
                 .run(batch, m -> waiter.runOn(m, command, hard, sudo, cap, options, env), CommandReport::unfinished);
-        List<CommandResult> results = "rolling".equals(args.string("strategy", "parallel"))
+        List<CommandResult> results = "rolling"
+                        .equals(args.string(
+                                "strategy", "parallel, or rolling: batches in order (restart one host at a time)."))
                 ? rolling(
                         machines, args.integer("batch_size", 1, 1, 10_000), args.bool("stop_on_error", true), runBatch)
                 : runBatch.apply(machines);

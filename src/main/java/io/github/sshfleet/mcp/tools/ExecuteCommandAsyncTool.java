@@ -28,18 +28,11 @@ final class ExecuteCommandAsyncTool implements ToolHandler {
         return new Spec(
                 "execute_command_async",
                 "Start background command",
-                "Start a command on one machine in the background and return its id at once (for builds, upgrades, "
-                        + "log tails). Follow it with get_command_status(command_id), stop it with interrupt_command; "
-                        + "list_running_commands shows what runs. Output is kept bounded (head and newest tail).",
+                "Start a command on one machine in the background; returns its id at once. Poll get_command_status, stop with interrupt_command. Output is kept bounded (head and newest tail).",
                 Schema.object()
-                        .string("host", "Machine name or IP (one machine).", true)
+                        .string("host", "One machine: name or IP.", true)
                         .string("command", "Shell command line.", true)
-                        .integer(
-                                "timeout",
-                                "Hard limit in seconds after which it is killed (default: none).",
-                                1,
-                                ExecTool.MAX_TIMEOUT_SECONDS,
-                                null)
+                        .integer("timeout", "Hard limit in seconds after which it is killed (default: none).", null)
                         .bool("sudo", "Run as root.", false)
                         .build(),
                 false,

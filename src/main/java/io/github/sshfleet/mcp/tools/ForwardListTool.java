@@ -27,8 +27,7 @@ final class ForwardListTool implements ToolHandler {
         return new Spec(
                 "forward_list",
                 "List port forwards",
-                "List active port forwards: id, machine, direction, endpoints, connections and bytes moved (local "
-                        + "forwards).",
+                "Active port forwards: id, machine, direction, endpoints, connections, bytes moved.",
                 Schema.object().build(),
                 true,
                 false,

@@ -26,30 +26,17 @@ final class ForwardStartTool implements ToolHandler {
         return new Spec(
                 "forward_start",
                 "Start port forward",
-                "Forward a TCP port through a machine's SSH connection; it stays up across calls until "
-                        + "forward_stop (or shutdown). local: listen here on bind_address:local_port (loopback by "
-                        + "default; 0 picks a free port) and connect to remote_host:remote_port as seen from the "
-                        + "machine (e.g. a database bound to its 127.0.0.1). remote: the machine's sshd listens on "
-                        + "remote_host:remote_port and connections come to bind_address:local_port here.",
+                "Forward a TCP port through a machine's SSH session until forward_stop. local: listen here on bind_address:local_port (0: any free) to remote_host:remote_port as the machine sees it. remote: the machine listens on remote_host:remote_port, to bind_address:local_port here.",
                 Schema.object()
-                        .string("host", "Machine name or IP (one machine).", true)
+                        .string("host", "One machine: name or IP.", true)
                         .choice("direction", "local or remote.", List.of("local", "remote"), "local")
-                        .integer(
-                                "local_port",
-                                "Port on this machine (local: listen, 0 = any free; remote: " + "target).",
-                                0,
-                                65535,
-                                null)
+                        .integer("local_port", "Port here (local: listen, 0 = any free; remote: target).", null)
                         .string(
                                 "remote_host",
-                                "Host as seen from the machine (local: target; remote: listen "
-                                        + "address), e.g. 127.0.0.1.",
+                                "Host as the machine sees it (local: target; remote: listen address).",
                                 true)
-                        .integer("remote_port", "Port on the machine's side.", 0, 65535, null)
-                        .string(
-                                "bind_address",
-                                "Address here (default 127.0.0.1; 0.0.0.0 exposes the port to " + "your network).",
-                                false)
+                        .integer("remote_port", "Port on the machine's side.", null)
+                        .string("bind_address", "Address here (0.0.0.0 exposes the port to your network).", false)
                         .require("local_port", "remote_port")
                         .build(),
                 false,

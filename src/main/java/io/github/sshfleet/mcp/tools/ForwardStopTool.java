@@ -23,8 +23,7 @@ final class ForwardStopTool implements ToolHandler {
         return new Spec(
                 "forward_stop",
                 "Stop port forward",
-                "Stop a port forward started with "
-                        + "forward_start: its listener closes and its open connections end. Reports the bytes it moved.",
+                "Stop a port forward from forward_start: its listener and connections close. Reports the bytes moved.",
                 Schema.object()
                         .string("forward_id", "The id from forward_start, e.g. fwd-2.", true)
                         .build(),

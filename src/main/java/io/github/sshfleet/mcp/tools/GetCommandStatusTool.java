@@ -28,19 +28,11 @@ final class GetCommandStatusTool implements ToolHandler {
         return new Spec(
                 "get_command_status",
                 "Background command status",
-                "State of a background command (running, exited, interrupted, timed_out, killed, failed), exit code, "
-                        + "duration, and the output that is new since the previous call (or since byte offset `since` "
-                        + "of stdout). Output is bounded: what was dropped in between is marked. With the run-N id of a "
-                        + "fan-out exec and a host: that host's full result from the call.",
+                "A background command's state, exit code, duration and the output new since the last call (or from stdout offset `since`); dropped parts are marked. With a fan-out run-N id and `host`: that host's full result.",
                 Schema.object()
-                        .string("command_id", "The id from exec or execute_command_async, e.g. cmd-3 or run-2.", true)
+                        .string("command_id", "Id from exec or execute_command_async (cmd-3, run-2).", true)
                         .string("host", "With a run-N id: the host whose result to return.", false)
-                        .longInteger(
-                                "since",
-                                "Return stdout from this byte offset instead of the last read.",
-                                0,
-                                Long.MAX_VALUE / 2,
-                                null)
+                        .longInteger("since", "Return stdout from this byte offset.", null)
                         .build(),
                 true,
                 false,

@@ -26,8 +26,7 @@ final class InterruptCommandTool implements ToolHandler {
         return new Spec(
                 "interrupt_command",
                 "Interrupt background command",
-                "Stop a background command: SIGINT (like Ctrl-C), then SIGTERM and SIGKILL after 2 s each if it "
-                        + "keeps running. Reports what stopped it, or that it had already ended (with its exit code).",
+                "Stop a background command: SIGINT, then SIGTERM and SIGKILL 2 s apart. Says what stopped it, or its exit code if it had ended.",
                 Schema.object()
                         .string("command_id", "The id, e.g. cmd-3.", true)
                         .build(),

@@ -32,9 +32,7 @@ final class ListMachinesTool implements ToolHandler {
         return new Spec(
                 "list_machines",
                 "List machines",
-                "List every machine ssh-fleet can reach: name, address, user, auth kind (key or password; secrets are "
-                        + "never shown), status/owner metadata, whether it is permanent (hosts file) or temporary, and "
-                        + "its pooled connection (connected, idle time). Use the names as `host` in other tools.",
+                "Machines ssh-fleet can reach: name, address, user, auth kind (no secrets), groups, metadata, permanent or temporary, and the pooled connection (state, last error, next retry). Names are `host` elsewhere.",
                 Schema.object().build(),
                 true,
                 false,

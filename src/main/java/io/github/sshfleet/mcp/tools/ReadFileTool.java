@@ -32,28 +32,14 @@ final class ReadFileTool implements ToolHandler {
         return new Spec(
                 "read_file",
                 "Read remote file",
-                "Read a text file on one machine over SFTP and return its content. At most max_bytes (default 1 MiB, "
-                        + "hard cap 2 MiB) per call: when the file is longer the result says so with the total size "
-                        + "and the offset to pass next. A binary file is not dumped: you get its size, type and "
-                        + "sha256, and should use download instead. Permission denied? Pass sudo: true to read it as "
-                        + "root. `~` is the login user's home.",
+                "Read a text file on one machine over SFTP, up to max_bytes (cap 2 MiB); a longer file says its size and the offset to pass next. A binary file gives size, type and sha256 (use download). sudo reads as root.",
                 Schema.object()
-                        .string("host", "Machine name or IP (one machine).", true)
+                        .string("host", "One machine: name or IP.", true)
                         .string("remote_path", "File to read, e.g. /etc/os-release or ~/app.conf.", true)
-                        .integer(
-                                "max_bytes",
-                                "Most bytes to return (default 1048576, at most 2097152).",
-                                1,
-                                HARD_MAX,
-                                DEFAULT_MAX)
-                        .longInteger(
-                                "offset",
-                                "Byte offset to start at, for paging through a large file.",
-                                0,
-                                Long.MAX_VALUE / 2,
-                                0L)
-                        .bool("sudo", "Read as root (sudo); the password goes to sudo's stdin, never argv.", false)
-                        .integer("timeout", "Seconds before giving up (default 30).", 1, 3600, 30)
+                        .integer("max_bytes", "Most bytes to return (default 1048576, at most 2097152).", DEFAULT_MAX)
+                        .longInteger("offset", "Byte offset to start at (paging).", 0L)
+                        .bool("sudo", "Read as root.", false)
+                        .integer("timeout", "Seconds before giving up (default 30).", 30)
                         .build(),
                 true,
                 false,

@@ -27,10 +27,7 @@ final class ReloadMachinesTool implements ToolHandler {
         return new Spec(
                 "reload_machines",
                 "Reload machines",
-                "Re-read the hosts file and status/owner metadata. Reports machines added, removed and changed, and "
-                        + "any bad lines. Connections of machines whose address or credentials changed are closed. "
-                        + "Temporary machines are kept. Remembered connect failures are cleared, so failed machines are tried "
-                        + "again at once.",
+                "Re-read the hosts file and metadata: reports added, removed and changed machines and bad lines, closes connections whose address or credentials changed, keeps temporary machines, retries failed hosts at once.",
                 Schema.object().build(),
                 false,
                 false,

@@ -19,24 +19,15 @@ final class RenderArgs {
 
     static Schema common(Schema s, boolean gif) {
         s.string("title", "Window title (default 'user@host: cwd').", false)
-                .string("output_name", "File name in guide_output_dir (default: slug of the command + time).", false)
-                .integer(
-                        "max_output_lines",
-                        "Output lines drawn; more are cut with a visible note (default " + (gif ? 50 : 200) + ").",
-                        1,
-                        2000,
-                        gif ? 50 : 200);
+                .string("output_name", "File name in guide_output_dir (default: from the command and time).", false)
+                .integer("max_output_lines", "Output lines drawn; the rest is cut with a note.", gif ? 50 : 200);
         if (gif) {
-            s.integer("line_delay_ms", "Delay between output steps (default 200).", 10, 60_000, 200)
-                    .integer("hold_ms", "How long the last frame stays (default 3000).", 0, 60_000, 3000)
-                    .integer("prompt_hold_ms", "How long the empty prompt shows first (default 500).", 0, 60_000, 500)
-                    .integer("batch_lines", "Output lines revealed per step (default 1).", 1, 1000, 1);
+            s.integer("line_delay_ms", "Delay between output steps.", 200)
+                    .integer("hold_ms", "How long the last frame stays.", 3000)
+                    .integer("prompt_hold_ms", "How long the empty prompt shows first.", 500)
+                    .integer("batch_lines", "Output lines per step.", 1);
         } else {
-            s.choice(
-                    "format",
-                    "png (default; the PNG is also returned as an image) or svg (keeps the vector " + "file).",
-                    List.of("png", "svg"),
-                    "png");
+            s.choice("format", "png (also returned as an image) or svg.", List.of("png", "svg"), "png");
         }
         return s;
     }
@@ -50,7 +41,9 @@ final class RenderArgs {
     }
 
     static Renderer.Format format(Args a) {
-        String f = a.string("format", "png").strip().toLowerCase(java.util.Locale.ROOT);
+        String f = a.string("format", "png (also returned as an image) or svg.")
+                .strip()
+                .toLowerCase(java.util.Locale.ROOT);
         return switch (f) {
             case "png" -> Renderer.Format.PNG;
             case "svg" -> Renderer.Format.SVG;

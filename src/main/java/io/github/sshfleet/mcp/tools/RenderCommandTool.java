@@ -39,21 +39,17 @@ final class RenderCommandTool implements ToolHandler {
     @Override
     public Spec spec() {
         Schema s = Schema.object()
-                .string("host", "Machine name or IP (one machine).", true)
+                .string("host", "One machine: name or IP.", true)
                 .string("command", "Command to run and show.", true)
                 .bool("sudo", "Run as root (sudo_exec) and show 'sudo ' on the prompt (default true).", true)
-                .integer("timeout", "Seconds before the command is killed (default 60).", 1, 3600, 60)
-                .string("prompt_cwd", "Directory shown on the prompt (default '~').", false);
+                .integer("timeout", "Seconds before the command is killed (default 60).", 60)
+                .string("prompt_cwd", "Directory on the prompt (default '~').", false);
         return new Spec(
                 gif ? "render_gif" : "render_command",
                 gif ? "Run command and render GIF" : "Run command and render screenshot",
-                "Run a command on one machine (as root by default) and draw it as a terminal "
-                        + (gif
-                                ? "GIF: prompt, typed command, output appearing batch_lines at a time. "
-                                : "screenshot (PNG 1200 px wide, Catppuccin Mocha, real user@host on the prompt). ")
-                        + "stdout and stderr are kept apart (also with sudo), so stderr lines are drawn in red, after "
-                        + "stdout. Writes the file to guide_output_dir; returns path, exit code and line count"
-                        + (gif ? ", frames and size." : ", and the PNG itself as an image."),
+                (gif
+                        ? "Run a command on one machine (root by default) and draw it as a terminal GIF, output appearing batch_lines at a time; stderr in red after stdout. Saved in guide_output_dir; returns path, exit code, frames."
+                        : "Run a command on one machine (root by default) and draw a terminal screenshot (PNG 1200 px, or SVG); stderr in red after stdout. Saved in guide_output_dir; returns path, exit code and the PNG."),
                 RenderArgs.common(s, gif).build(),
                 false,
                 true,
@@ -87,7 +83,7 @@ final class RenderCommandTool implements ToolHandler {
                 exit,
                 m.username(),
                 m.name(),
-                args.string("prompt_cwd", "~"),
+                args.string("prompt_cwd", "Directory on the prompt (default '~')."),
                 sudo,
                 args.optional("title"),
                 args.optional("output_name"),

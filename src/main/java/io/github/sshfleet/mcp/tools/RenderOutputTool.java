@@ -30,24 +30,20 @@ final class RenderOutputTool implements ToolHandler {
     @Override
     public Spec spec() {
         Schema s = Schema.object()
-                .string("command", "The command shown on the prompt line.", true)
-                .string("stdout", "Its standard output (ANSI colours are honoured).", false)
-                .string("stderr", "Its standard error, drawn in red after stdout.", false)
-                .integer("exit_code", "Exit code to report (default 0).", -1, 255, 0)
+                .string("command", "Command shown on the prompt.", true)
+                .string("stdout", "Its stdout (ANSI colours honoured).", false)
+                .string("stderr", "Its stderr, drawn in red after stdout.", false)
+                .integer("exit_code", null, 0)
                 .string("prompt_user", "User on the prompt (default 'user').", false)
                 .string("prompt_host", "Host on the prompt (default 'host').", false)
                 .string("prompt_cwd", "Directory on the prompt (default '~').", false)
-                .bool("sudo", "Show a yellow 'sudo ' before the command (nothing is run).", false);
+                .bool("sudo", "Draw 'sudo ' before the command.", false);
         return new Spec(
                 gif ? "render_gif_output" : "render_output",
                 gif ? "Render text as terminal GIF" : "Render text as terminal screenshot",
                 (gif
-                                ? "Animate literal command output as a terminal GIF: the prompt, the command typed, then the "
-                                        + "output appearing batch_lines at a time. "
-                                : "Draw literal command output as a macOS-style terminal screenshot (PNG 1200 px wide, "
-                                        + "Catppuccin Mocha). ")
-                        + "No machine is contacted. Writes the file to guide_output_dir and returns its path"
-                        + (gif ? ", frame count and size." : "; the PNG is also returned as an image."),
+                        ? "Animate given command output as a terminal GIF: prompt, typed command, then the output batch_lines at a time. Contacts no machine. Saved in guide_output_dir; returns path and frames."
+                        : "Draw given command output as a terminal screenshot (PNG 1200 px, or SVG). Contacts no machine. Saved in guide_output_dir; returns the path and the PNG."),
                 RenderArgs.common(s, gif).build(),
                 false,
                 false,
@@ -60,12 +56,12 @@ final class RenderOutputTool implements ToolHandler {
         int exit = args.integer("exit_code", 0, -1, 255);
         Renderer.Request r = new Renderer.Request(
                 command,
-                args.string("stdout", ""),
-                args.string("stderr", ""),
+                args.string("stdout", "Its stdout (ANSI colours honoured)."),
+                args.string("stderr", "Its stderr, drawn in red after stdout."),
                 exit,
-                args.string("prompt_user", "user"),
-                args.string("prompt_host", "host"),
-                args.string("prompt_cwd", "~"),
+                args.string("prompt_user", "User on the prompt (default 'user')."),
+                args.string("prompt_host", "Host on the prompt (default 'host')."),
+                args.string("prompt_cwd", "Directory on the prompt (default '~')."),
                 args.bool("sudo", false),
                 args.optional("title"),
                 args.optional("output_name"),

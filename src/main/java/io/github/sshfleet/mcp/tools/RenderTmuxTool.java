@@ -30,15 +30,13 @@ final class RenderTmuxTool implements ToolHandler {
     public Spec spec() {
         Schema s = TmuxArgs.common(
                 TmuxArgs.hostSchema()
-                        .string("target", "Session name, session:window.pane or pane id (%3).", true)
-                        .integer("lines", "How many of the pane's last lines (default 50).", 1, 2000, 50),
+                        .string("target", "Session, session:window.pane or pane id (%3).", true)
+                        .integer("lines", "How many of the pane's last lines (default 50).", 50),
                 20);
         return new Spec(
                 "render_tmux",
                 "Screenshot a tmux pane",
-                "Draw a live tmux pane, colours included, as a terminal screenshot (PNG, or SVG with format): what "
-                        + "someone attached to it sees. Writes the file to guide_output_dir and returns its path; the "
-                        + "PNG is also returned as an image.",
+                "Draw a live tmux pane with its colours as a terminal screenshot (PNG, or SVG). Saved in guide_output_dir; returns the path and the PNG.",
                 RenderArgs.common(s, false).build(),
                 true,
                 false,

@@ -35,37 +35,32 @@ final class RunScriptTool implements ToolHandler {
                 + "gets all output and a final '[ssh-fleet] EXIT <code>' line. Runner files are removed when "
                 + "it exits unless keep_script.";
         Schema schema = Schema.object()
-                .string("host", "Machine name or IP (one machine).", true)
+                .string("host", "One machine: name or IP.", true)
                 .string("script", "The script body (bash).", true)
                 .bool("sudo", "Run as root (default true).", true)
                 .integer(
                         "timeout",
                         "Seconds before the script is killed (default 60; not used with " + "tmux_session).",
-                        1,
-                        ExecTool.MAX_TIMEOUT_SECONDS,
                         60)
-                .string(
-                        "tmux_session",
-                        "Start detached in a new tmux session with this name and return " + "at once.",
-                        false)
-                .string(
-                        "log_path",
-                        "Append all output to this remote file, ending with '[ssh-fleet] EXIT " + "<code>'.",
-                        false)
-                .stringMap(
-                        "env",
-                        "Environment variables for the script (secrets welcome: never in argv, " + "masked in output).")
-                .bool("keep_script", "Keep the runner file after the script exits (for debugging).", false);
+                .string("tmux_session", "Start detached in a new tmux session of this name; return at once.", false)
+                .string("log_path", "Remote file that gets all output and '[ssh-fleet] EXIT <code>'.", false)
+                .stringMap("env", "Variables for the script; values are secrets (never in argv, masked in output).")
+                .bool("keep_script", "Keep the runner file after it exits.", false);
         if (background()) {
             schema.integer(
                     "async_after",
                     "Seconds to wait before returning a background command id instead "
                             + "(default: the timeout, so the script is waited for).",
-                    1,
-                    ExecTool.MAX_TIMEOUT_SECONDS,
                     null);
         }
-        return new Spec("run_script", "Run script", description, schema.build(), false, true, false);
+        return new Spec(
+                "run_script",
+                "Run script",
+                "Run a bash script on one machine (root by default): the body goes to a private file, so nothing needs escaping; env values are secrets. Returns like exec, or starts detached in tmux_session; log_path gets all output and '[ssh-fleet] EXIT <code>'.",
+                schema.build(),
+                false,
+                true,
+                false);
     }
 
     /** With the async tools off nothing could follow a background script: it is always waited for. */

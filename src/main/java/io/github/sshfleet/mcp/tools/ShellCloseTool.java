@@ -23,7 +23,7 @@ final class ShellCloseTool implements ToolHandler {
         return new Spec(
                 "shell_close",
                 "Close persistent shell",
-                "Close a shell opened with shell_open (anything still running in it is ended).",
+                "Close a shell from shell_open (ends what runs in it).",
                 Schema.object()
                         .string("session_id", "The id from shell_open.", true)
                         .build(),

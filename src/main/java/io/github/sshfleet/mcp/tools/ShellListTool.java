@@ -29,7 +29,7 @@ final class ShellListTool implements ToolHandler {
         return new Spec(
                 "shell_list",
                 "List persistent shells",
-                "List open shells: session id, host, user, root or not, cwd, age and idle time.",
+                "Open shells: id, name, host, user, root or not, cwd, age, idle time.",
                 Schema.object().build(),
                 true,
                 false,

@@ -26,21 +26,14 @@ final class ShellOpenTool implements ToolHandler {
         return new Spec(
                 "shell_open",
                 "Open persistent shell",
-                "Open a persistent shell on one machine and return its session id (e.g. shell-web-1-1) for shell_run. "
-                        + "cwd, exported variables and functions persist between commands, and sudo is asked once "
-                        + "(root shell by default; sudo: false for the login user). Every shell keeps a transcript "
-                        + "(commands and output) on the ssh-fleet machine; its path is in the result. Idle shells "
-                        + "close after shell_idle_timeout (30 min). Close it with shell_close when done. With `name`, "
-                        + "the shell is shell-HOST-NAME and opening it again returns the same live shell (its cwd and "
-                        + "variables intact): a safe way to find your shell again.",
+                "Open a persistent shell on one machine (root by default) and return its id for shell_run; cwd, "
+                        + "variables and functions persist. A transcript is kept on this side (path in the result); "
+                        + "idle shells close after shell_idle_timeout. With `name`, opening it again returns the same "
+                        + "live shell.",
                 Schema.object()
-                        .string("host", "Machine name or IP (one machine).", true)
+                        .string("host", "One machine: name or IP.", true)
                         .bool("sudo", "Root shell via sudo (default true); false opens a login-user shell.", true)
-                        .string(
-                                "name",
-                                "A name for the shell (letters, digits, '.', '_', '-'): reopening returns the "
-                                        + "same shell.",
-                                false)
+                        .string("name", "Shell name (letters, digits, . _ -); reopening returns the same shell.", false)
                         .build(),
                 false,
                 true,

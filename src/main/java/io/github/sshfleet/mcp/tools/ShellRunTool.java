@@ -26,14 +26,11 @@ final class ShellRunTool implements ToolHandler {
         return new Spec(
                 "shell_run",
                 "Run in persistent shell",
-                "Run a command in a shell from shell_open: its output (stdout and stderr together, no echo or "
-                        + "prompts; capped, head and tail kept), exit code and cwd afterwards. cd, export and "
-                        + "functions persist. On timeout: Ctrl-C, partial output, the shell stays usable. One command "
-                        + "at a time per shell; a command waiting for input runs until the timeout.",
+                "Run a command in a shell from shell_open: output (stdout and stderr together, capped), exit code, cwd after. State persists. On timeout: Ctrl-C, partial output, the shell stays usable.",
                 Schema.object()
                         .string("session_id", "The id from shell_open, e.g. shell-web-1-1.", true)
                         .string("command", "Command line(s) to run.", true)
-                        .integer("timeout", "Seconds before Ctrl-C (default 60).", 1, ExecTool.MAX_TIMEOUT_SECONDS, 60)
+                        .integer("timeout", "Seconds before Ctrl-C (default 60).", 60)
                         .build(),
                 false,
                 true,

@@ -29,13 +29,9 @@ final class SyncTool implements ToolHandler {
         return new Spec(
                 "sync",
                 "Sync directory",
-                "One-way sync of a directory tree between here and one machine over SFTP (no rsync needed): copies "
-                        + "files that are missing or differ in size or modification time (or sha256 with checksum: "
-                        + "true), optionally deletes files the source lacks, skips `exclude` globs (matched against "
-                        + "the relative path and the name, e.g. '*.log', 'node_modules'). dry_run lists the changes "
-                        + "without making them. Local paths follow upload's rules (local_root).",
+                "One-way sync of a directory tree between here and one machine over SFTP: copies files missing or differing in size and mtime (sha256 with checksum), deletes extras with delete, skips exclude globs. dry_run only lists.",
                 Schema.object()
-                        .string("host", "Machine name or IP (one machine).", true)
+                        .string("host", "One machine: name or IP.", true)
                         .choice(
                                 "direction",
                                 "upload (here -> machine) or download.",
@@ -43,7 +39,7 @@ final class SyncTool implements ToolHandler {
                                 "upload")
                         .string("source", "Source directory (local for upload, remote for download).", true)
                         .string("destination", "Destination directory (created if missing).", true)
-                        .bool("delete", "Delete destination files that the source does not have.", false)
+                        .bool("delete", "Delete destination files the source lacks.", false)
                         .stringList("exclude", "Glob patterns to skip.")
                         .bool("dry_run", "Only report what would change.", false)
                         .bool("checksum", "Compare sha256 instead of modification time.", false)

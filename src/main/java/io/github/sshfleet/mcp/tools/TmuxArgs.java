@@ -18,20 +18,12 @@ final class TmuxArgs {
 
     /** host, then the tool's own arguments are added by the caller, then sudo and timeout. */
     static Schema hostSchema() {
-        return Schema.object().string("host", "Machine name or IP (one machine).", true);
+        return Schema.object().string("host", "One machine: name or IP.", true);
     }
 
     static Schema common(Schema s, int defaultTimeout) {
-        return s.bool(
-                        "sudo",
-                        "Use root's tmux server (default true, as in the reference); false: the login " + "user's.",
-                        true)
-                .integer(
-                        "timeout",
-                        "Seconds for the tmux command (default " + defaultTimeout + ").",
-                        1,
-                        600,
-                        defaultTimeout);
+        return s.bool("sudo", "Root's tmux server (false: the login user's).", true)
+                .integer("timeout", "Seconds for the tmux command.", defaultTimeout);
     }
 
     static Machine machine(FleetServices fleet, Args args) {

@@ -26,14 +26,11 @@ final class TmuxCaptureTool implements ToolHandler {
         return new Spec(
                 "tmux_capture",
                 "Capture tmux pane",
-                "Return the last `lines` lines of a tmux pane (screen plus scrollback), wrapped lines joined.",
+                "The last `lines` lines of a tmux pane (screen and scrollback), wrapped lines joined.",
                 TmuxArgs.common(
                                 TmuxArgs.hostSchema()
-                                        .string(
-                                                "target",
-                                                "Session name, session:window.pane (e.g. work:0.0) or pane id (%3).",
-                                                true)
-                                        .integer("lines", "How many lines (default 200).", 1, 5000, 200),
+                                        .string("target", "Session, session:window.pane or pane id (%3).", true)
+                                        .integer("lines", "How many lines (default 200).", 200),
                                 20)
                         .build(),
                 true,

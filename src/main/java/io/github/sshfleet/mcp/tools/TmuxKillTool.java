@@ -26,7 +26,7 @@ final class TmuxKillTool implements ToolHandler {
         return new Spec(
                 "tmux_kill",
                 "Kill tmux session",
-                "Kill a tmux session on one machine, ending every program running in it.",
+                "Kill a tmux session on one machine and everything running in it.",
                 TmuxArgs.common(
                                 TmuxArgs.hostSchema().string("target", "Session name (or a target inside it).", true),
                                 20)

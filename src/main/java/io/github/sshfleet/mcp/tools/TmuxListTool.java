@@ -29,7 +29,7 @@ final class TmuxListTool implements ToolHandler {
         return new Spec(
                 "tmux_list",
                 "List tmux sessions",
-                "List tmux sessions on one machine: name, windows, created, attached.",
+                "tmux sessions on one machine: name, windows, created, attached.",
                 TmuxArgs.common(TmuxArgs.hostSchema(), 20).build(),
                 true,
                 false,

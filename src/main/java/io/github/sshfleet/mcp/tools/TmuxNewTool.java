@@ -26,10 +26,7 @@ final class TmuxNewTool implements ToolHandler {
         return new Spec(
                 "tmux_new",
                 "Start tmux session",
-                "Start a detached tmux session on one machine (root's tmux server by default), running `command` "
-                        + "(default: a shell) in `cwd`. Drive it with tmux_paste / tmux_send_keys, read it with "
-                        + "tmux_capture / tmux_wait; it survives between calls and a person can attach to it (tmux "
-                        + "attach -t NAME).",
+                "Start a detached tmux session on one machine (root's server by default) running `command` in `cwd`. Drive it with tmux_paste and tmux_send_keys, read it with tmux_capture and tmux_wait; a person can attach to it.",
                 TmuxArgs.common(
                                 TmuxArgs.hostSchema()
                                         .string("session", "Session name: letters, digits and ._:- only.", true)

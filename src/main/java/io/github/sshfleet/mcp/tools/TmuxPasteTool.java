@@ -26,12 +26,10 @@ final class TmuxPasteTool implements ToolHandler {
         return new Spec(
                 "tmux_paste",
                 "Paste text into tmux pane",
-                "Paste text into a tmux pane as if typed. The text travels through SFTP into a private file, then a "
-                        + "tmux buffer (both deleted after), so quotes, $, heredocs and multi-line commands need no "
-                        + "escaping. Each newline presses Enter; enter: true presses Enter once more at the end.",
+                "Paste text into a tmux pane as if typed, through a private file and a tmux buffer: nothing needs escaping. Each newline presses Enter; enter: once more at the end.",
                 TmuxArgs.common(
                                 TmuxArgs.hostSchema()
-                                        .string("target", "Session name, session:window.pane or pane id.", true)
+                                        .string("target", "Session, session:window.pane or pane id (%3).", true)
                                         .string("text", "The text to paste.", true)
                                         .bool("enter", "Press Enter after the text.", false),
                                 20)

@@ -26,11 +26,10 @@ final class TmuxSendKeysTool implements ToolHandler {
         return new Spec(
                 "tmux_send_keys",
                 "Send keys to tmux pane",
-                "Send key tokens to a tmux pane, whitespace-separated: C-c, C-d, Enter, Escape, Tab, Up, Down, "
-                        + "PageUp, F5, M-x... Text is refused here: use tmux_paste for it.",
+                "Send key tokens to a tmux pane: C-c, Enter, Escape, Tab, Up, PageUp, F5, M-x... Text goes through tmux_paste.",
                 TmuxArgs.common(
                                 TmuxArgs.hostSchema()
-                                        .string("target", "Session name, session:window.pane or pane id.", true)
+                                        .string("target", "Session, session:window.pane or pane id (%3).", true)
                                         .string("keys", "Key tokens, e.g. \"C-c\" or \"Up Enter\".", true),
                                 20)
                         .build(),

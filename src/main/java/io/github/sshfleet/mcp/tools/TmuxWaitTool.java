@@ -30,18 +30,17 @@ final class TmuxWaitTool implements ToolHandler {
     @Override
     public Spec spec() {
         Schema s = TmuxArgs.hostSchema()
-                .string("target", "Session name, session:window.pane or pane id.", true)
+                .string("target", "Session, session:window.pane or pane id (%3).", true)
                 .string("pattern", "Text to wait for (a regular expression when regex is true).", true)
                 .bool("regex", "Treat pattern as a regular expression (Java syntax).", false)
                 .bool("sudo", "Use root's tmux server (default true); false: the login user's.", true)
-                .integer("timeout", "Seconds to wait (default 60).", 1, 3600, 60)
-                .number("interval", "Seconds between polls (default 1.0, at least 0.1).", 0.1, 60, 1.0)
-                .integer("lines", "Pane lines searched and returned (default 200).", 1, 5000, 200);
+                .integer("timeout", "Seconds to wait (default 60).", 60)
+                .number("interval", "Seconds between polls (default 1.0, at least 0.1).", 1.0)
+                .integer("lines", "Pane lines searched and returned (default 200).", 200);
         return new Spec(
                 "tmux_wait",
                 "Wait for text in tmux pane",
-                "Poll a tmux pane until `pattern` appears in one of its last `lines` lines, or `timeout` passes. "
-                        + "Returns MATCHED with the matching line, or TIMEOUT, plus the pane tail either way.",
+                "Poll a tmux pane until `pattern` appears in its last `lines` lines, or timeout. Returns MATCHED with the line or TIMEOUT, and the pane tail.",
                 s.build(),
                 true,
                 false,

@@ -47,21 +47,19 @@ final class TransferTool implements ToolHandler {
 
     @Override
     public Spec spec() {
-        String common = " Streamed over SFTP (never through this conversation), any size, directories recursively "
-                + "(symlinks skipped and listed); returns bytes and a file's sha256. Relative local paths resolve "
-                + "against " + localBase() + ".";
+        String common = " Over SFTP, any size, never through this conversation; symlinks are skipped and listed. "
+                + "Relative local paths: " + localBase() + ".";
         if (upload) {
             return new Spec(
                     "upload",
                     "Upload to machine",
-                    "Upload a local file or directory to one machine; each file lands atomically. Into remote_path "
-                            + "if it is a directory (or ends in '/'). New files take the local mode unless `mode`; "
-                            + "existing ones keep theirs." + common,
+                    "Upload a local file or directory to one machine; files land atomically, into remote_path if "
+                            + "it is a directory or ends in '/'. New files take the local mode unless `mode`." + common,
                     Schema.object()
-                            .string("host", "Machine name or IP (one machine).", true)
+                            .string("host", "One machine: name or IP.", true)
                             .string("local_path", "Local file or directory, e.g. ./fix.sh.", true)
                             .string("remote_path", "Remote target path or directory, e.g. /tmp/fix.sh.", true)
-                            .string("mode", "Octal mode for the uploaded file(s), e.g. \"0755\".", false)
+                            .string("mode", "Octal mode for the files, e.g. 0755.", false)
                             .bool("sudo", "Write as root.", false)
                             .bool("overwrite", "Replace an existing remote file (default true).", true)
                             .bool("make_dirs", "Create missing remote parent directories.", false)
@@ -73,11 +71,10 @@ final class TransferTool implements ToolHandler {
         return new Spec(
                 "download",
                 "Download from machine",
-                "Download a remote file or directory from one machine. Into local_path if it is a directory; "
-                        + "parents are created; files land atomically with the remote mode minus group/other write."
-                        + common,
+                "Download a remote file or directory from one machine; files land atomically, into local_path if "
+                        + "it is a directory, with the remote mode minus group/other write." + common,
                 Schema.object()
-                        .string("host", "Machine name or IP (one machine).", true)
+                        .string("host", "One machine: name or IP.", true)
                         .string("remote_path", "Remote file or directory, e.g. /var/log/syslog.", true)
                         .string("local_path", "Local target path or directory, e.g. ./logs/.", true)
                         .bool("overwrite", "Replace existing local files.", false)

@@ -31,27 +31,16 @@ final class WriteFileTool implements ToolHandler {
         return new Spec(
                 "write_file",
                 "Write remote file",
-                "Write text to a file on one machine atomically (staged in a private temp file, then renamed "
-                        + "over the target). An existing file keeps mode and owner unless given; new files get 0644. "
-                        + "sudo writes as root (needed for owner and root-owned places like /etc); append adds in "
-                        + "place. Over 4 MiB: use upload.",
+                "Write text to a file on one machine atomically (private temp file renamed over it). An existing file keeps its mode and owner unless given; new files get 0644. sudo for root-owned paths and owner. Over 4 MiB: upload.",
                 Schema.object()
-                        .string("host", "Machine name or IP (one machine).", true)
+                        .string("host", "One machine: name or IP.", true)
                         .string("remote_path", "Target file, e.g. /etc/example.conf or ~/notes.txt.", true)
                         .string("content", "The text to write (UTF-8).", true)
                         .bool("sudo", "Write as root.", false)
-                        .string(
-                                "mode",
-                                "Octal mode such as \"0640\". Default: keep an existing file's mode; 0644 for "
-                                        + "a new file.",
-                                false)
-                        .string(
-                                "owner",
-                                "user or user:group, e.g. \"root:root\" (requires sudo). Default: keep "
-                                        + "the existing owner.",
-                                false)
-                        .integer("timeout", "Seconds before giving up (default 60).", 1, 3600, 60)
-                        .bool("append", "Append to the file instead of replacing it (created if missing).", false)
+                        .string("mode", "Octal, e.g. 0640 (default: keep; 0644 when new).", false)
+                        .string("owner", "user or user:group, e.g. root:root (needs sudo; default: keep).", false)
+                        .integer("timeout", "Seconds before giving up (default 60).", 60)
+                        .bool("append", "Append instead of replacing (created if missing).", false)
                         .bool("make_dirs", "Create missing parent directories.", false)
                         .build(),
                 false,
