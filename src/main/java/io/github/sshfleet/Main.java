@@ -86,7 +86,7 @@ public final class Main {
                 return;
             }
             case "--version" -> {
-                console.println("ssh-fleet " + version());
+                console.print(BuildInfo.describe());
                 return;
             }
             case "--check-config" -> System.exit(checkConfig(console));
@@ -234,7 +234,6 @@ public final class Main {
     }
 
     static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v != null ? v : "dev";
+        return BuildInfo.version();
     }
 }
