@@ -161,9 +161,7 @@ final class ExecTool implements ToolHandler {
         Waiter waiter = new Waiter(fleet, progress, asyncAfter, machines.size());
         java.util.function.Function<List<Machine>, List<CommandResult>> runBatch = batch -> fleet.fanout()
                 .run(batch, m -> waiter.runOn(m, command, hard, sudo, cap, options, env), CommandReport::unfinished);
-        List<CommandResult> results = "rolling"
-                        .equals(args.string(
-                                "strategy", "parallel, or rolling: batches in order (restart one host at a time)."))
+        List<CommandResult> results = "rolling".equals(args.string("strategy", "parallel"))
                 ? rolling(
                         machines, args.integer("batch_size", 1, 1, 10_000), args.bool("stop_on_error", true), runBatch)
                 : runBatch.apply(machines);

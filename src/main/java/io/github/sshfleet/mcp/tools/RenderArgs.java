@@ -41,9 +41,7 @@ final class RenderArgs {
     }
 
     static Renderer.Format format(Args a) {
-        String f = a.string("format", "png (also returned as an image) or svg.")
-                .strip()
-                .toLowerCase(java.util.Locale.ROOT);
+        String f = a.string("format", "png").strip().toLowerCase(java.util.Locale.ROOT);
         return switch (f) {
             case "png" -> Renderer.Format.PNG;
             case "svg" -> Renderer.Format.SVG;

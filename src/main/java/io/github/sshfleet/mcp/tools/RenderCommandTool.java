@@ -83,7 +83,7 @@ final class RenderCommandTool implements ToolHandler {
                 exit,
                 m.username(),
                 m.name(),
-                args.string("prompt_cwd", "Directory on the prompt (default '~')."),
+                args.string("prompt_cwd", "~"),
                 sudo,
                 args.optional("title"),
                 args.optional("output_name"),

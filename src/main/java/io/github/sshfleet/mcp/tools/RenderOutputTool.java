@@ -56,12 +56,12 @@ final class RenderOutputTool implements ToolHandler {
         int exit = args.integer("exit_code", 0, -1, 255);
         Renderer.Request r = new Renderer.Request(
                 command,
-                args.string("stdout", "Its stdout (ANSI colours honoured)."),
-                args.string("stderr", "Its stderr, drawn in red after stdout."),
+                args.string("stdout", ""),
+                args.string("stderr", ""),
                 exit,
-                args.string("prompt_user", "User on the prompt (default 'user')."),
-                args.string("prompt_host", "Host on the prompt (default 'host')."),
-                args.string("prompt_cwd", "Directory on the prompt (default '~')."),
+                args.string("prompt_user", "user"),
+                args.string("prompt_host", "host"),
+                args.string("prompt_cwd", "~"),
                 args.bool("sudo", false),
                 args.optional("title"),
                 args.optional("output_name"),
