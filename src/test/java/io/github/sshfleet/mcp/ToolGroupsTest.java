@@ -119,7 +119,7 @@ class ToolGroupsTest {
                 table.toString(),
                 current,
                 "README.md's tool budget table is stale; regenerate it with "
-                        + "mvn test -Dtest=ToolGroupsTest -Dsshfleet.updateReadme=true");
+                        + "./mvnw test -Dtest=ToolGroupsTest -Dsshfleet.updateReadme=true");
     }
 
     /** Rounded to tens: the table should not change for a word. */

@@ -30,7 +30,8 @@ public final class JarServer {
     public static Path jar() {
         Path jar = Path.of(System.getProperty("sshfleet.jar", "target/ssh-fleet.jar"));
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " missing: run 'mvn verify' (the e2e tests need the packaged JAR)");
+            throw new IllegalStateException(
+                    jar + " missing: run './mvnw verify' (the e2e tests need the packaged JAR)");
         }
         return jar;
     }
