@@ -1,6 +1,7 @@
 package io.github.sshfleet;
 
 import io.github.sshfleet.config.FleetConfig;
+import io.github.sshfleet.files.DirListing;
 import io.github.sshfleet.files.Litter;
 import io.github.sshfleet.files.LocalPaths;
 import io.github.sshfleet.files.RemoteReader;
@@ -14,6 +15,7 @@ import io.github.sshfleet.fleet.MachineStore;
 import io.github.sshfleet.forward.Forwards;
 import io.github.sshfleet.jobs.BackgroundCommands;
 import io.github.sshfleet.jobs.FanoutResults;
+import io.github.sshfleet.policy.ReadOnlyCommands;
 import io.github.sshfleet.shell.ShellSessions;
 import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.ConnectionPool;
@@ -48,6 +50,8 @@ public final class FleetServices implements AutoCloseable {
     private final Staging staging;
     private final Tmux tmux;
     private final Sync sync;
+    private final ReadOnlyCommands readOnly;
+    private final DirListing dirs;
 
     private FleetServices(FleetConfig config, MachineStore machines, Path home) {
         Duration connect = config.connectTimeout();
@@ -69,6 +73,8 @@ public final class FleetServices implements AutoCloseable {
         this.staging = new Staging(pool, litter, connect);
         this.tmux = new Tmux(runner, staging);
         this.sync = new Sync(transfers, runner);
+        this.readOnly = ReadOnlyCommands.with(config.readonlyCommands());
+        this.dirs = new DirListing(pool, connect);
         machines.onInvalidated(pool::invalidate);
         pool.resolveMachinesWith(machines::jumpHost);
         pool.onConnected(litter::onConnected);
@@ -142,6 +148,15 @@ public final class FleetServices implements AutoCloseable {
 
     public Tmux tmux() {
         return tmux;
+    }
+
+    /** What exec_readonly accepts: the built-in read-only list plus config.yaml's readonly_commands. */
+    public ReadOnlyCommands readOnly() {
+        return readOnly;
+    }
+
+    public DirListing dirs() {
+        return dirs;
     }
 
     public Sync sync() {

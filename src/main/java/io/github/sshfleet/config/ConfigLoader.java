@@ -68,7 +68,8 @@ public final class ConfigLoader {
             "guide_output_dir",
             "local_root",
             "tools",
-            "groups");
+            "groups",
+            "readonly_commands");
 
     /** Keys later capabilities own: accepted quietly here so enabling them does not warn. */
     private static final Set<String> RESERVED_KEYS = Set.of();
@@ -156,6 +157,8 @@ public final class ConfigLoader {
                 config.disabledTools = sections.toolGroups(where, tuple.getValueNode());
             } else if (key.equals("groups")) {
                 config.groups = sections.hostGroups(where, tuple.getValueNode());
+            } else if (key.equals("readonly_commands")) {
+                config.readonlyCommands = sections.readonlyCommands(where, tuple.getValueNode());
             } else if (tuple.getValueNode() instanceof ScalarNode valueNode) {
                 scalar(config, file, where, key, valueNode.getValue().trim());
             } else if (!RESERVED_KEYS.contains(key)) {

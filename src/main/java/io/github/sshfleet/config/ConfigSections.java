@@ -139,4 +139,25 @@ final class ConfigSections {
         path.remove(path.size() - 1);
         return null;
     }
+
+    /** {@code readonly_commands:} a list of "program [subcommand...]" entries; each refused one is an error. */
+    List<String> readonlyCommands(String where, Node node) {
+        if (!(node instanceof org.yaml.snakeyaml.nodes.SequenceNode seq)) {
+            problems.add(ConfigProblem.error(
+                    where,
+                    "readonly_commands: expected a list, e.g. readonly_commands: [\"docker ps\", \"zpool status\"]"));
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (Node n : seq.getValue()) {
+            String entry = n instanceof ScalarNode sc ? sc.getValue().strip() : "";
+            java.util.Optional<String> problem = io.github.sshfleet.policy.ReadOnlyCommands.problemWith(entry);
+            if (problem.isPresent()) {
+                problems.add(ConfigProblem.error(where, "readonly_commands: " + problem.get()));
+            } else {
+                out.add(entry);
+            }
+        }
+        return List.copyOf(out);
+    }
 }

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param sshConfig       an OpenSSH client config whose Host aliases become machines (use_ssh_config / ssh_config)
  * @param allowAdhocHosts tools may take user@host:port targets that are in neither file
  * @param groups          host groups from config.yaml: name -> members (machine names, globs, @other groups)
+ * @param readonlyCommands programs (and subcommands) exec_readonly accepts besides its built-in list
  * @param maxCallOutputBytes what the text of one fan-out call may hold, whatever the host count (groups beyond it
  *                        are listed without their output)
  */
@@ -49,11 +50,13 @@ public record FleetConfig(
         Optional<Path> sshConfig,
         boolean allowAdhocHosts,
         int maxCallOutputBytes,
-        java.util.Map<String, java.util.List<String>> groups) {
+        java.util.Map<String, java.util.List<String>> groups,
+        java.util.List<String> readonlyCommands) {
 
     public FleetConfig {
         groups = java.util.Map.copyOf(groups);
         disabledTools = java.util.Set.copyOf(disabledTools);
+        readonlyCommands = java.util.List.copyOf(readonlyCommands);
     }
 
     /** The tool groups `tools:` may switch off; list_machines, add_host, reload_machines and disconnect are always on. */
@@ -94,6 +97,7 @@ public record FleetConfig(
         boolean allowAdhocHosts;
         int maxCallOutputBytes = 64 * 1024;
         java.util.Map<String, java.util.List<String>> groups = java.util.Map.of();
+        java.util.List<String> readonlyCommands = java.util.List.of();
 
         Builder(Path home) {
             Path dir = home.resolve(".ssh-fleet");
@@ -127,7 +131,8 @@ public record FleetConfig(
                     sshConfig,
                     allowAdhocHosts,
                     maxCallOutputBytes,
-                    groups);
+                    groups,
+                    readonlyCommands);
         }
     }
 }

@@ -25,6 +25,8 @@ public final class FleetException extends RuntimeException {
         PERMISSION,
         TOO_LARGE,
         CANCELLED,
+        /** Refused by the operator's policy (read-only command check, policy: rules): nothing ran. */
+        POLICY,
         INTERNAL
     }
 

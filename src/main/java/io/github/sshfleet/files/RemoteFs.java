@@ -53,7 +53,8 @@ final class RemoteFs implements AutoCloseable {
     /** What a tool without sudo does as the login user, for the hint on a permission error. */
     enum NoSudo {
         READ,
-        WRITE
+        WRITE,
+        LIST
     }
 
     /**
@@ -241,6 +242,10 @@ final class RemoteFs implements AutoCloseable {
                     + "\"cp -r " + Shell.quote(path) + " /tmp/ && chown -R " + machine.username() + " /tmp/"
                     + Shell.quote(basename(path)) + "\", then use /tmp/" + basename(path) + "; a single file can also "
                     + "be read with read_file and sudo: true.";
+        }
+        if (noSudo == NoSudo.LIST) {
+            return "list_dir lists as the login user only: list it as root with sudo_exec and command \"ls -la "
+                    + Shell.quote(path) + "\".";
         }
         if (noSudo == NoSudo.WRITE) {
             return "This tool writes as the login user only: write into a directory it owns (e.g. /tmp/...), then move "

@@ -56,7 +56,14 @@ class ToolGroupsTest {
         }
         try (FleetServices listed = fleet("tools: [exec]\n")) {
             assertEquals(
-                    Set.of("list_machines", "add_host", "reload_machines", "disconnect", "exec", "sudo_exec"),
+                    Set.of(
+                            "list_machines",
+                            "add_host",
+                            "reload_machines",
+                            "disconnect",
+                            "exec",
+                            "sudo_exec",
+                            "exec_readonly"),
                     names(listed));
         }
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "tools: [exec, nope]\n");

@@ -59,25 +59,28 @@ final class ExecTool implements ToolHandler {
                                 ? "Seconds, then it is killed (default: no limit)."
                                 : "Seconds, then it is killed.",
                         background() ? null : (int) asyncSeconds);
-        schema.string("cwd", "Directory to run in (default: login directory); must exist.", false)
-                .stringMap("env", "Variables for the command; values are secrets (never in argv, masked in output).")
-                .bool(
-                        "tty",
-                        "A PTY, for programs that need a terminal; stdout and stderr then merge. Not with sudo_exec.",
-                        false)
-                .choice(
+        // sudo_exec's options mean what exec's do; its description says so instead of every agent paying twice.
+        schema.string("cwd", sudo ? null : "Directory to run in (default: login directory); must exist.", false)
+                .stringMap(
+                        "env", sudo ? null : "Variables for the command; values are secrets (never in argv, masked).");
+        if (!sudo) { // a PTY and sudo's password prompt do not mix: shell_open gives a root terminal
+            schema.bool("tty", "A PTY, for programs that need a terminal; stdout and stderr then merge.", false);
+        }
+        schema.choice(
                         "strategy",
-                        "parallel, or rolling: batches in order (restart one host at a time).",
+                        sudo ? null : "parallel, or rolling: batches in order (restart one host at a time).",
                         List.of("parallel", "rolling"),
                         "parallel")
-                .integer("batch_size", "Hosts per batch with strategy rolling.", 1)
+                .integer("batch_size", sudo ? null : "Hosts per batch with strategy rolling.", 1)
                 .bool(
                         "stop_on_error",
-                        "rolling: stop before the next batch when a host fails (hosts not started are listed).",
+                        sudo ? null : "rolling: stop before the next batch when a host fails (the rest are listed).",
                         true);
         if (background()) {
-            schema.integer("async_after", "Seconds before the call returns a background command id instead.", (int)
-                    asyncSeconds);
+            schema.integer(
+                    "async_after",
+                    sudo ? null : "Seconds before the call returns a background command id instead.",
+                    (int) asyncSeconds);
         }
         return new Spec(
                 sudo ? "sudo_exec" : "exec",

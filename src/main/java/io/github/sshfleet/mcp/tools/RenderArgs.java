@@ -18,9 +18,15 @@ final class RenderArgs {
     private RenderArgs() {}
 
     static Schema common(Schema s, boolean gif) {
-        s.string("title", "Window title (default 'user@host: cwd').", false)
-                .string("output_name", "File name in guide_output_dir (default: from the command and time).", false)
-                .integer("max_output_lines", "Output lines drawn; the rest is cut with a note.", gif ? 50 : 200);
+        s.string("title", shared(gif, "Window title (default 'user@host: cwd')."), false)
+                .string(
+                        "output_name",
+                        shared(gif, "File name in guide_output_dir (default: from the command and time)."),
+                        false)
+                .integer(
+                        "max_output_lines",
+                        shared(gif, "Output lines drawn; the rest is cut with a note."),
+                        gif ? 50 : 200);
         if (gif) {
             s.integer("line_delay_ms", "Delay between output steps.", 200)
                     .integer("hold_ms", "How long the last frame stays.", 3000)
@@ -30,6 +36,14 @@ final class RenderArgs {
             s.choice("format", "png (also returned as an image) or svg.", List.of("png", "svg"), "png");
         }
         return s;
+    }
+
+    /**
+     * A parameter the GIF tool shares with its still twin is described once, on the twin: the GIF tool's description
+     * says so, and the whole tool list stays inside its budget (ToolSchemasTest).
+     */
+    static String shared(boolean gif, String description) {
+        return gif ? null : description;
     }
 
     static Renderer.Animation animation(Args a) {

@@ -26,7 +26,7 @@ public final class ToolCatalog {
                         new AddHostTool(fleet),
                         new ReloadMachinesTool(fleet),
                         new DisconnectTool(fleet)));
-        g.put("exec", List.of(ExecTool.exec(fleet), ExecTool.sudoExec(fleet)));
+        g.put("exec", List.of(ExecTool.exec(fleet), ExecTool.sudoExec(fleet), new ExecReadonlyTool(fleet)));
         g.put(
                 "async",
                 List.of(
@@ -39,6 +39,7 @@ public final class ToolCatalog {
                 "files",
                 List.of(
                         new ReadFileTool(fleet),
+                        new ListDirTool(fleet),
                         new WriteFileTool(fleet),
                         TransferTool.upload(fleet),
                         TransferTool.download(fleet),
