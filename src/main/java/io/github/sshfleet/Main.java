@@ -204,6 +204,17 @@ public final class Main {
             out.println("  " + m.name() + "\t" + m.username() + "@" + m.address() + "\tauth=" + m.authKind()
                     + (m.metadata().isEmpty() ? "" : "\t" + m.metadata()));
         }
+        if (!c.policy().entries().isEmpty()) {
+            out.println("policy:         " + c.policy().entries().size() + " entries; per machine, the first that "
+                    + "selects it:");
+            for (Machine m : machines) {
+                out.println("  " + m.name() + "\t"
+                        + c.policy()
+                                .entryFor(ref -> io.github.sshfleet.fleet.HostSelector.selects(ref, m, store.groups()))
+                                .map(io.github.sshfleet.policy.Policy.Entry::describe)
+                                .orElse("no entry: mode full"));
+            }
+        }
         if (c.hostKeyPolicy() == HostKeyPolicy.OFF) {
             problems.add(ConfigProblem.warning("host_key_policy", "off: host keys are not verified"));
         }

@@ -69,7 +69,8 @@ public final class ConfigLoader {
             "local_root",
             "tools",
             "groups",
-            "readonly_commands");
+            "readonly_commands",
+            "policy");
 
     /** Keys later capabilities own: accepted quietly here so enabling them does not warn. */
     private static final Set<String> RESERVED_KEYS = Set.of();
@@ -157,6 +158,8 @@ public final class ConfigLoader {
                 config.disabledTools = sections.toolGroups(where, tuple.getValueNode());
             } else if (key.equals("groups")) {
                 config.groups = sections.hostGroups(where, tuple.getValueNode());
+            } else if (key.equals("policy")) {
+                config.policy = new PolicySection(problems).read(where, tuple.getValueNode());
             } else if (key.equals("readonly_commands")) {
                 config.readonlyCommands = sections.readonlyCommands(where, tuple.getValueNode());
             } else if (tuple.getValueNode() instanceof ScalarNode valueNode) {

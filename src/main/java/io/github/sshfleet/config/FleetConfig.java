@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param allowAdhocHosts tools may take user@host:port targets that are in neither file
  * @param groups          host groups from config.yaml: name -> members (machine names, globs, @other groups)
  * @param readonlyCommands programs (and subcommands) exec_readonly accepts besides its built-in list
+ * @param policy          policy: entries, first match per machine (modes, allow/deny rules, write_paths)
  * @param maxCallOutputBytes what the text of one fan-out call may hold, whatever the host count (groups beyond it
  *                        are listed without their output)
  */
@@ -51,7 +52,8 @@ public record FleetConfig(
         boolean allowAdhocHosts,
         int maxCallOutputBytes,
         java.util.Map<String, java.util.List<String>> groups,
-        java.util.List<String> readonlyCommands) {
+        java.util.List<String> readonlyCommands,
+        io.github.sshfleet.policy.Policy policy) {
 
     public FleetConfig {
         groups = java.util.Map.copyOf(groups);
@@ -98,6 +100,7 @@ public record FleetConfig(
         int maxCallOutputBytes = 64 * 1024;
         java.util.Map<String, java.util.List<String>> groups = java.util.Map.of();
         java.util.List<String> readonlyCommands = java.util.List.of();
+        io.github.sshfleet.policy.Policy policy = io.github.sshfleet.policy.Policy.none();
 
         Builder(Path home) {
             Path dir = home.resolve(".ssh-fleet");
@@ -132,7 +135,8 @@ public record FleetConfig(
                     allowAdhocHosts,
                     maxCallOutputBytes,
                     groups,
-                    readonlyCommands);
+                    readonlyCommands,
+                    policy);
         }
     }
 }

@@ -72,6 +72,18 @@ public final class HostSelector {
         return matched.get(0);
     }
 
+    /**
+     * Whether a reference (name, IP, glob, @group, all) selects {@code m}: for policy entries. A group that does not
+     * exist selects every machine, so an entry meant to narrow what may run never silently applies to none.
+     */
+    public static boolean selects(String ref, Machine m, Map<String, List<String>> groups) {
+        try {
+            return !match(ref, List.of(m), groups, 0).isEmpty();
+        } catch (FleetException unknownGroup) {
+            return true;
+        }
+    }
+
     static List<Machine> match(String ref, List<Machine> machines) {
         return match(ref, machines, Map.of(), 0);
     }

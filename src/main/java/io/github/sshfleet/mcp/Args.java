@@ -18,6 +18,11 @@ public final class Args {
         this.values = values == null ? Map.of() : values;
     }
 
+    /** The tool these arguments were given to (errors and policy decisions name it). */
+    public String tool() {
+        return tool;
+    }
+
     public Object raw(String name) {
         return values.get(name);
     }

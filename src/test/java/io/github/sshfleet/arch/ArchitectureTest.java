@@ -92,6 +92,25 @@ class ArchitectureTest {
     }
 
     @Test
+    void toolsChooseTheirMachinesThroughThePolicyGuard() {
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + ".mcp.tools")
+                .and()
+                .doNotHaveSimpleName("Guard")
+                .and()
+                .doNotHaveSimpleName("DisconnectTool") // closes local pool sessions only
+                .and()
+                .doNotHaveSimpleName("ExecTool") // asks the guard per host, inside its fan-out
+                .should()
+                .callMethod(io.github.sshfleet.fleet.MachineStore.class, "one", String.class)
+                .orShould()
+                .callMethod(io.github.sshfleet.fleet.MachineStore.class, "select", Object.class)
+                .because("policy: is decided in one place before a tool touches a machine (mcp/tools/Guard)")
+                .check(main);
+    }
+
+    @Test
     void onlyTheFrontDoorWritesToStdout() {
         noClasses()
                 .that()

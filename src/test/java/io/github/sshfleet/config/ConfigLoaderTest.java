@@ -162,4 +162,79 @@ class ConfigLoaderTest {
         org.junit.jupiter.api.Assertions.assertThrows(
                 UnsupportedOperationException.class, () -> c.disabledTools().add("exec"));
     }
+
+    @Test
+    void theIssuesPolicyExampleLoadsAsWritten() throws Exception {
+        Path cfg = home.resolve("config.yaml");
+        Files.writeString(home.resolve("hosts.tsv"), "");
+        Files.writeString(cfg, """
+                auth_file: hosts.tsv
+                policy:
+                  - machines: "db-*"
+                    mode: readonly
+                  - machines: ["web-1", "web-2"]
+                    mode: restricted
+                    allow: ["uptime", "df", "systemctl status", "systemctl restart nginx"]
+                    deny: ["rm"]
+                    write_paths: ["/srv/www"]
+                  - machines: "*"
+                    mode: full
+                """);
+        ConfigLoader.Loaded l = ConfigLoader.load(cfg, true, home);
+        assertEquals(java.util.List.of(), l.problems());
+        java.util.List<io.github.sshfleet.policy.Policy.Entry> e =
+                l.config().policy().entries();
+        assertEquals(3, e.size());
+        assertEquals(io.github.sshfleet.policy.Policy.Mode.READONLY, e.get(0).mode());
+        assertEquals(java.util.List.of("web-1", "web-2"), e.get(1).machines());
+        assertEquals(4, e.get(1).allow().size());
+        assertEquals(java.util.List.of("/srv/www"), e.get(1).writePaths());
+        assertEquals(
+                "policy entry 2 (machines: web-1, web-2; mode restricted)",
+                e.get(1).describe());
+    }
+
+    @Test
+    void aBrokenPolicyEntryIsReportedAndRefusesEverythingOnItsMachines() throws Exception {
+        Path cfg = home.resolve("config.yaml");
+        Files.writeString(home.resolve("hosts.tsv"), "");
+        Files.writeString(cfg, """
+                auth_file: hosts.tsv
+                policy:
+                  - machines: "db-*"
+                    mode: readonyl
+                  - machines: web-1
+                    mdoe: full
+                  - machines: web-2
+                    allow: ["uptime"]
+                  - machines: web-3
+                    mode: restricted
+                    allow: ["uptime; reboot"]
+                    write_paths: [srv]
+                  - mode: full
+                """);
+        ConfigLoader.Loaded l = ConfigLoader.load(cfg, true, home);
+        String problems = l.problems().toString();
+        assertTrue(problems.contains("config.yaml:4: policy: mode must be full, readonly or restricted"), problems);
+        assertTrue(problems.contains("unknown key 'mdoe' (did you mean mode?)"), problems);
+        assertTrue(problems.contains("only mode restricted uses; its mode is full"), problems);
+        assertTrue(problems.contains("'uptime; reboot' is not a plain command"), problems);
+        assertTrue(problems.contains("write_paths: 'srv' must be an absolute path"), problems);
+        assertTrue(problems.contains("entry 5 needs machines:"), problems);
+        java.util.List<io.github.sshfleet.policy.Policy.Entry> e =
+                l.config().policy().entries();
+        assertEquals(5, e.size(), "every entry is kept, in place");
+        for (io.github.sshfleet.policy.Policy.Entry x : e) {
+            assertEquals(io.github.sshfleet.policy.Policy.Mode.RESTRICTED, x.mode(), x.describe());
+            assertTrue(x.allow().isEmpty() && x.writePaths().isEmpty(), x.describe());
+        }
+        assertEquals(java.util.List.of("*"), e.get(4).machines(), "no machines: it covers all until fixed");
+
+        Files.writeString(cfg, "auth_file: hosts.tsv\npolicy: readonly\n");
+        ConfigLoader.Loaded notAList = ConfigLoader.load(cfg, true, home);
+        assertTrue(notAList.hasErrors());
+        assertEquals(
+                java.util.List.of("*"),
+                notAList.config().policy().entries().get(0).machines());
+    }
 }

@@ -5,6 +5,7 @@ import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,6 +54,6 @@ final class ExecReadonlyTool implements ToolHandler {
         if (args.has("timeout")) {
             forward.put("timeout", args.raw("timeout"));
         }
-        return exec.call(new Args("exec_readonly", forward), progress);
+        return exec.run(new Args("exec_readonly", forward), progress, Policy.Kind.READ);
     }
 }

@@ -6,6 +6,7 @@ import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.ssh.CommandRunner;
 import io.github.sshfleet.ssh.ExecOptions;
@@ -143,7 +144,13 @@ final class ExecTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
+        return run(args, progress, Policy.Kind.COMMAND);
+    }
+
+    /** {@code kind}: what the policy is asked about for each host (exec_readonly's proven command is a READ). */
+    CallToolResult run(Args args, Progress progress, Policy.Kind kind) {
         String command = args.nonBlank("command");
+        Policy.Action action = new Policy.Action(args.tool(), kind, command, List.of());
         Map<String, String> env = args.stringMap("env");
         io.github.sshfleet.files.ScriptRunner.check(env, null); // names and values, as run_script's env
         String cwd = args.optional("cwd");
@@ -163,7 +170,12 @@ final class ExecTool implements ToolHandler {
         int cap = CommandReport.perStreamCap(fleet.config().maxOutputBytes(), machines.size());
         Waiter waiter = new Waiter(fleet, progress, asyncAfter, machines.size());
         java.util.function.Function<List<Machine>, List<CommandResult>> runBatch = batch -> fleet.fanout()
-                .run(batch, m -> waiter.runOn(m, command, hard, sudo, cap, options, env), CommandReport::unfinished);
+                .run(
+                        batch,
+                        m -> Guard.refusal(fleet, m, action)
+                                .map(refused -> CommandResult.failed(m.name(), m.address(), 0, refused))
+                                .orElseGet(() -> waiter.runOn(m, command, hard, sudo, cap, options, env)),
+                        CommandReport::unfinished);
         List<CommandResult> results = "rolling".equals(args.string("strategy", "parallel"))
                 ? rolling(
                         machines, args.integer("batch_size", 1, 1, 10_000), args.bool("stop_on_error", true), runBatch)

@@ -8,6 +8,7 @@ import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.github.sshfleet.ssh.RunningCommand;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.time.Duration;
@@ -42,8 +43,8 @@ final class ExecuteCommandAsyncTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = fleet.machines().one(args.nonBlank("host"));
         String command = args.nonBlank("command");
+        Machine m = Guard.one(fleet, args, Policy.Action.command("execute_command_async", command));
         Duration hard =
                 args.has("timeout") ? args.seconds("timeout", Duration.ofHours(1), ExecTool.MAX_TIMEOUT_SECONDS) : null;
         boolean sudo = args.bool("sudo", false);

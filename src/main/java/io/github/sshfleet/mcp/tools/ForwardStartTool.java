@@ -9,6 +9,7 @@ import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
 
@@ -47,7 +48,7 @@ final class ForwardStartTool implements ToolHandler {
     @Override
     public CallToolResult call(Args args, Progress progress) {
         Forwards forwards = fleet.forwards();
-        Machine m = fleet.machines().one(args.nonBlank("host"));
+        Machine m = Guard.one(fleet, args, Policy.Action.of("forward_start", Policy.Kind.CONTROL));
         String dir = args.string("direction", "local");
         String bind = args.optional("bind_address") == null
                 ? "127.0.0.1"

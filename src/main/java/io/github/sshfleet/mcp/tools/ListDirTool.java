@@ -8,6 +8,7 @@ import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ final class ListDirTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = fleet.machines().one(args.nonBlank("host"));
+        Machine m = Guard.one(fleet, args, Policy.Action.read("list_dir"));
         String path = args.nonBlank("path");
         boolean longForm = args.bool("long", true);
         int max = args.integer("max_entries", DEFAULT_MAX, 1, HARD_MAX);

@@ -8,6 +8,7 @@ import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -48,7 +49,7 @@ final class ReadFileTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = fleet.machines().one(args.nonBlank("host"));
+        Machine m = Guard.one(fleet, args, Policy.Action.read("read_file"));
         String path = args.nonBlank("remote_path");
         int max = args.integer("max_bytes", DEFAULT_MAX, 1, HARD_MAX);
         long offset = args.longInteger("offset", 0, 0, Long.MAX_VALUE / 2);

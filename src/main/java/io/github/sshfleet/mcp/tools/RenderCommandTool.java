@@ -7,6 +7,7 @@ import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.github.sshfleet.render.Renderer;
 import io.github.sshfleet.ssh.CommandResult;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -62,8 +63,8 @@ final class RenderCommandTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = fleet.machines().one(args.nonBlank("host"));
         String command = args.nonBlank("command");
+        Machine m = Guard.one(fleet, args, Policy.Action.command(spec().name(), command));
         boolean sudo = args.bool("sudo", true);
         Duration timeout = args.seconds("timeout", Duration.ofSeconds(60), 3600);
         Renderer.Format format = gif ? Renderer.Format.GIF : RenderArgs.format(args);

@@ -6,6 +6,7 @@ import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.github.sshfleet.render.Renderer;
 import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -45,7 +46,7 @@ final class RenderTmuxTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxArgs.machine(fleet, args);
+        Machine m = TmuxArgs.machine(fleet, args, Policy.Action.read("render_tmux"));
         String target = args.nonBlank("target");
         boolean sudo = TmuxArgs.sudo(args);
         int lines = args.integer("lines", 50, 1, 2000);

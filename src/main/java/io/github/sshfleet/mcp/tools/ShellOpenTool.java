@@ -7,6 +7,7 @@ import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.github.sshfleet.shell.ShellSession;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ final class ShellOpenTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = fleet.machines().one(args.nonBlank("host"));
+        Machine m = Guard.one(fleet, args, Policy.Action.of("shell_open", Policy.Kind.CONTROL));
         boolean root = args.bool("sudo", true);
         String name = args.optional("name");
         if (name != null && !io.github.sshfleet.config.HostsFile.isValidName(name.strip())) {

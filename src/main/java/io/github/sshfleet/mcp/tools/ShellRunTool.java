@@ -6,6 +6,7 @@ import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.github.sshfleet.shell.ShellResult;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.time.Duration;
@@ -42,6 +43,7 @@ final class ShellRunTool implements ToolHandler {
         String id = args.nonBlank("session_id");
         String command = args.nonBlank("command");
         Duration timeout = args.seconds("timeout", Duration.ofSeconds(60), ExecTool.MAX_TIMEOUT_SECONDS);
+        Guard.check(fleet, fleet.shells().get(id).machine(), Policy.Action.command("shell_run", command));
         ShellResult r = fleet.shells().run(id, command, timeout, fleet.config().maxOutputBytes());
         String status = r.timedOut()
                 ? "TIMED OUT after " + r.durationMillis() + " ms (" + r.note() + ")"

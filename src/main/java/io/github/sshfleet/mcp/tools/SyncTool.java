@@ -8,6 +8,7 @@ import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,8 +52,13 @@ final class SyncTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = fleet.machines().one(args.nonBlank("host"));
         boolean upload = args.string("direction", "upload").equals("upload");
+        Machine m = Guard.one(
+                fleet,
+                args,
+                upload
+                        ? Policy.Action.write("sync", java.util.List.of(args.nonBlank("destination")))
+                        : Policy.Action.read("sync"));
         Sync.Report r = sync.run(
                 m,
                 upload,

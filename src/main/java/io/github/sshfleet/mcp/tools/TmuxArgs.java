@@ -4,6 +4,7 @@ import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Schema;
+import io.github.sshfleet.policy.Policy;
 import io.github.sshfleet.tmux.Tmux;
 import java.time.Duration;
 
@@ -26,8 +27,9 @@ final class TmuxArgs {
                 .integer("timeout", "Seconds for the tmux command.", defaultTimeout);
     }
 
-    static Machine machine(FleetServices fleet, Args args) {
-        return fleet.machines().one(args.nonBlank("host"));
+    /** The tool's machine, once the policy lets {@code action} act on it. */
+    static Machine machine(FleetServices fleet, Args args, Policy.Action action) {
+        return Guard.one(fleet, args, action);
     }
 
     static boolean sudo(Args args) {

@@ -6,6 +6,7 @@ import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.Map;
@@ -41,7 +42,12 @@ final class TmuxNewTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxArgs.machine(fleet, args);
+        Machine m = TmuxArgs.machine(
+                fleet,
+                args,
+                args.optional("command") == null || args.optional("command").isBlank()
+                        ? Policy.Action.of("tmux_new", Policy.Kind.CONTROL)
+                        : Policy.Action.command("tmux_new", args.optional("command")));
         boolean sudo = TmuxArgs.sudo(args);
         String name = tmux.newSession(
                 m,

@@ -6,6 +6,7 @@ import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.Map;
@@ -41,7 +42,7 @@ final class TmuxPasteTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxArgs.machine(fleet, args);
+        Machine m = TmuxArgs.machine(fleet, args, Policy.Action.command("tmux_paste", args.string("text")));
         String target = args.nonBlank("target");
         String text = args.string("text");
         boolean enter = args.bool("enter", false);

@@ -6,6 +6,7 @@ import io.github.sshfleet.mcp.Args;
 import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.Map;
@@ -40,7 +41,7 @@ final class TmuxSendKeysTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxArgs.machine(fleet, args);
+        Machine m = TmuxArgs.machine(fleet, args, Policy.Action.of("tmux_send_keys", Policy.Kind.CONTROL));
         String target = args.nonBlank("target");
         String keys = args.nonBlank("keys");
         tmux.sendKeys(m, TmuxArgs.sudo(args), target, keys, TmuxArgs.timeout(args, 20));

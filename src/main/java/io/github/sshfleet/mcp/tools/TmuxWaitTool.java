@@ -8,6 +8,7 @@ import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.github.sshfleet.tmux.Tmux;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.time.Duration;
@@ -49,7 +50,7 @@ final class TmuxWaitTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxArgs.machine(fleet, args);
+        Machine m = TmuxArgs.machine(fleet, args, Policy.Action.read("tmux_wait"));
         String target = args.nonBlank("target");
         String raw = args.string("pattern");
         if (raw.isEmpty()) {

@@ -10,6 +10,7 @@ import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -86,8 +87,11 @@ final class TransferTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = fleet.machines().one(args.nonBlank("host"));
         String remote = args.nonBlank("remote_path");
+        Machine m = Guard.one(
+                fleet,
+                args,
+                upload ? Policy.Action.write("upload", java.util.List.of(remote)) : Policy.Action.read("download"));
         String local = args.nonBlank("local_path");
         TransferProgress p = (done, total, file) -> progress.report(
                 done,

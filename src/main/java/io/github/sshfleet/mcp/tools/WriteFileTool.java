@@ -9,6 +9,7 @@ import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Results;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.mcp.ToolHandler;
+import io.github.sshfleet.policy.Policy;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,8 +51,8 @@ final class WriteFileTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = fleet.machines().one(args.nonBlank("host"));
         String path = args.nonBlank("remote_path");
+        Machine m = Guard.one(fleet, args, Policy.Action.write("write_file", java.util.List.of(path)));
         String content = args.string("content");
         String mode = args.optional("mode") == null ? null : Modes.checkMode(args.string("mode"), "mode");
         String owner = args.optional("owner") == null ? null : Modes.checkOwner(args.string("owner"));

@@ -1,0 +1,257 @@
+package io.github.sshfleet.policy;
+
+import io.github.sshfleet.core.FleetException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The operator's policy (policy: in config.yaml) and the one place that decides whether a tool may act on a machine.
+ * Entries are tried in order and the first whose {@code machines} select the machine applies; a machine no entry
+ * selects is {@code full}. What a tool is about to do is an {@link Action}; the answer is empty (go ahead) or the
+ * refusal, which always says that nothing ran, which entry decided, and what to use instead.
+ */
+public final class Policy {
+
+    public enum Mode {
+        /** Everything, except commands a deny rule names. */
+        FULL,
+        /** Only tools that read; exec_readonly's commands still pass the read-only proof. */
+        READONLY,
+        /** Commands only as the allow rules say, scripts only with allow_scripts, writes only under write_paths. */
+        RESTRICTED;
+
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** What a tool call is about to do on a machine. */
+    public enum Kind {
+        /** Reads (list_dir, read_file, tmux_capture, download, exec_readonly's proven command). */
+        READ,
+        /** Runs a command line (exec, sudo_exec, shell_run, tmux_paste, tmux_new, render_command). */
+        COMMAND,
+        /** Runs a script body that is not parsed (run_script). */
+        SCRIPT,
+        /** Writes remote paths (write_file, upload, sync to the host). */
+        WRITE,
+        /** Changes state without a command line (shell_open, tmux_kill, tmux_send_keys, forward_start). */
+        CONTROL
+    }
+
+    /** {@code command}: the command line for READ/COMMAND, else null; {@code paths}: remote paths a WRITE touches. */
+    public record Action(String tool, Kind kind, String command, List<String> paths) {
+        public Action {
+            paths = paths == null ? List.of() : List.copyOf(paths);
+        }
+
+        public static Action read(String tool) {
+            return new Action(tool, Kind.READ, null, List.of());
+        }
+
+        public static Action command(String tool, String command) {
+            return new Action(tool, Kind.COMMAND, command, List.of());
+        }
+
+        public static Action write(String tool, List<String> paths) {
+            return new Action(tool, Kind.WRITE, null, paths);
+        }
+
+        public static Action of(String tool, Kind kind) {
+            return new Action(tool, kind, null, List.of());
+        }
+    }
+
+    /** One policy: entry; {@code index} counts from 1 as the operator reads the file. */
+    public record Entry(
+            int index,
+            List<String> machines,
+            Mode mode,
+            List<CommandRule> allow,
+            List<CommandRule> deny,
+            List<String> writePaths,
+            boolean allowScripts) {
+        public Entry {
+            machines = List.copyOf(machines);
+            allow = List.copyOf(allow);
+            deny = List.copyOf(deny);
+            writePaths = List.copyOf(writePaths);
+        }
+
+        /** How --check-config and refusals name it: "policy entry 2 (machines: web-1, web-2; mode restricted)". */
+        public String describe() {
+            return "policy entry " + index + " (machines: " + String.join(", ", machines) + "; mode "
+                    + mode.configName() + ")";
+        }
+    }
+
+    private final List<Entry> entries;
+
+    public Policy(List<Entry> entries) {
+        this.entries = List.copyOf(entries);
+    }
+
+    public static Policy none() {
+        return new Policy(List.of());
+    }
+
+    public List<Entry> entries() {
+        return entries;
+    }
+
+    /** The entry that applies to a machine; {@code selects} says whether a machines: reference selects it. */
+    public Optional<Entry> entryFor(Predicate<String> selects) {
+        for (Entry e : entries) {
+            if (e.machines().stream().anyMatch(selects)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Empty: go ahead. Otherwise the POLICY refusal for this machine. */
+    public Optional<FleetException> refusal(String machine, Predicate<String> selects, Action a) {
+        Optional<Entry> found = entryFor(selects);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Entry e = found.get();
+        Optional<String> why = why(e, a);
+        return why.map(w -> new FleetException(
+                FleetException.Kind.POLICY,
+                a.tool() + " refused on " + machine + " by " + e.describe() + ": " + w + ". Nothing ran on " + machine
+                        + "."));
+    }
+
+    private static Optional<String> why(Entry e, Action a) {
+        if (a.command() != null && !e.deny().isEmpty()) {
+            Optional<String> denied = denied(e, a.command());
+            if (denied.isPresent()) {
+                return denied;
+            }
+        }
+        return switch (e.mode()) {
+            case FULL -> Optional.empty();
+            case READONLY ->
+                a.kind() == Kind.READ
+                        ? Optional.empty()
+                        : Optional.of("only reading tools may act there (exec_readonly, read_file, list_dir, "
+                                + "download, tmux_capture)");
+            case RESTRICTED -> restricted(e, a);
+        };
+    }
+
+    private static Optional<String> restricted(Entry e, Action a) {
+        switch (a.kind()) {
+            case READ, CONTROL -> {
+                return Optional.empty();
+            }
+            case SCRIPT -> {
+                return e.allowScripts()
+                        ? Optional.empty()
+                        : Optional.of("scripts are not allowed there (allow_scripts: true allows them)");
+            }
+            case WRITE -> {
+                for (String p : a.paths()) {
+                    if (!under(p, e.writePaths())) {
+                        return Optional.of(FleetException.quote(p) + " is outside write_paths ("
+                                + (e.writePaths().isEmpty() ? "none" : String.join(", ", e.writePaths())) + ")");
+                    }
+                }
+                return Optional.empty();
+            }
+            default -> {
+                List<List<String>> stages;
+                try {
+                    stages = stages(a.command());
+                } catch (ShellWords.Refused r) {
+                    return Optional.of("it takes plain commands and | pipelines, and this one has " + r.getMessage());
+                }
+                for (List<String> stage : stages) {
+                    if (e.allow().stream().noneMatch(rule -> rule.allows(stage))) {
+                        return Optional.of(FleetException.quote(String.join(" ", stage)) + " matches no allow rule ("
+                                + (e.allow().isEmpty()
+                                        ? "none"
+                                        : String.join(
+                                                ", ",
+                                                e.allow().stream()
+                                                        .map(CommandRule::text)
+                                                        .toList()))
+                                + ")");
+                    }
+                }
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * A deny rule can only be checked on words: a command the lexer cannot split into plain stages is refused where
+     * deny rules apply, since what it would run cannot be known (fail closed).
+     */
+    private static Optional<String> denied(Entry e, String command) {
+        List<List<String>> stages;
+        try {
+            stages = stages(command);
+        } catch (ShellWords.Refused r) {
+            return Optional.of("deny rules apply there, so commands must be plain commands or | pipelines, and "
+                    + "this one has " + r.getMessage());
+        }
+        for (List<String> stage : stages) {
+            for (CommandRule rule : e.deny()) {
+                if (rule.denies(stage)) {
+                    return Optional.of(FleetException.quote(String.join(" ", stage)) + " matches the deny rule "
+                            + FleetException.quote(rule.text()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<List<String>> stages(String command) throws ShellWords.Refused {
+        List<List<String>> out = new ArrayList<>();
+        for (List<ShellWords.Word> stage : ShellWords.pipeline(command)) {
+            out.add(stage.stream().map(ShellWords.Word::text).toList());
+        }
+        return out;
+    }
+
+    /** Whether {@code path} is one of {@code roots} or inside one, after resolving . and .. textually. */
+    static boolean under(String path, List<String> roots) {
+        String p = normalize(path);
+        if (p == null) {
+            return false;
+        }
+        for (String root : roots) {
+            String r = normalize(root);
+            if (r != null && (p.equals(r) || p.startsWith(r.equals("/") ? "/" : r + "/"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Absolute, with . and .. resolved; null when relative (a relative path's meaning depends on the login dir). */
+    static String normalize(String path) {
+        if (path == null || !path.startsWith("/")) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        for (String s : path.split("/")) {
+            if (s.isEmpty() || s.equals(".")) {
+                continue;
+            }
+            if (s.equals("..")) {
+                if (!parts.isEmpty()) {
+                    parts.remove(parts.size() - 1);
+                }
+                continue;
+            }
+            parts.add(s);
+        }
+        return "/" + String.join("/", parts);
+    }
+}
