@@ -94,6 +94,18 @@ class ProcessE2ETest {
         assertEquals(0, ok.code, ok.out);
         assertTrue(ok.out.contains("a\tu@10.0.0.1:22") && !ok.out.contains("secret-pw"), ok.out);
 
+        Path guarded = tmp.resolve("guarded.yaml");
+        Files.writeString(tmp.resolve("hosts2.tsv"), "a\t10.0.0.1\tu:secret-pw\nb\t10.0.0.2\tu:secret-pw\n");
+        Files.setPosixFilePermissions(
+                tmp.resolve("hosts2.tsv"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(
+                guarded,
+                "auth_file: " + tmp.resolve("hosts2.tsv") + "\npolicy:\n  - machines: a\n    mode: readonly\n");
+        Result policy = run(Map.of("SSH_FLEET_CONFIG", guarded.toString(), "HOME", tmp.toString()), "--check-config");
+        assertEquals(0, policy.code, policy.out);
+        assertTrue(policy.out.contains("a\tpolicy entry 1 (machines: a; mode readonly)"), policy.out);
+        assertTrue(policy.out.contains("b\tno entry: mode full"), policy.out);
+
         Path bad = tmp.resolve("bad.yaml");
         Files.writeString(bad, "host_key_policy: maybe\n");
         Result failed = run(Map.of("SSH_FLEET_CONFIG", bad.toString(), "HOME", tmp.toString()), "--check-config");
