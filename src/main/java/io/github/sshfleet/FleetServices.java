@@ -1,5 +1,6 @@
 package io.github.sshfleet;
 
+import io.github.sshfleet.audit.AuditLog;
 import io.github.sshfleet.config.FleetConfig;
 import io.github.sshfleet.files.DirListing;
 import io.github.sshfleet.files.Litter;
@@ -52,6 +53,7 @@ public final class FleetServices implements AutoCloseable {
     private final Sync sync;
     private final ReadOnlyCommands readOnly;
     private final DirListing dirs;
+    private final AuditLog audit;
 
     private FleetServices(FleetConfig config, MachineStore machines, Path home) {
         Duration connect = config.connectTimeout();
@@ -75,6 +77,9 @@ public final class FleetServices implements AutoCloseable {
         this.sync = new Sync(transfers, runner);
         this.readOnly = ReadOnlyCommands.with(config.readonlyCommands());
         this.dirs = new DirListing(pool, connect);
+        this.audit = config.auditLog()
+                .map(dir -> AuditLog.in(dir, config.auditRequired(), java.time.Clock.systemUTC(), BuildInfo.version()))
+                .orElse(AuditLog.off());
         machines.onInvalidated(pool::invalidate);
         pool.resolveMachinesWith(machines::jumpHost);
         pool.onConnected(litter::onConnected);
@@ -155,6 +160,10 @@ public final class FleetServices implements AutoCloseable {
         return readOnly;
     }
 
+    public AuditLog audit() {
+        return audit;
+    }
+
     public DirListing dirs() {
         return dirs;
     }
@@ -171,5 +180,6 @@ public final class FleetServices implements AutoCloseable {
         fanout.close();
         runner.close();
         pool.close();
+        audit.close();
     }
 }

@@ -46,6 +46,8 @@ public final class Main {
               java -jar ssh-fleet.jar credentials set|list|delete <machine>
                                                       keep passwords encrypted in ~/.ssh-fleet/credentials.enc
                                                       (the server unlocks it with SSH_FLEET_MASTER_PASSWORD)
+              java -jar ssh-fleet.jar audit verify [FILE|DIR]
+                                                      check the audit log's hash chain (exit 1: broken)
               java -jar ssh-fleet.jar --version       print the version
               java -jar ssh-fleet.jar --help          this text
 
@@ -66,6 +68,9 @@ public final class Main {
         String mode = argv.length == 0 ? "" : argv[0];
         if (mode.equals("credentials")) {
             System.exit(CredentialsCommand.run(argv, console, home(), System.getenv()));
+        }
+        if (mode.equals("audit")) {
+            System.exit(AuditCommand.run(argv, console, home(), System.getenv()));
         }
         if (argv.length > 1
                 || !Set.of("", "--help", "-h", "--version", "--check-config", "--cds")
@@ -128,13 +133,14 @@ public final class Main {
             machines.refuseAll(loaded.unusable());
         }
         machines.loadHostsFile().forEach(p -> log.warn("hosts: {}", p));
+        config.policy().undefinedGroups(machines.groups().keySet()).forEach(w -> log.warn("policy: {}", w));
         FleetServices fleet = FleetServices.create(config, machines, home);
 
         McpJsonMapper json = jsonMapper.join();
         StdioTransport transport = new StdioTransport(json, System.in, protocolOut);
         transport.afterHandshake(fleet.pool()::prepare); // set-up after the handshake, in this order
-        McpSyncServer server =
-                ToolServer.start(ToolCatalog.tools(fleet), transport, json, version()); // queues the input validator
+        McpSyncServer server = ToolServer.start(
+                ToolCatalog.tools(fleet), transport, json, version(), fleet.audit()); // queues the input validator
         transport.afterHandshake(JvmLog::toStderr);
         transport.afterHandshake(fleet.litter()::adoptLeftovers); // what a killed server left mid-transfer
         transport.afterHandshake(StartupArchive::refreshIfStale); // slowest (a training run), so last
@@ -204,6 +210,9 @@ public final class Main {
             out.println("  " + m.name() + "\t" + m.username() + "@" + m.address() + "\tauth=" + m.authKind()
                     + (m.metadata().isEmpty() ? "" : "\t" + m.metadata()));
         }
+        c.policy()
+                .undefinedGroups(store.groups().keySet())
+                .forEach(w -> problems.add(ConfigProblem.warning("policy", w)));
         if (!c.policy().entries().isEmpty()) {
             out.println("policy:         " + c.policy().entries().size() + " entries; per machine, the first that "
                     + "selects it:");

@@ -70,7 +70,9 @@ public final class ConfigLoader {
             "tools",
             "groups",
             "readonly_commands",
-            "policy");
+            "policy",
+            "audit_log",
+            "audit_required");
 
     /** Keys later capabilities own: accepted quietly here so enabling them does not warn. */
     private static final Set<String> RESERVED_KEYS = Set.of();
@@ -231,6 +233,11 @@ public final class ConfigLoader {
             case "async_after" -> c.asyncAfter = duration(where, key, v, c.asyncAfter);
             case "use_ssh_config" -> bool(where, key, v).ifPresent(b -> useSshConfig = b);
             case "allow_adhoc_hosts" -> bool(where, key, v).ifPresent(b -> c.allowAdhocHosts = b);
+            case "audit_log" ->
+                c.auditLog = v.equalsIgnoreCase("off")
+                        ? Optional.empty()
+                        : nonEmpty(where, key, v) ? Optional.of(relativeTo(file, expand(v, home))) : c.auditLog;
+            case "audit_required" -> bool(where, key, v).ifPresent(b -> c.auditRequired = b);
             case "ssh_config" -> sshConfigPath = nonEmpty(where, key, v) ? relativeTo(file, expand(v, home)) : null;
             case "ssh_agent" ->
                 c.sshAgent = v.isEmpty()

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param groups          host groups from config.yaml: name -> members (machine names, globs, @other groups)
  * @param readonlyCommands programs (and subcommands) exec_readonly accepts besides its built-in list
  * @param policy          policy: entries, first match per machine (modes, allow/deny rules, write_paths)
+ * @param auditLog        the audit trail's directory; empty: audit_log: off
+ * @param auditRequired   a call whose audit line cannot be written is refused (false: it runs, with a warning)
  * @param maxCallOutputBytes what the text of one fan-out call may hold, whatever the host count (groups beyond it
  *                        are listed without their output)
  */
@@ -53,7 +55,9 @@ public record FleetConfig(
         int maxCallOutputBytes,
         java.util.Map<String, java.util.List<String>> groups,
         java.util.List<String> readonlyCommands,
-        io.github.sshfleet.policy.Policy policy) {
+        io.github.sshfleet.policy.Policy policy,
+        Optional<Path> auditLog,
+        boolean auditRequired) {
 
     public FleetConfig {
         groups = java.util.Map.copyOf(groups);
@@ -101,12 +105,15 @@ public record FleetConfig(
         java.util.Map<String, java.util.List<String>> groups = java.util.Map.of();
         java.util.List<String> readonlyCommands = java.util.List.of();
         io.github.sshfleet.policy.Policy policy = io.github.sshfleet.policy.Policy.none();
+        Optional<Path> auditLog;
+        boolean auditRequired = true;
 
         Builder(Path home) {
             Path dir = home.resolve(".ssh-fleet");
             authFile = dir.resolve("hosts.tsv");
             knownHosts = dir.resolve("known_hosts");
             guideDir = dir.resolve("guides");
+            auditLog = Optional.of(dir.resolve("audit"));
         }
 
         FleetConfig build() {
@@ -136,7 +143,9 @@ public record FleetConfig(
                     maxCallOutputBytes,
                     groups,
                     readonlyCommands,
-                    policy);
+                    policy,
+                    auditLog,
+                    auditRequired);
         }
     }
 }

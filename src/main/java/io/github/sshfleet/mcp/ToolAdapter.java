@@ -1,5 +1,6 @@
 package io.github.sshfleet.mcp;
 
+import io.github.sshfleet.audit.AuditLog;
 import io.github.sshfleet.core.FleetException;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -19,7 +20,7 @@ public final class ToolAdapter {
 
     private ToolAdapter() {}
 
-    public static SyncToolSpecification adapt(ToolHandler handler, Cancellations cancellations) {
+    public static SyncToolSpecification adapt(ToolHandler handler, Cancellations cancellations, AuditLog audit) {
         ToolHandler.Spec spec = handler.spec();
         // The title is the tool's own (not again in annotations); hints equal to the protocol's defaults
         // (destructive, not idempotent, open world) are left out, and so is an annotations object left empty:
@@ -35,7 +36,7 @@ public final class ToolAdapter {
         }
         return SyncToolSpecification.builder()
                 .tool(tool.build())
-                .callHandler((exchange, request) -> call(handler, spec.name(), exchange, request, cancellations))
+                .callHandler((exchange, request) -> call(handler, spec.name(), exchange, request, cancellations, audit))
                 .build();
     }
 
@@ -44,21 +45,30 @@ public final class ToolAdapter {
             String name,
             io.modelcontextprotocol.server.McpSyncServerExchange exchange,
             McpSchema.CallToolRequest request,
-            Cancellations cancellations) {
+            Cancellations cancellations,
+            AuditLog audit) {
         long start = System.nanoTime();
         Object requestId = request.meta() == null ? null : request.meta().get(Cancellations.REQUEST_ID);
         Cancellations.Cancellation cancellation = cancellations.register(requestId);
+        long call = 0;
+        CallToolResult result = null;
+        FleetException failed = null;
         try {
-            CallToolResult result = handler.call(
+            call = audit.start(name, client(exchange), request.arguments()); // before anything can run
+            result = handler.call(
                     new Args(name, request.arguments()), Progress.of(exchange, request.meta(), cancellation));
             log.debug("{} done in {} ms", name, (System.nanoTime() - start) / 1_000_000);
             return result;
         } catch (FleetException e) {
             log.info("{}: {}", name, FleetException.bounded(e.getMessage()));
-            return Results.error(e);
+            failed = e;
+            result = Results.error(e);
+            return result;
         } catch (RuntimeException | Error e) {
             log.error("{} failed with an unexpected error", name, e);
-            return CallToolResult.builder()
+            failed = new FleetException(
+                    FleetException.Kind.INTERNAL, e.getClass().getSimpleName());
+            result = CallToolResult.builder()
                     .addTextContent("Error: internal error in ssh-fleet's " + name + " ("
                             + e.getClass().getSimpleName()
                             + (e.getMessage() != null ? ": " + FleetException.bounded(e.getMessage()) : "") + "). The "
@@ -66,8 +76,24 @@ public final class ToolAdapter {
                             + "already have changed before retrying it.")
                     .isError(true)
                     .build();
+            return result;
         } finally {
             cancellations.done(requestId);
+            if (call != 0) {
+                audit.end(
+                        call,
+                        (System.nanoTime() - start) / 1_000_000,
+                        result == null || Boolean.TRUE.equals(result.isError()),
+                        failed == null ? null : failed.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        failed == null ? null : failed.getMessage(),
+                        result == null ? null : result.structuredContent());
+            }
         }
+    }
+
+    /** "name/version" from the client's initialize, for the audit trail. */
+    private static String client(io.modelcontextprotocol.server.McpSyncServerExchange exchange) {
+        McpSchema.Implementation info = exchange == null ? null : exchange.getClientInfo();
+        return info == null ? null : info.name() + "/" + info.version();
     }
 }

@@ -19,7 +19,11 @@ public final class ToolServer {
 
     /** The MCP server offering {@code tools} (from the catalog in mcp/tools) over {@code transport}. */
     public static McpSyncServer start(
-            List<ToolHandler> tools, StdioTransport transport, McpJsonMapper json, String version) {
+            List<ToolHandler> tools,
+            StdioTransport transport,
+            McpJsonMapper json,
+            String version,
+            io.github.sshfleet.audit.AuditLog audit) {
         ToolInputValidator validator = new ToolInputValidator();
         transport.afterHandshake(validator::prepare);
         return McpServer.sync(transport)
@@ -32,7 +36,7 @@ public final class ToolServer {
                         .logging()
                         .build())
                 .tools(tools.stream()
-                        .map(t -> ToolAdapter.adapt(t, transport.cancellations()))
+                        .map(t -> ToolAdapter.adapt(t, transport.cancellations(), audit))
                         .toList())
                 .build();
     }

@@ -112,6 +112,23 @@ public final class Policy {
         return Optional.empty();
     }
 
+    /**
+     * Warnings for entries that name a group nobody defines: such a reference selects every machine (fail closed),
+     * which the operator should hear about at start and in --check-config, not from a refused call.
+     */
+    public List<String> undefinedGroups(java.util.Set<String> defined) {
+        List<String> out = new ArrayList<>();
+        for (Entry e : entries) {
+            for (String ref : e.machines()) {
+                if (ref.startsWith("@") && !defined.contains(ref.substring(1))) {
+                    out.add(e.describe() + " names " + ref + ", which no group defines (groups: in config.yaml or "
+                            + "group= in the hosts file); until one does, the entry applies to every machine");
+                }
+            }
+        }
+        return out;
+    }
+
     /** Empty: go ahead. Otherwise the POLICY refusal for this machine. */
     public Optional<FleetException> refusal(String machine, Predicate<String> selects, Action a) {
         Optional<Entry> found = entryFor(selects);

@@ -39,7 +39,8 @@ class ToolSchemasTest {
         int checked = 0;
         try (FleetServices fleet = FleetServices.create(c, new MachineStore(c, dir), dir)) {
             for (ToolHandler t : ToolCatalog.tools(fleet)) {
-                McpSchema.Tool tool = ToolAdapter.adapt(t, new Cancellations()).tool();
+                McpSchema.Tool tool = ToolAdapter.adapt(t, new Cancellations(), io.github.sshfleet.audit.AuditLog.off())
+                        .tool();
                 for (Map<String, Object> schema :
                         new java.util.ArrayList<>(java.util.Arrays.asList(tool.inputSchema(), tool.outputSchema()))) {
                     if (schema != null) {
@@ -65,7 +66,8 @@ class ToolSchemasTest {
         try (io.github.sshfleet.FleetServices all =
                 io.github.sshfleet.FleetServices.create(c, new io.github.sshfleet.fleet.MachineStore(c, dir), dir)) {
             java.util.List<McpSchema.Tool> tools = io.github.sshfleet.mcp.tools.ToolCatalog.tools(all).stream()
-                    .map(t -> ToolAdapter.adapt(t, new Cancellations()).tool())
+                    .map(t -> ToolAdapter.adapt(t, new Cancellations(), io.github.sshfleet.audit.AuditLog.off())
+                            .tool())
                     .toList();
             int bytes = new com.fasterxml.jackson.databind.ObjectMapper()
                     .writeValueAsString(java.util.Map.of("tools", tools))

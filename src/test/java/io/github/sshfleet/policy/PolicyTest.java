@@ -172,4 +172,13 @@ class PolicyTest {
             assertTrue(r.problemText().isPresent(), bad);
         }
     }
+
+    @Test
+    void anEntryNamingAnUndefinedGroupIsReported() {
+        Policy p = new Policy(List.of(
+                new Policy.Entry(1, List.of("@web", "db-1"), Mode.READONLY, List.of(), List.of(), List.of(), false)));
+        assertEquals(1, p.undefinedGroups(java.util.Set.of("db")).size());
+        assertTrue(p.undefinedGroups(java.util.Set.of("db")).get(0).contains("names @web"));
+        assertTrue(p.undefinedGroups(java.util.Set.of("web")).isEmpty());
+    }
 }
