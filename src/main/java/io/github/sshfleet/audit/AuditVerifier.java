@@ -71,26 +71,29 @@ public final class AuditVerifier {
     }
 
     /**
-     * Where the writer goes on: the hash and seq of the newest file's last line, read from the file's tail only, so a
-     * long history costs nothing at the first call.
+     * Where the writer goes on: the hash and seq of the newest non-empty file's last line, read from the file's tail
+     * only, so a long history costs nothing per line.
      */
-    static Head head(Path dir) throws IOException {
-        List<Path> all = files(dir);
-        if (all.isEmpty()) {
-            return new Head(AuditLog.GENESIS, 0);
+    static Head head(Path dir, Path today) throws IOException {
+        if (Files.isRegularFile(today) && Files.size(today) > 0) {
+            return headOf(today); // the common case: no directory listing per line
         }
-        Path newest = all.get(all.size() - 1);
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(newest)) {
-            long size = ch.size();
-            int tail = (int) Math.min(size, 256 * 1024);
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(tail);
-            while (buf.hasRemaining() && ch.read(buf, size - tail + buf.position()) > 0) {
-                // read the whole tail
+        List<Path> all = files(dir);
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (Files.size(all.get(i)) > 0) {
+                return headOf(all.get(i));
             }
-            String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
-            String[] lines = text.split("\n");
-            String last = lines.length == 0 ? "" : lines[lines.length - 1];
-            if (last.isEmpty()) {
+        }
+        return new Head(AuditLog.GENESIS, 0);
+    }
+
+    private static Head headOf(Path file) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            String last = lastLine(ch, 8 * 1024);
+            if (last == null) {
+                last = lastLine(ch, 1024 * 1024); // a long line (a wide fan-out's hosts)
+            }
+            if (last == null || last.isEmpty()) {
                 return new Head(AuditLog.GENESIS, 0);
             }
             long seq = 0;
@@ -102,6 +105,23 @@ public final class AuditVerifier {
             }
             return new Head(sha256(last), seq);
         }
+    }
+
+    /** The file's last line (without its newline), or null when it does not start within the last {@code window}. */
+    private static String lastLine(java.nio.channels.FileChannel ch, int window) throws IOException {
+        long size = ch.size();
+        int n = (int) Math.min(size, window);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(n);
+        while (buf.hasRemaining() && ch.read(buf, size - n + buf.position()) > 0) {
+            // until the window is read
+        }
+        String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+        String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        int nl = body.lastIndexOf('\n');
+        if (nl < 0) {
+            return n == size ? body : null; // the whole file is one line, or the window is too short
+        }
+        return body.substring(nl + 1);
     }
 
     static List<Path> files(Path dir) throws IOException {

@@ -178,4 +178,29 @@ class AuditLogTest {
         assertFalse(AuditLog.off().enabled());
         assertEquals(0, AuditLog.off().start("exec", null, args()));
     }
+
+    @Test
+    void twoServersSharingTheDirectoryMakeOneChain() throws Exception {
+        Path dir = tmp.resolve("audit");
+        AuditLog a = AuditLog.in(dir, true, clock, "v");
+        AuditLog b = AuditLog.in(dir, true, clock, "v"); // as a second client's server, or a training run
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            AuditLog log = t % 2 == 0 ? a : b;
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < 50; i++) {
+                    log.end(log.start("exec", null, args("command", "true")), 1, false, null, null, null);
+                }
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        AuditVerifier.Report r = AuditVerifier.verify(dir);
+        assertTrue(r.ok(), r.toString());
+        assertEquals(400, r.lines());
+        assertEquals(400L, lines(dir).get(399).get("seq").asLong());
+    }
 }

@@ -59,5 +59,54 @@ final class GuardrailBench {
                         - java.util.Arrays.stream(a).sum() / n));
         plain.closeGracefully();
         guarded.closeGracefully();
+        inProcess(dir);
+    }
+
+    /** The same two costs without the exec's own jitter around them: the decision and both audit lines, in-process. */
+    static void inProcess(Path dir) throws Exception {
+        java.util.List<io.github.sshfleet.policy.CommandRule> deny = java.util.stream.Stream.of(
+                        "reboot", "rm -r", "systemctl stop", "mkfs")
+                .map(t -> io.github.sshfleet.policy.CommandRule.parse(t).rule())
+                .toList();
+        io.github.sshfleet.policy.Policy policy = new io.github.sshfleet.policy.Policy(java.util.List.of(
+                new io.github.sshfleet.policy.Policy.Entry(
+                        1,
+                        java.util.List.of("db-*"),
+                        io.github.sshfleet.policy.Policy.Mode.READONLY,
+                        java.util.List.of(),
+                        java.util.List.of(),
+                        java.util.List.of(),
+                        false),
+                new io.github.sshfleet.policy.Policy.Entry(
+                        2,
+                        java.util.List.of("*"),
+                        io.github.sshfleet.policy.Policy.Mode.FULL,
+                        java.util.List.of(),
+                        deny,
+                        java.util.List.of(),
+                        false)));
+        io.github.sshfleet.policy.Policy.Action action =
+                io.github.sshfleet.policy.Policy.Action.command("exec", "systemctl status nginx | head -5");
+        int n = 200_000;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            policy.refusal("fleet-2", ref -> ref.equals("*"), action);
+        }
+        double decide = (System.nanoTime() - t0) / 1e3 / n;
+        io.github.sshfleet.audit.AuditLog audit = io.github.sshfleet.audit.AuditLog.in(
+                dir.resolve("bench-audit"), true, java.time.Clock.systemUTC(), "b");
+        java.util.Map<String, Object> args = java.util.Map.of("host", "fleet-2", "command", "true");
+        for (int i = 0; i < 2000; i++) {
+            audit.end(audit.start("exec", "bench/1", args), 1, false, null, null, null);
+        }
+        int m = 20_000;
+        t0 = System.nanoTime();
+        for (int i = 0; i < m; i++) {
+            audit.end(audit.start("exec", "bench/1", args), 1, false, null, null, null);
+        }
+        double lines = (System.nanoTime() - t0) / 1e3 / m;
+        audit.close();
+        System.out.printf("%-58s %8.1f us%n", "  policy decision (2 entries, 4 deny rules, 2 stages)", decide);
+        System.out.printf("%-58s %8.1f us%n", "  audit start + end line (file lock, tail read, append)", lines);
     }
 }
