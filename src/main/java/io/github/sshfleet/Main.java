@@ -140,7 +140,12 @@ public final class Main {
         StdioTransport transport = new StdioTransport(json, System.in, protocolOut);
         transport.afterHandshake(fleet.pool()::prepare); // set-up after the handshake, in this order
         McpSyncServer server = ToolServer.start(
-                ToolCatalog.tools(fleet), transport, json, version(), fleet.audit()); // queues the input validator
+                ToolCatalog.tools(fleet),
+                transport,
+                json,
+                version(),
+                fleet.audit(),
+                config.approvalTimeout()); // queues the input validator
         transport.afterHandshake(JvmLog::toStderr);
         transport.afterHandshake(fleet.litter()::adoptLeftovers); // what a killed server left mid-transfer
         transport.afterHandshake(StartupArchive::refreshIfStale); // slowest (a training run), so last

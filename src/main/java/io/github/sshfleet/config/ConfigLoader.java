@@ -72,7 +72,9 @@ public final class ConfigLoader {
             "readonly_commands",
             "policy",
             "audit_log",
-            "audit_required");
+            "audit_required",
+            "confirm_defaults",
+            "approval_timeout");
 
     /** Keys later capabilities own: accepted quietly here so enabling them does not warn. */
     private static final Set<String> RESERVED_KEYS = Set.of();
@@ -83,6 +85,7 @@ public final class ConfigLoader {
     private final List<ConfigProblem> problems = new ArrayList<>();
     // What one read has seen besides the config itself.
     private Boolean useSshConfig;
+    private boolean confirmDefaults = true;
     private Path sshConfigPath;
     private String authFileWhere;
 
@@ -170,6 +173,7 @@ public final class ConfigLoader {
                 problems.add(ConfigProblem.error(where, key + ": expected a single value"));
             }
         }
+        config.policy = new io.github.sshfleet.policy.Policy(config.policy.entries(), confirmDefaults);
         // ssh_config alone means "use it"; use_ssh_config: true alone means ~/.ssh/config; use_ssh_config: false wins.
         config.sshConfig = Boolean.FALSE.equals(useSshConfig)
                 ? Optional.empty()
@@ -238,6 +242,8 @@ public final class ConfigLoader {
                         ? Optional.empty()
                         : nonEmpty(where, key, v) ? Optional.of(relativeTo(file, expand(v, home))) : c.auditLog;
             case "audit_required" -> bool(where, key, v).ifPresent(b -> c.auditRequired = b);
+            case "confirm_defaults" -> bool(where, key, v).ifPresent(b -> confirmDefaults = b);
+            case "approval_timeout" -> c.approvalTimeout = duration(where, key, v, c.approvalTimeout);
             case "ssh_config" -> sshConfigPath = nonEmpty(where, key, v) ? relativeTo(file, expand(v, home)) : null;
             case "ssh_agent" ->
                 c.sshAgent = v.isEmpty()

@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param policy          policy: entries, first match per machine (modes, allow/deny rules, write_paths)
  * @param auditLog        the audit trail's directory; empty: audit_log: off
  * @param auditRequired   a call whose audit line cannot be written is refused (false: it runs, with a warning)
+ * @param approvalTimeout how long a confirm rule's question waits for the person's answer (then: refused)
  * @param maxCallOutputBytes what the text of one fan-out call may hold, whatever the host count (groups beyond it
  *                        are listed without their output)
  */
@@ -57,7 +58,8 @@ public record FleetConfig(
         java.util.List<String> readonlyCommands,
         io.github.sshfleet.policy.Policy policy,
         Optional<Path> auditLog,
-        boolean auditRequired) {
+        boolean auditRequired,
+        Duration approvalTimeout) {
 
     public FleetConfig {
         groups = java.util.Map.copyOf(groups);
@@ -107,6 +109,7 @@ public record FleetConfig(
         io.github.sshfleet.policy.Policy policy = io.github.sshfleet.policy.Policy.none();
         Optional<Path> auditLog;
         boolean auditRequired = true;
+        Duration approvalTimeout = Duration.ofSeconds(120);
 
         Builder(Path home) {
             Path dir = home.resolve(".ssh-fleet");
@@ -145,7 +148,8 @@ public record FleetConfig(
                     readonlyCommands,
                     policy,
                     auditLog,
-                    auditRequired);
+                    auditRequired,
+                    approvalTimeout);
         }
     }
 }

@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class PolicySection {
 
     private static final List<String> KEYS =
-            List.of("machines", "mode", "allow", "deny", "write_paths", "allow_scripts");
+            List.of("machines", "mode", "allow", "deny", "confirm", "write_paths", "allow_scripts");
 
     private final List<ConfigProblem> problems;
 
@@ -36,7 +36,7 @@ final class PolicySection {
                     where,
                     "policy: expected a list of entries, e.g. policy: [{machines: \"db-*\", mode: readonly}]; "
                             + "until it is one, everything is refused on every machine"));
-            return new Policy(List.of(refuseAll(1, List.of("*"))));
+            return new Policy(List.of(refuseAll(1, List.of("*"))), true);
         }
         List<Policy.Entry> entries = new ArrayList<>();
         for (Node n : seq.getValue()) {
@@ -49,7 +49,7 @@ final class PolicySection {
             }
             entries.add(entry(at, index, map));
         }
-        return new Policy(entries);
+        return new Policy(entries, true); // confirm_defaults is applied by ConfigLoader once the file is read
     }
 
     // Long on purpose: one entry's keys in one switch, each reporting its own problem; split, the fail-closed
@@ -60,6 +60,7 @@ final class PolicySection {
         Policy.Mode mode = Policy.Mode.FULL;
         List<CommandRule> allow = List.of();
         List<CommandRule> deny = List.of();
+        List<CommandRule> confirm = List.of();
         List<String> writePaths = List.of();
         boolean allowScripts = false;
         Set<String> seen = new java.util.HashSet<>();
@@ -87,6 +88,7 @@ final class PolicySection {
                 }
                 case "allow" -> allow = rules(kat, "allow", t.getValueNode());
                 case "deny" -> deny = rules(kat, "deny", t.getValueNode());
+                case "confirm" -> confirm = rules(kat, "confirm", t.getValueNode());
                 case "write_paths" -> writePaths = paths(kat, t.getValueNode());
                 case "allow_scripts" -> {
                     String v = scalar(t.getValueNode()).toLowerCase(Locale.ROOT);
@@ -125,11 +127,12 @@ final class PolicySection {
                             + " until it is fixed"));
             return refuseAll(index, on);
         }
-        return new Policy.Entry(index, machines, mode, allow, deny, writePaths, allowScripts);
+        return new Policy.Entry(index, machines, mode, allow, deny, writePaths, allowScripts, confirm);
     }
 
     private static Policy.Entry refuseAll(int index, List<String> machines) {
-        return new Policy.Entry(index, machines, Policy.Mode.RESTRICTED, List.of(), List.of(), List.of(), false);
+        return new Policy.Entry(
+                index, machines, Policy.Mode.RESTRICTED, List.of(), List.of(), List.of(), false, List.of());
     }
 
     private int errors() {

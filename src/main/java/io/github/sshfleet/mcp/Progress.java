@@ -7,7 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Progress notifications for one tool call, sent only when the client asked (it sent a progressToken), at most two
+ * One tool call's link back to the client: cancellation, approval questions ({@link #ask}), and progress
+ * notifications for one tool call, sent only when the client asked (it sent a progressToken), at most two
  * per second, always increasing as the spec requires. Claude Code resets its idle timer on each one, so long
  * transfers keep the call alive. Safe to call from any thread: the transport serializes writes.
  */
@@ -47,6 +48,85 @@ public final class Progress {
 
     public boolean enabled() {
         return token != null;
+    }
+
+    /** How a person answered a question put through the client (MCP elicitation). */
+    public enum Answer {
+        APPROVED,
+        DECLINED,
+        CANCELLED,
+        TIMED_OUT,
+        /** The client did not declare the elicitation capability, or there is no client (internal calls). */
+        UNSUPPORTED,
+        FAILED
+    }
+
+    /**
+     * Asks the person at the client a yes/no question (elicitation/create) and waits up to {@code timeout}; anything
+     * but an explicit yes is not approval. Polls so a cancelled call stops waiting at once.
+     */
+    public Answer ask(String message, java.time.Duration timeout) {
+        if (exchange == null
+                || exchange.getClientCapabilities() == null
+                || exchange.getClientCapabilities().elicitation() == null) {
+            return Answer.UNSUPPORTED;
+        }
+        Map<String, Object> schema = Map.of(
+                "type",
+                "object",
+                "properties",
+                Map.of(
+                        "approve",
+                        Map.of("type", "boolean", "title", "Run it", "description", "true runs it; false refuses")),
+                "required",
+                java.util.List.of("approve"));
+        io.modelcontextprotocol.spec.McpSchema.ElicitRequest request =
+                io.modelcontextprotocol.spec.McpSchema.ElicitFormRequest.builder(message, schema)
+                        .build();
+        java.util.concurrent.CompletableFuture<io.modelcontextprotocol.spec.McpSchema.ElicitResult> answer =
+                java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> exchange.createElicitation(request),
+                        r -> io.github.sshfleet.core.Daemons.start("ssh-fleet-approval", r));
+        long until = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                if (cancelled()) {
+                    answer.cancel(true);
+                    return Answer.CANCELLED;
+                }
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    answer.cancel(true);
+                    return Answer.TIMED_OUT;
+                }
+                try {
+                    io.modelcontextprotocol.spec.McpSchema.ElicitResult r =
+                            answer.get(Math.min(left, 250_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    return switch (r.action()) {
+                        case ACCEPT ->
+                            r.content() != null
+                                            && Boolean.TRUE.equals(r.content().get("approve"))
+                                    ? Answer.APPROVED
+                                    : Answer.DECLINED;
+                        case DECLINE -> Answer.DECLINED;
+                        case CANCEL -> Answer.CANCELLED;
+                    };
+                } catch (java.util.concurrent.TimeoutException stillWaiting) {
+                    // poll again: cancellation, then the deadline
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answer.cancel(true);
+            return Answer.CANCELLED;
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.info(
+                    "approval question failed: {}",
+                    e.getCause() == null ? e.toString() : e.getCause().toString());
+            return e.getCause() != null && e.getCause().toString().toLowerCase().contains("timeout")
+                    ? Answer.TIMED_OUT
+                    : Answer.FAILED;
+        }
     }
 
     /** Sends unless one was sent in the last 500 ms or {@code progress} did not grow. */

@@ -23,7 +23,8 @@ public final class ToolServer {
             StdioTransport transport,
             McpJsonMapper json,
             String version,
-            io.github.sshfleet.audit.AuditLog audit) {
+            io.github.sshfleet.audit.AuditLog audit,
+            java.time.Duration approvalTimeout) {
         ToolInputValidator validator = new ToolInputValidator();
         transport.afterHandshake(validator::prepare);
         return McpServer.sync(transport)
@@ -31,6 +32,8 @@ public final class ToolServer {
                 .instructions(INSTRUCTIONS)
                 .jsonMapper(json)
                 .jsonSchemaValidator(validator)
+                // Requests to the client (an approval question) wait up to approval_timeout; the SDK's default is 10 s.
+                .requestTimeout(approvalTimeout.plusSeconds(10))
                 .capabilities(McpSchema.ServerCapabilities.builder()
                         .tools(false)
                         .logging()

@@ -14,7 +14,9 @@ import java.util.Optional;
  *       nginx *}). An allow rule never lets one stage's extra operands ride along.
  *   <li>deny {@code rm} refuses every rm; deny {@code systemctl stop} refuses a systemctl stage that has these words
  *       in this order anywhere among its arguments ({@code systemctl --now stop x}); a one-letter option in a deny rule
- *       also matches a cluster holding it ({@code rm -r} matches {@code rm -fr}).
+ *       also matches a cluster holding it ({@code rm -r} matches {@code rm -fr}); the program matches by any path
+ *       ({@code /sbin/reboot} is reboot).
+ *   <li>a word that ends in its only {@code *} matches every word it starts ({@code mkfs*}, {@code of=/dev/*}).
  * </ul>
  */
 public record CommandRule(String text, List<String> words) {
@@ -40,11 +42,11 @@ public record CommandRule(String text, List<String> words) {
         for (int i = 0; i < stage.size(); i++) {
             ShellWords.Word w = stage.get(i);
             boolean lastStar = i == stage.size() - 1 && i > 0 && w.text().equals("*");
-            if (w.glob() && !lastStar) {
+            if (w.glob() && !lastStar && !prefixPattern(w.text())) {
                 return new Result(
                         null,
-                        FleetException.quote(text) + ": only a last word '*' may be a wildcard (got "
-                                + FleetException.quote(w.text()) + ")");
+                        FleetException.quote(text) + ": a wildcard may only end a word ('mkfs*', 'of=/dev/*') or "
+                                + "be the last word '*' (got " + FleetException.quote(w.text()) + ")");
             }
         }
         if (stage.get(0).text().contains("/")) {
@@ -63,12 +65,20 @@ public record CommandRule(String text, List<String> words) {
         }
     }
 
+    /** "mkfs*": a word that ends in its only wildcard matches every word it starts. */
+    private static boolean prefixPattern(String w) {
+        return w.length() > 1
+                && w.endsWith("*")
+                && w.substring(0, w.length() - 1).chars().noneMatch(ch -> ch == '*' || ch == '?' || ch == '[');
+    }
+
     String program() {
         return words.get(0);
     }
 
+    /** As sudoers: the program as named (no path: ./uptime is not uptime), then exactly the rule's words. */
     boolean allows(List<String> stage) {
-        if (!stage.get(0).equals(program())) {
+        if (stage.get(0).contains("/") || !literal(program(), stage.get(0))) {
             return false;
         }
         if (words.size() == 1) {
@@ -76,16 +86,46 @@ public record CommandRule(String text, List<String> words) {
         }
         boolean open = words.get(words.size() - 1).equals("*");
         List<String> fixed = open ? words.subList(0, words.size() - 1) : words;
-        return open
-                ? stage.size() >= fixed.size() && stage.subList(0, fixed.size()).equals(fixed)
-                : stage.equals(fixed);
-    }
-
-    boolean denies(List<String> stage) {
-        if (!stage.get(0).equals(program())) {
+        if (open ? stage.size() < fixed.size() : stage.size() != fixed.size()) {
             return false;
         }
-        int at = 1;
+        for (int i = 1; i < fixed.size(); i++) {
+            if (!literal(fixed.get(i), stage.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The stage runs this rule's program (by any path) with the rule's words in order among its arguments. */
+    boolean denies(List<String> stage) {
+        return matchesFrom(stage, 0);
+    }
+
+    /**
+     * Like {@link #denies}, and also where a wrapper (sudo, env, xargs, find -exec, ...) runs the program further
+     * along the stage: for confirm rules over {@link CommandScan} segments.
+     */
+    boolean confirms(List<String> segment) {
+        if (matchesFrom(segment, 0)) {
+            return true;
+        }
+        if (!CommandScan.WRAPPERS.contains(CommandScan.basename(segment.get(0)))) {
+            return false;
+        }
+        for (int p = 1; p < segment.size(); p++) {
+            if (matchesFrom(segment, p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean matchesFrom(List<String> stage, int from) {
+        if (!sameWord(program(), CommandScan.basename(stage.get(from)))) {
+            return false;
+        }
+        int at = from + 1;
         for (String want : words.subList(1, words.size())) {
             if (want.equals("*")) {
                 return true;
@@ -101,9 +141,17 @@ public record CommandRule(String text, List<String> words) {
         return true;
     }
 
+    /** For allow rules: as written, or a prefix pattern; never widened to option clusters (rm -i is not rm -ir). */
+    private static boolean literal(String want, String got) {
+        return want.equals(got) || (prefixPattern(want) && got.startsWith(want.substring(0, want.length() - 1)));
+    }
+
     private static boolean sameWord(String want, String got) {
         if (want.equals(got)) {
             return true;
+        }
+        if (prefixPattern(want)) {
+            return got.startsWith(want.substring(0, want.length() - 1));
         }
         // "-r" in a rule matches the cluster "-fr"; a long option or an operand must match as written.
         return want.length() == 2

@@ -42,10 +42,21 @@ public final class Policy {
         CONTROL
     }
 
-    /** {@code command}: the command line for READ/COMMAND, else null; {@code paths}: remote paths a WRITE touches. */
-    public record Action(String tool, Kind kind, String command, List<String> paths) {
+    /**
+     * {@code command}: the command line (READ, COMMAND) or script body (SCRIPT), else null; {@code paths}: remote paths
+     * a WRITE touches; {@code root}: it runs as root (an approval question says so).
+     */
+    public record Action(String tool, Kind kind, String command, List<String> paths, boolean root) {
         public Action {
             paths = paths == null ? List.of() : List.copyOf(paths);
+        }
+
+        public Action(String tool, Kind kind, String command, List<String> paths) {
+            this(tool, kind, command, paths, false);
+        }
+
+        public Action asRoot(boolean asRoot) {
+            return new Action(tool, kind, command, paths, asRoot);
         }
 
         public static Action read(String tool) {
@@ -73,12 +84,14 @@ public final class Policy {
             List<CommandRule> allow,
             List<CommandRule> deny,
             List<String> writePaths,
-            boolean allowScripts) {
+            boolean allowScripts,
+            List<CommandRule> confirm) {
         public Entry {
             machines = List.copyOf(machines);
             allow = List.copyOf(allow);
             deny = List.copyOf(deny);
             writePaths = List.copyOf(writePaths);
+            confirm = List.copyOf(confirm);
         }
 
         /** How --check-config and refusals name it: "policy entry 2 (machines: web-1, web-2; mode restricted)". */
@@ -88,14 +101,57 @@ public final class Policy {
         }
     }
 
-    private final List<Entry> entries;
+    /**
+     * Commands a person approves first, on every machine in every mode unless confirm_defaults: false: the ones that
+     * destroy data or take a machine away (matched over every command of the line by {@link CommandScan}).
+     */
+    static final List<CommandRule> BUILTIN_CONFIRM = java.util.stream.Stream.of(
+                    "rm -r",
+                    "rm -R",
+                    "rm --recursive",
+                    "mkfs*",
+                    "wipefs",
+                    "dd of=/dev/*",
+                    "shutdown",
+                    "reboot",
+                    "poweroff",
+                    "halt",
+                    "init 0",
+                    "init 6",
+                    "systemctl stop",
+                    "systemctl disable",
+                    "systemctl mask",
+                    "systemctl reboot",
+                    "systemctl poweroff",
+                    "systemctl halt",
+                    "kill -9 1",
+                    "iptables -F",
+                    "iptables --flush",
+                    "nft flush",
+                    "userdel",
+                    "chmod -R /",
+                    "chown -R /")
+            .map(t -> CommandRule.parse(t).rule())
+            .toList();
 
-    public Policy(List<Entry> entries) {
+    /** Writes (write_file, upload, sync) under these are confirmed by the built-in set too. */
+    static final List<String> CONFIRM_WRITE_ROOTS = List.of("/etc", "/boot", "/usr");
+
+    private final List<Entry> entries;
+    private final boolean builtinConfirm;
+
+    public Policy(List<Entry> entries, boolean builtinConfirm) {
         this.entries = List.copyOf(entries);
+        this.builtinConfirm = builtinConfirm;
     }
 
+    /** No entries; the built-in confirm set on. */
     public static Policy none() {
-        return new Policy(List.of());
+        return new Policy(List.of(), true);
+    }
+
+    public boolean builtinConfirm() {
+        return builtinConfirm;
     }
 
     public List<Entry> entries() {
@@ -143,8 +199,46 @@ public final class Policy {
                         + "."));
     }
 
+    /**
+     * Asked once {@link #refusal} let the action through: why a person must approve it first, if they must (which
+     * rule, and whose). Empty: go ahead.
+     */
+    public Optional<String> confirmation(Predicate<String> selects, Action a) {
+        Optional<Entry> entry = entryFor(selects);
+        if (a.command() != null) {
+            List<List<String>> segments = CommandScan.segments(a.command());
+            for (List<String> segment : segments) {
+                if (builtinConfirm) {
+                    for (CommandRule r : BUILTIN_CONFIRM) {
+                        if (r.confirms(segment)) {
+                            return Optional.of("the built-in confirm rule " + FleetException.quote(r.text()));
+                        }
+                    }
+                }
+                if (entry.isPresent()) {
+                    for (CommandRule r : entry.get().confirm()) {
+                        if (r.confirms(segment)) {
+                            return Optional.of("the confirm rule " + FleetException.quote(r.text()) + " of "
+                                    + entry.get().describe());
+                        }
+                    }
+                }
+            }
+        }
+        if (a.kind() == Kind.WRITE && builtinConfirm) {
+            for (String p : a.paths()) {
+                if (under(p, CONFIRM_WRITE_ROOTS)) {
+                    return Optional.of("the built-in confirm rule for writes under "
+                            + String.join(", ", CONFIRM_WRITE_ROOTS) + " (" + FleetException.quote(p) + ")");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private static Optional<String> why(Entry e, Action a) {
-        if (a.command() != null && !e.deny().isEmpty()) {
+        // Deny rules read words; a script body is not parsed (restricted mode's allow_scripts is its lever).
+        if (a.command() != null && a.kind() != Kind.SCRIPT && !e.deny().isEmpty()) {
             Optional<String> denied = denied(e, a.command());
             if (denied.isPresent()) {
                 return denied;
@@ -180,7 +274,7 @@ public final class Policy {
                 }
                 return Optional.empty();
             }
-            default -> {
+            default -> { // COMMAND
                 List<List<String>> stages;
                 try {
                     stages = stages(a.command());

@@ -68,23 +68,27 @@ final class GuardrailBench {
                         "reboot", "rm -r", "systemctl stop", "mkfs")
                 .map(t -> io.github.sshfleet.policy.CommandRule.parse(t).rule())
                 .toList();
-        io.github.sshfleet.policy.Policy policy = new io.github.sshfleet.policy.Policy(java.util.List.of(
-                new io.github.sshfleet.policy.Policy.Entry(
-                        1,
-                        java.util.List.of("db-*"),
-                        io.github.sshfleet.policy.Policy.Mode.READONLY,
-                        java.util.List.of(),
-                        java.util.List.of(),
-                        java.util.List.of(),
-                        false),
-                new io.github.sshfleet.policy.Policy.Entry(
-                        2,
-                        java.util.List.of("*"),
-                        io.github.sshfleet.policy.Policy.Mode.FULL,
-                        java.util.List.of(),
-                        deny,
-                        java.util.List.of(),
-                        false)));
+        io.github.sshfleet.policy.Policy policy = new io.github.sshfleet.policy.Policy(
+                java.util.List.of(
+                        new io.github.sshfleet.policy.Policy.Entry(
+                                1,
+                                java.util.List.of("db-*"),
+                                io.github.sshfleet.policy.Policy.Mode.READONLY,
+                                java.util.List.of(),
+                                java.util.List.of(),
+                                java.util.List.of(),
+                                false,
+                                java.util.List.of()),
+                        new io.github.sshfleet.policy.Policy.Entry(
+                                2,
+                                java.util.List.of("*"),
+                                io.github.sshfleet.policy.Policy.Mode.FULL,
+                                java.util.List.of(),
+                                deny,
+                                java.util.List.of(),
+                                false,
+                                java.util.List.of())),
+                true);
         io.github.sshfleet.policy.Policy.Action action =
                 io.github.sshfleet.policy.Policy.Action.command("exec", "systemctl status nginx | head -5");
         int n = 200_000;

@@ -85,7 +85,9 @@ class AuditE2ETest {
         Path dir = home.resolve(".ssh-fleet").resolve("audit");
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.sorted().toList();
+            files = s.filter(f -> f.getFileName().toString().endsWith(".jsonl"))
+                    .sorted()
+                    .toList(); // beside them only the .lock file that serializes writers
         }
         assertEquals(1, files.size(), files.toString());
         String log = Files.readString(files.get(0));

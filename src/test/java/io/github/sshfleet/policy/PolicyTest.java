@@ -26,12 +26,12 @@ class PolicyTest {
     }
 
     static Policy.Entry entry(String machine, Mode mode, List<CommandRule> allow, List<CommandRule> deny) {
-        return new Policy.Entry(1, List.of(machine), mode, allow, deny, List.of("/srv/www"), false);
+        return new Policy.Entry(1, List.of(machine), mode, allow, deny, List.of("/srv/www"), false, List.of());
     }
 
     /** The refusal on machine "m", which every entry's machines: ("m") selects. */
     static Optional<FleetException> on(Policy.Entry e, Action a) {
-        return new Policy(List.of(e)).refusal("m", "m"::equals, a);
+        return new Policy(List.of(e), true).refusal("m", "m"::equals, a);
     }
 
     static Optional<FleetException> cmd(Policy.Entry e, String command) {
@@ -144,16 +144,20 @@ class PolicyTest {
         }
         assertTrue(on(e, Action.of("run_script", Kind.SCRIPT)).isPresent());
         Policy.Entry scripts =
-                new Policy.Entry(1, List.of("m"), Mode.RESTRICTED, List.of(), List.of(), List.of(), true);
+                new Policy.Entry(1, List.of("m"), Mode.RESTRICTED, List.of(), List.of(), List.of(), true, List.of());
         assertTrue(on(scripts, Action.of("run_script", Kind.SCRIPT)).isEmpty());
         assertTrue(on(e, Action.of("tmux_kill", Kind.CONTROL)).isEmpty(), "restricted limits commands and writes");
     }
 
     @Test
     void theFirstEntryThatSelectsAMachineDecidesAndNoneMeansFull() {
-        Policy p = new Policy(List.of(
-                new Policy.Entry(1, List.of("db"), Mode.READONLY, List.of(), List.of(), List.of(), false),
-                new Policy.Entry(2, List.of("db", "web"), Mode.FULL, List.of(), List.of(), List.of(), false)));
+        Policy p = new Policy(
+                List.of(
+                        new Policy.Entry(
+                                1, List.of("db"), Mode.READONLY, List.of(), List.of(), List.of(), false, List.of()),
+                        new Policy.Entry(
+                                2, List.of("db", "web"), Mode.FULL, List.of(), List.of(), List.of(), false, List.of())),
+                true);
         assertTrue(p.refusal("db", "db"::equals, Action.command("exec", "ls")).isPresent());
         assertTrue(p.refusal("web", "web"::equals, Action.command("exec", "ls")).isEmpty());
         assertTrue(p.refusal("other", "other"::equals, Action.command("exec", "ls"))
@@ -166,7 +170,9 @@ class PolicyTest {
     void aRuleIsAProgramAndPlainWords() {
         assertTrue(CommandRule.parse("systemctl restart nginx").rule() != null);
         assertTrue(CommandRule.parse("journalctl -u nginx *").rule() != null);
-        for (String bad : List.of("", "rm; reboot", "ls | rm", "rm -r*", "/bin/rm", "echo $HOME", "a * b")) {
+        assertTrue(CommandRule.parse("mkfs*").rule() != null, "a word may end in its only wildcard");
+        assertTrue(CommandRule.parse("dd of=/dev/*").rule() != null);
+        for (String bad : List.of("", "rm; reboot", "ls | rm", "rm -r*x", "r?m", "/bin/rm", "echo $HOME", "a * b")) {
             CommandRule.Result r = CommandRule.parse(bad);
             assertTrue(r.rule() == null, bad + " was accepted");
             assertTrue(r.problemText().isPresent(), bad);
@@ -175,10 +181,77 @@ class PolicyTest {
 
     @Test
     void anEntryNamingAnUndefinedGroupIsReported() {
-        Policy p = new Policy(List.of(
-                new Policy.Entry(1, List.of("@web", "db-1"), Mode.READONLY, List.of(), List.of(), List.of(), false)));
+        Policy p = new Policy(
+                List.of(new Policy.Entry(
+                        1, List.of("@web", "db-1"), Mode.READONLY, List.of(), List.of(), List.of(), false, List.of())),
+                true);
         assertEquals(1, p.undefinedGroups(java.util.Set.of("db")).size());
         assertTrue(p.undefinedGroups(java.util.Set.of("db")).get(0).contains("names @web"));
         assertTrue(p.undefinedGroups(java.util.Set.of("web")).isEmpty());
+    }
+
+    static Optional<String> confirm(Policy p, String command) {
+        return p.confirmation("m"::equals, Action.command("exec", command));
+    }
+
+    @Test
+    void theBuiltInConfirmSetFindsDestructiveCommandsAnywhereInTheLine() {
+        Policy p = Policy.none();
+        for (String ask : List.of(
+                "rm -rf /srv/app",
+                "rm -f -R /srv/app",
+                "cd / && rm -r srv",
+                "ls; /sbin/reboot",
+                "sudo -u root rm -r /x",
+                "find /tmp -name '*.log' -exec rm -r {} +",
+                "xargs -0 rm -R < list",
+                "bash -c 'systemctl --now stop nginx'",
+                "su -c \"shutdown -h now\"",
+                "echo \"$(reboot)\"",
+                "eval poweroff",
+                "mkfs.ext4 /dev/sdb1",
+                "dd if=/dev/zero of=/dev/sda bs=1M",
+                "kill -9 1",
+                "iptables -F",
+                "userdel bob",
+                "chown -R nobody /",
+                "x=1\nreboot\n")) {
+            assertTrue(confirm(p, ask).isPresent(), ask + " was not confirmed");
+            assertTrue(
+                    confirm(p, ask).get().startsWith("the built-in confirm rule"),
+                    confirm(p, ask).get());
+        }
+        for (String quiet : List.of(
+                "rm -f /tmp/x",
+                "grep reboot /var/log/syslog",
+                "echo rm -r",
+                "ls -r",
+                "systemctl status nginx",
+                "dd if=/dev/sda of=/tmp/disk.img",
+                "chown -R app /srv/app",
+                "kill -9 1234")) {
+            assertTrue(confirm(p, quiet).isEmpty(), quiet + " -> " + confirm(p, quiet));
+        }
+        assertTrue(p.confirmation("m"::equals, Action.write("write_file", List.of("/etc/nginx/nginx.conf")))
+                .isPresent());
+        assertTrue(p.confirmation("m"::equals, Action.write("write_file", List.of("/srv/www/x")))
+                .isEmpty());
+        assertTrue(p.confirmation("m"::equals, new Action("run_script", Kind.SCRIPT, "set -e\nreboot\n", List.of()))
+                .isPresent());
+    }
+
+    @Test
+    void confirmDefaultsOffLeavesOnlyTheEntrysOwnConfirmRules() {
+        Policy.Entry e = new Policy.Entry(
+                1, List.of("m"), Mode.FULL, List.of(), List.of(), List.of(), false, rules("apt-get remove"));
+        Policy off = new Policy(List.of(e), false);
+        assertTrue(confirm(off, "reboot").isEmpty());
+        assertTrue(confirm(off, "sudo apt-get -y remove nginx")
+                .orElseThrow()
+                .contains("'apt-get remove' of policy entry 1"));
+        assertTrue(off.confirmation("m"::equals, Action.write("write_file", List.of("/etc/x")))
+                .isEmpty());
+        Policy on = new Policy(List.of(e), true);
+        assertTrue(confirm(on, "reboot").isPresent());
     }
 }

@@ -90,6 +90,28 @@ public final class JarServer {
             List<String> jvmOptions,
             Map<String, String> extraEnv,
             java.util.function.Consumer<String> log) {
+        return client(config, home, progress, jvmOptions, extraEnv, log, null);
+    }
+
+    /**
+     * A client that declares the elicitation capability and answers each question with {@code answer} (as a person
+     * at Claude Code's prompt would).
+     */
+    public static McpSyncClient asking(
+            Path config,
+            Path home,
+            java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> answer) {
+        return client(config, home, p -> {}, List.of(), Map.of(), line -> {}, answer);
+    }
+
+    private static McpSyncClient client(
+            Path config,
+            Path home,
+            java.util.function.Consumer<McpSchema.ProgressNotification> progress,
+            List<String> jvmOptions,
+            Map<String, String> extraEnv,
+            java.util.function.Consumer<String> log,
+            java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> answer) {
         List<String> cmd = new ArrayList<>(command());
         cmd.addAll(1, jvmOptions);
         Map<String, String> env = new HashMap<>(env(config, home));
@@ -100,11 +122,16 @@ public final class JarServer {
                 .build();
         StdioClientTransport transport = new StdioClientTransport(params, McpJsonDefaults.getMapper());
         transport.setStdErrorHandler(log::accept);
-        McpSyncClient client = McpClient.sync(new SerializedClientTransport(transport))
+        McpClient.SyncSpec spec = McpClient.sync(new SerializedClientTransport(transport))
                 .requestTimeout(Duration.ofSeconds(90))
                 .initializationTimeout(Duration.ofSeconds(30))
-                .progressConsumer(progress)
-                .build();
+                .progressConsumer(progress);
+        if (answer != null) {
+            spec.capabilities(
+                            McpSchema.ClientCapabilities.builder().elicitation().build())
+                    .elicitation(answer);
+        }
+        McpSyncClient client = spec.build();
         client.initialize();
         return client;
     }

@@ -202,11 +202,14 @@ public final class SshdFleet {
         Path kh = into.resolve("known_hosts");
         Files.copy(knownHosts, kh, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path config = into.resolve("config.yaml");
-        // connect_timeout 5 s unless the test sets its own (a duplicate key is a config error).
+        // connect_timeout 5 s unless the test sets its own (a duplicate key is a config error). The built-in confirm
+        // set is off unless the test turns it on: tests of file and command mechanics write /etc and run rm -r with
+        // no person to ask; the approval tests say confirm_defaults: true.
         Files.writeString(
                 config,
                 "auth_file: " + hostsFile + "\nknown_hosts: " + kh + "\n"
-                        + (extraYaml.contains("connect_timeout:") ? "" : "connect_timeout: 5\n") + extraYaml);
+                        + (extraYaml.contains("connect_timeout:") ? "" : "connect_timeout: 5\n")
+                        + (extraYaml.contains("confirm_defaults:") ? "" : "confirm_defaults: false\n") + extraYaml);
         return config;
     }
 

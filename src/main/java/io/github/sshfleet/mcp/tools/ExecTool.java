@@ -169,12 +169,15 @@ final class ExecTool implements ToolHandler {
         List<Machine> machines = fleet.machines().select(args.raw("host"));
         int cap = CommandReport.perStreamCap(fleet.config().maxOutputBytes(), machines.size());
         Waiter waiter = new Waiter(fleet, progress, asyncAfter, machines.size());
+        // Every host decided before any runs: refused ones get their own section, and one question covers the rest.
+        Map<Machine, io.github.sshfleet.core.FleetException> refused =
+                Guard.decide(fleet, machines, action.asRoot(sudo), progress);
         java.util.function.Function<List<Machine>, List<CommandResult>> runBatch = batch -> fleet.fanout()
                 .run(
                         batch,
-                        m -> Guard.refusal(fleet, m, action)
-                                .map(refused -> CommandResult.failed(m.name(), m.address(), 0, refused))
-                                .orElseGet(() -> waiter.runOn(m, command, hard, sudo, cap, options, env)),
+                        m -> refused.containsKey(m)
+                                ? CommandResult.failed(m.name(), m.address(), 0, refused.get(m))
+                                : waiter.runOn(m, command, hard, sudo, cap, options, env),
                         CommandReport::unfinished);
         List<CommandResult> results = "rolling".equals(args.string("strategy", "parallel"))
                 ? rolling(

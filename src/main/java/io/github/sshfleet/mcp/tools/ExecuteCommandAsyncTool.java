@@ -44,7 +44,11 @@ final class ExecuteCommandAsyncTool implements ToolHandler {
     @Override
     public CallToolResult call(Args args, Progress progress) {
         String command = args.nonBlank("command");
-        Machine m = Guard.one(fleet, args, Policy.Action.command("execute_command_async", command));
+        Machine m = Guard.one(
+                fleet,
+                args,
+                Policy.Action.command("execute_command_async", command).asRoot(args.bool("sudo", false)),
+                progress);
         Duration hard =
                 args.has("timeout") ? args.seconds("timeout", Duration.ofHours(1), ExecTool.MAX_TIMEOUT_SECONDS) : null;
         boolean sudo = args.bool("sudo", false);

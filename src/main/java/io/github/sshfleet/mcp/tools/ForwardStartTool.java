@@ -48,7 +48,7 @@ final class ForwardStartTool implements ToolHandler {
     @Override
     public CallToolResult call(Args args, Progress progress) {
         Forwards forwards = fleet.forwards();
-        Machine m = Guard.one(fleet, args, Policy.Action.of("forward_start", Policy.Kind.CONTROL));
+        Machine m = Guard.one(fleet, args, Policy.Action.of("forward_start", Policy.Kind.CONTROL), progress);
         String dir = args.string("direction", "local");
         String bind = args.optional("bind_address") == null
                 ? "127.0.0.1"

@@ -50,7 +50,7 @@ final class ListDirTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = Guard.one(fleet, args, Policy.Action.read("list_dir"));
+        Machine m = Guard.one(fleet, args, Policy.Action.read("list_dir"), progress);
         String path = args.nonBlank("path");
         boolean longForm = args.bool("long", true);
         int max = args.integer("max_entries", DEFAULT_MAX, 1, HARD_MAX);

@@ -49,7 +49,7 @@ final class ReadFileTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = Guard.one(fleet, args, Policy.Action.read("read_file"));
+        Machine m = Guard.one(fleet, args, Policy.Action.read("read_file"), progress);
         String path = args.nonBlank("remote_path");
         int max = args.integer("max_bytes", DEFAULT_MAX, 1, HARD_MAX);
         long offset = args.longInteger("offset", 0, 0, Long.MAX_VALUE / 2);

@@ -64,7 +64,8 @@ final class RenderCommandTool implements ToolHandler {
     @Override
     public CallToolResult call(Args args, Progress progress) {
         String command = args.nonBlank("command");
-        Machine m = Guard.one(fleet, args, Policy.Action.command(spec().name(), command));
+        Machine m = Guard.one(
+                fleet, args, Policy.Action.command(spec().name(), command).asRoot(args.bool("sudo", true)), progress);
         boolean sudo = args.bool("sudo", true);
         Duration timeout = args.seconds("timeout", Duration.ofSeconds(60), 3600);
         Renderer.Format format = gif ? Renderer.Format.GIF : RenderArgs.format(args);

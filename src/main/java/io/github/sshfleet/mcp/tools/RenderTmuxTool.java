@@ -46,7 +46,7 @@ final class RenderTmuxTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxArgs.machine(fleet, args, Policy.Action.read("render_tmux"));
+        Machine m = TmuxArgs.machine(fleet, args, progress, Policy.Action.read("render_tmux"));
         String target = args.nonBlank("target");
         boolean sudo = TmuxArgs.sudo(args);
         int lines = args.integer("lines", 50, 1, 2000);

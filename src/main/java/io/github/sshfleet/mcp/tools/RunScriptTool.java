@@ -71,8 +71,13 @@ final class RunScriptTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = Guard.one(fleet, args, Policy.Action.of("run_script", Policy.Kind.SCRIPT));
         String script = args.nonBlank("script");
+        Machine m = Guard.one(
+                fleet,
+                args,
+                new Policy.Action(
+                        "run_script", Policy.Kind.SCRIPT, script, java.util.List.of(), args.bool("sudo", true)),
+                progress);
         boolean sudo = args.bool("sudo", true);
         Duration timeout = args.seconds("timeout", Duration.ofSeconds(60), ExecTool.MAX_TIMEOUT_SECONDS);
         String session = args.optional("tmux_session");

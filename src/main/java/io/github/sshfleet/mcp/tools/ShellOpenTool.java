@@ -43,7 +43,7 @@ final class ShellOpenTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = Guard.one(fleet, args, Policy.Action.of("shell_open", Policy.Kind.CONTROL));
+        Machine m = Guard.one(fleet, args, Policy.Action.of("shell_open", Policy.Kind.CONTROL), progress);
         boolean root = args.bool("sudo", true);
         String name = args.optional("name");
         if (name != null && !io.github.sshfleet.config.HostsFile.isValidName(name.strip())) {

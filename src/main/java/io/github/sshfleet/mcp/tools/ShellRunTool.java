@@ -43,7 +43,12 @@ final class ShellRunTool implements ToolHandler {
         String id = args.nonBlank("session_id");
         String command = args.nonBlank("command");
         Duration timeout = args.seconds("timeout", Duration.ofSeconds(60), ExecTool.MAX_TIMEOUT_SECONDS);
-        Guard.check(fleet, fleet.shells().get(id).machine(), Policy.Action.command("shell_run", command));
+        io.github.sshfleet.shell.ShellSession shell = fleet.shells().get(id);
+        Guard.check(
+                fleet,
+                shell.machine(),
+                Policy.Action.command("shell_run", command).asRoot(shell.root()),
+                progress);
         ShellResult r = fleet.shells().run(id, command, timeout, fleet.config().maxOutputBytes());
         String status = r.timedOut()
                 ? "TIMED OUT after " + r.durationMillis() + " ms (" + r.note() + ")"

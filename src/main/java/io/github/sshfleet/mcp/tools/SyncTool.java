@@ -58,7 +58,8 @@ final class SyncTool implements ToolHandler {
                 args,
                 upload
                         ? Policy.Action.write("sync", java.util.List.of(args.nonBlank("destination")))
-                        : Policy.Action.read("sync"));
+                        : Policy.Action.read("sync"),
+                progress);
         Sync.Report r = sync.run(
                 m,
                 upload,

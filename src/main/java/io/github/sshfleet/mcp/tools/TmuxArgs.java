@@ -3,6 +3,7 @@ package io.github.sshfleet.mcp.tools;
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.mcp.Args;
+import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.Schema;
 import io.github.sshfleet.policy.Policy;
 import io.github.sshfleet.tmux.Tmux;
@@ -28,8 +29,8 @@ final class TmuxArgs {
     }
 
     /** The tool's machine, once the policy lets {@code action} act on it. */
-    static Machine machine(FleetServices fleet, Args args, Policy.Action action) {
-        return Guard.one(fleet, args, action);
+    static Machine machine(FleetServices fleet, Args args, Progress progress, Policy.Action action) {
+        return Guard.one(fleet, args, action.asRoot(sudo(args)), progress);
     }
 
     static boolean sudo(Args args) {

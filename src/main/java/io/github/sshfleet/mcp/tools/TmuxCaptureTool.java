@@ -41,7 +41,7 @@ final class TmuxCaptureTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxArgs.machine(fleet, args, Policy.Action.read("tmux_capture"));
+        Machine m = TmuxArgs.machine(fleet, args, progress, Policy.Action.read("tmux_capture"));
         String target = args.nonBlank("target");
         String pane = tmux.capture(
                 m,

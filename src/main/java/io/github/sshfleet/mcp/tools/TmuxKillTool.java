@@ -39,7 +39,7 @@ final class TmuxKillTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxArgs.machine(fleet, args, Policy.Action.of("tmux_kill", Policy.Kind.CONTROL));
+        Machine m = TmuxArgs.machine(fleet, args, progress, Policy.Action.of("tmux_kill", Policy.Kind.CONTROL));
         String target = args.nonBlank("target");
         tmux.kill(m, TmuxArgs.sudo(args), target, TmuxArgs.timeout(args, 20));
         return Results.of(

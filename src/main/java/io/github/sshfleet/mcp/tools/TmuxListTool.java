@@ -39,7 +39,7 @@ final class TmuxListTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxArgs.machine(fleet, args, Policy.Action.read("tmux_list"));
+        Machine m = TmuxArgs.machine(fleet, args, progress, Policy.Action.read("tmux_list"));
         boolean sudo = TmuxArgs.sudo(args);
         List<Tmux.Session> sessions = tmux.list(m, sudo, TmuxArgs.timeout(args, 20));
         StringBuilder text = new StringBuilder(

@@ -45,6 +45,7 @@ final class TmuxNewTool implements ToolHandler {
         Machine m = TmuxArgs.machine(
                 fleet,
                 args,
+                progress,
                 args.optional("command") == null || args.optional("command").isBlank()
                         ? Policy.Action.of("tmux_new", Policy.Kind.CONTROL)
                         : Policy.Action.command("tmux_new", args.optional("command")));

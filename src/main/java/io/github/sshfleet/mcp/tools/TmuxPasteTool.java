@@ -42,7 +42,7 @@ final class TmuxPasteTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxArgs.machine(fleet, args, Policy.Action.command("tmux_paste", args.string("text")));
+        Machine m = TmuxArgs.machine(fleet, args, progress, Policy.Action.command("tmux_paste", args.string("text")));
         String target = args.nonBlank("target");
         String text = args.string("text");
         boolean enter = args.bool("enter", false);

@@ -50,7 +50,7 @@ final class TmuxWaitTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxArgs.machine(fleet, args, Policy.Action.read("tmux_wait"));
+        Machine m = TmuxArgs.machine(fleet, args, progress, Policy.Action.read("tmux_wait"));
         String target = args.nonBlank("target");
         String raw = args.string("pattern");
         if (raw.isEmpty()) {

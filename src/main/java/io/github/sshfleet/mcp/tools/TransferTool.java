@@ -91,7 +91,11 @@ final class TransferTool implements ToolHandler {
         Machine m = Guard.one(
                 fleet,
                 args,
-                upload ? Policy.Action.write("upload", java.util.List.of(remote)) : Policy.Action.read("download"));
+                upload
+                        ? Policy.Action.write("upload", java.util.List.of(remote))
+                                .asRoot(args.bool("sudo", false))
+                        : Policy.Action.read("download"),
+                progress);
         String local = args.nonBlank("local_path");
         TransferProgress p = (done, total, file) -> progress.report(
                 done,

@@ -52,7 +52,11 @@ final class WriteFileTool implements ToolHandler {
     @Override
     public CallToolResult call(Args args, Progress progress) {
         String path = args.nonBlank("remote_path");
-        Machine m = Guard.one(fleet, args, Policy.Action.write("write_file", java.util.List.of(path)));
+        Machine m = Guard.one(
+                fleet,
+                args,
+                Policy.Action.write("write_file", java.util.List.of(path)).asRoot(args.bool("sudo", false)),
+                progress);
         String content = args.string("content");
         String mode = args.optional("mode") == null ? null : Modes.checkMode(args.string("mode"), "mode");
         String owner = args.optional("owner") == null ? null : Modes.checkOwner(args.string("owner"));
