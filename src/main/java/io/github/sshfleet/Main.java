@@ -199,6 +199,13 @@ public final class Main {
         out.println("timeouts:       connect " + c.connectTimeout().toMillis() + " ms, async_after "
                 + c.asyncAfter().toSeconds() + " s, idle " + c.idleTimeout().toSeconds() + " s");
         out.println("output cap:     " + c.maxOutputBytes() + " bytes per stream per host");
+        out.println("approval:       built-in confirm set " + (c.policy().builtinConfirm() ? "on" : "off")
+                + ", approval_timeout " + c.approvalTimeout().toSeconds() + " s");
+        out.println("audit log:      "
+                + c.auditLog()
+                        .map(d ->
+                                d + (c.auditRequired() ? " (required: a call is refused if it cannot be written)" : ""))
+                        .orElse("off"));
         MachineStore store = new MachineStore(c, home);
         List<ConfigProblem> problems = new java.util.ArrayList<>(loaded.problems());
         if (loaded.unusable() != null) {

@@ -111,26 +111,49 @@ public final class AuditLog {
         }
     }
 
-    /** Records how call {@code call} ended: {@code error} is a failure kind's name or null; {@code result} its data. */
-    public void end(long call, long millis, boolean isError, String error, String message, Object structured) {
+    /**
+     * How a call ended: {@code error} a failure kind's name or null; {@code structured} the result's data (a fan-out's
+     * hosts are taken from it); {@code approval} how a person answered its confirm question (approved, declined,
+     * timed_out, ...) or null; {@code bytes} the text returned to the agent.
+     */
+    public record Ending(
+            long millis,
+            boolean isError,
+            String error,
+            String message,
+            Object structured,
+            String approval,
+            long bytes) {
+        /** A plain success, for callers and tests that have nothing more to say. */
+        public static Ending ok(long millis) {
+            return new Ending(millis, false, null, null, null, null, 0);
+        }
+    }
+
+    /** Records how call {@code call} ended. */
+    public void end(long call, Ending e) {
         if (dir == null) {
             return;
         }
         synchronized (lock) {
             Map<String, Object> line = header(call, "end");
-            line.put("duration_ms", millis);
-            line.put("is_error", isError);
-            if (error != null) {
-                line.put("error", error);
+            line.put("duration_ms", e.millis());
+            line.put("is_error", e.isError());
+            if (e.error() != null) {
+                line.put("error", e.error());
             }
-            if (message != null) {
-                line.put("message", AuditRecord.text(message, 300));
+            if (e.message() != null) {
+                line.put("message", AuditRecord.text(e.message(), 300));
             }
-            AuditRecord.hosts(structured).ifPresent(h -> line.put("hosts", h));
+            if (e.approval() != null) {
+                line.put("approval", e.approval());
+            }
+            line.put("bytes", e.bytes());
+            AuditRecord.hosts(e.structured()).ifPresent(h -> line.put("hosts", h));
             try {
                 write(line);
-            } catch (IOException | RuntimeException e) {
-                log.error("audit log {}: the end of call {} could not be recorded ({})", dir, call, e.toString());
+            } catch (IOException | RuntimeException x) {
+                log.error("audit log {}: the end of call {} could not be recorded ({})", dir, call, x.toString());
             }
         }
     }

@@ -23,6 +23,7 @@ public final class Progress {
     private final Object token;
     private final Cancellations.Cancellation cancellation;
     private double last = -1;
+    private volatile Answer asked;
     private long lastSentNanos;
 
     private Progress(McpSyncServerExchange exchange, Object token, Cancellations.Cancellation cancellation) {
@@ -66,6 +67,17 @@ public final class Progress {
      * but an explicit yes is not approval. Polls so a cancelled call stops waiting at once.
      */
     public Answer ask(String message, java.time.Duration timeout) {
+        Answer a = askOnce(message, timeout);
+        asked = a; // for the audit trail's end line
+        return a;
+    }
+
+    /** The answer of this call's approval question, or null when none was asked. */
+    public Answer asked() {
+        return asked;
+    }
+
+    private Answer askOnce(String message, java.time.Duration timeout) {
         if (exchange == null
                 || exchange.getClientCapabilities() == null
                 || exchange.getClientCapabilities().elicitation() == null) {

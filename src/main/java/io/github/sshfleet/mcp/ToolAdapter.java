@@ -53,10 +53,11 @@ public final class ToolAdapter {
         long call = 0;
         CallToolResult result = null;
         FleetException failed = null;
+        Progress progress = null;
         try {
             call = audit.start(name, client(exchange), request.arguments()); // before anything can run
-            result = handler.call(
-                    new Args(name, request.arguments()), Progress.of(exchange, request.meta(), cancellation));
+            progress = Progress.of(exchange, request.meta(), cancellation);
+            result = handler.call(new Args(name, request.arguments()), progress);
             log.debug("{} done in {} ms", name, (System.nanoTime() - start) / 1_000_000);
             return result;
         } catch (FleetException e) {
@@ -82,13 +83,31 @@ public final class ToolAdapter {
             if (call != 0) {
                 audit.end(
                         call,
-                        (System.nanoTime() - start) / 1_000_000,
-                        result == null || Boolean.TRUE.equals(result.isError()),
-                        failed == null ? null : failed.kind().name().toLowerCase(java.util.Locale.ROOT),
-                        failed == null ? null : failed.getMessage(),
-                        result == null ? null : result.structuredContent());
+                        new AuditLog.Ending(
+                                (System.nanoTime() - start) / 1_000_000,
+                                result == null || Boolean.TRUE.equals(result.isError()),
+                                failed == null ? null : failed.kind().name().toLowerCase(java.util.Locale.ROOT),
+                                failed == null ? null : failed.getMessage(),
+                                result == null ? null : result.structuredContent(),
+                                progress == null || progress.asked() == null
+                                        ? null
+                                        : progress.asked().name().toLowerCase(java.util.Locale.ROOT),
+                                textBytes(result)));
             }
         }
+    }
+
+    private static long textBytes(CallToolResult result) {
+        if (result == null || result.content() == null) {
+            return 0;
+        }
+        long n = 0;
+        for (McpSchema.Content c : result.content()) {
+            if (c instanceof McpSchema.TextContent t && t.text() != null) {
+                n += t.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            }
+        }
+        return n;
     }
 
     /** "name/version" from the client's initialize, for the audit trail. */

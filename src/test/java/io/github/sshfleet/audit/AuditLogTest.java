@@ -88,10 +88,12 @@ class AuditLogTest {
                         Map.of("TOKEN", "token-abcdef")));
         Map<String, Object> row1 = new LinkedHashMap<>(Map.of("host", "web-1", "exit_code", 0));
         Map<String, Object> row2 = new LinkedHashMap<>(Map.of("host", "web-2", "error", "policy"));
-        log.end(call, 12, true, null, null, Map.of("results", List.of(row1, row2)));
+        log.end(
+                call,
+                new AuditLog.Ending(12, true, null, null, Map.of("results", List.of(row1, row2)), "approved", 99));
         long write = log.start(
                 "write_file", null, args("host", "web-1", "remote_path", "/etc/app.conf", "content", "SECRET=1\n"));
-        log.end(write, 3, true, "permission", "permission denied: /etc/app.conf", null);
+        log.end(write, new AuditLog.Ending(3, true, "permission", "permission denied: /etc/app.conf", null, null, 40));
         log.close();
 
         String raw = Files.readString(AuditVerifier.files(dir).get(0));
@@ -110,6 +112,7 @@ class AuditLogTest {
         assertEquals("end", l.get(1).get("phase").asText());
         assertEquals(l.get(0).get("call"), l.get(1).get("call"));
         assertEquals("policy", l.get(1).get("hosts").get(1).get("error").asText());
+        assertEquals("approved", l.get(1).get("approval").asText());
         assertEquals(9, l.get(2).get("args").get("content").get("bytes").asInt());
         assertEquals(
                 AuditVerifier.sha256("SECRET=1\n"),
@@ -132,12 +135,12 @@ class AuditLogTest {
     void theChainRunsAcrossDaysAndRestartsAndAnyEditBreaksIt() throws Exception {
         Path dir = tmp.resolve("audit");
         AuditLog first = AuditLog.in(dir, true, clock, "v");
-        first.end(first.start("exec", null, args("command", "uptime")), 1, false, null, null, null);
+        first.end(first.start("exec", null, args("command", "uptime")), AuditLog.Ending.ok(1));
         clock.now = clock.now.plus(Duration.ofSeconds(5)); // past midnight UTC: a new file
-        first.end(first.start("exec", null, args("command", "df -h")), 1, false, null, null, null);
+        first.end(first.start("exec", null, args("command", "df -h")), AuditLog.Ending.ok(1));
         first.close();
         AuditLog second = AuditLog.in(dir, true, clock, "v"); // a restart goes on from the newest file's last line
-        second.end(second.start("exec", null, args("command", "id")), 1, false, null, null, null);
+        second.end(second.start("exec", null, args("command", "id")), AuditLog.Ending.ok(1));
         second.close();
 
         List<Path> files = AuditVerifier.files(dir);
@@ -190,7 +193,7 @@ class AuditLogTest {
             AuditLog log = t % 2 == 0 ? a : b;
             done.add(pool.submit(() -> {
                 for (int i = 0; i < 50; i++) {
-                    log.end(log.start("exec", null, args("command", "true")), 1, false, null, null, null);
+                    log.end(log.start("exec", null, args("command", "true")), AuditLog.Ending.ok(1));
                 }
             }));
         }

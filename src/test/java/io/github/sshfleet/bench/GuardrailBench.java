@@ -101,12 +101,12 @@ final class GuardrailBench {
                 dir.resolve("bench-audit"), true, java.time.Clock.systemUTC(), "b");
         java.util.Map<String, Object> args = java.util.Map.of("host", "fleet-2", "command", "true");
         for (int i = 0; i < 2000; i++) {
-            audit.end(audit.start("exec", "bench/1", args), 1, false, null, null, null);
+            audit.end(audit.start("exec", "bench/1", args), io.github.sshfleet.audit.AuditLog.Ending.ok(1));
         }
         int m = 20_000;
         t0 = System.nanoTime();
         for (int i = 0; i < m; i++) {
-            audit.end(audit.start("exec", "bench/1", args), 1, false, null, null, null);
+            audit.end(audit.start("exec", "bench/1", args), io.github.sshfleet.audit.AuditLog.Ending.ok(1));
         }
         double lines = (System.nanoTime() - t0) / 1e3 / m;
         audit.close();

@@ -79,6 +79,14 @@ class ApprovalE2ETest {
                             && q.contains("rm -rf " + dir),
                     q);
             assertFalse(exists(c, dir), "approved, so it ran");
+            String audit;
+            try (java.util.stream.Stream<Path> files =
+                    Files.list(tmp.resolve("home").resolve(".ssh-fleet").resolve("audit"))) {
+                audit = Files.readString(files.filter(f -> f.toString().endsWith(".jsonl"))
+                        .findFirst()
+                        .orElseThrow());
+            }
+            assertTrue(audit.contains("\"approval\":\"approved\""), audit);
         } finally {
             c.closeGracefully();
         }

@@ -105,6 +105,9 @@ class ProcessE2ETest {
         assertEquals(0, policy.code, policy.out);
         assertTrue(policy.out.contains("a\tpolicy entry 1 (machines: a; mode readonly)"), policy.out);
         assertTrue(policy.out.contains("b\tno entry: mode full"), policy.out);
+        assertTrue(policy.out.contains("approval:       built-in confirm set on, approval_timeout 120 s"), policy.out);
+        assertTrue(
+                policy.out.contains("audit log:      " + tmp.resolve(".ssh-fleet/audit") + " (required"), policy.out);
 
         Path bad = tmp.resolve("bad.yaml");
         Files.writeString(bad, "host_key_policy: maybe\n");
