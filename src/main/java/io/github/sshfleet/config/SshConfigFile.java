@@ -14,126 +14,269 @@ import java.util.Set;
 /**
  * Machines from an OpenSSH client config (~/.ssh/config): every concrete {@code Host} alias (no wildcards, no
  * negation) becomes a machine with HostName, User, Port and IdentityFile resolved as ssh does: the first value found
- * in file order among the blocks whose patterns match the alias wins, so {@code Host *} defaults apply too.
+ * in file order among the blocks that apply to the alias wins, so {@code Host *} defaults apply too. {@code Include}
+ * is read where it stands (~ and relative paths as OpenSSH resolves them, globs in the file name, 16 levels at most;
+ * its lines belong to the block around it, which is restored after it). {@code Match} blocks with {@code all},
+ * {@code host}, {@code originalhost}, {@code user} and {@code localuser} apply as ssh's first pass evaluates them.
  * ProxyJump (one hop or a chain "a,b"; hops are other aliases, hosts-file machines or user@host[:port]) becomes the
- * machine's jump path. What ssh-fleet does not support (Match blocks,
- * ProxyCommand, Include, those ProxyJump forms) is reported once per file, never silently ignored; a machine that
- * needs an unsupported proxy is left out rather than connected to the wrong way.
+ * machine's jump path. What ssh-fleet does not support (other Match criteria, which may run commands: {@code exec};
+ * ProxyCommand; those ProxyJump forms) is reported once per file, never silently ignored; a machine that needs an
+ * unsupported proxy is left out rather than connected to the wrong way.
  */
 public final class SshConfigFile {
 
     /** The machines found and the problems worth telling the operator. */
     public record Parsed(List<HostEntry> entries, List<ConfigProblem> problems) {}
 
-    private record Block(List<String> patterns, int line, Map<String, String> values) {}
+    /** OpenSSH's READCONF_MAX_DEPTH. */
+    static final int MAX_INCLUDE_DEPTH = 16;
+
+    /**
+     * A Host block ({@code patterns}) or a Match block ({@code criteria}: keyword, value pairs; {@code never} when one
+     * is not supported). {@code parent}: the block an Include stood in, which must apply too.
+     */
+    private record Block(
+            List<String> patterns,
+            List<String[]> criteria,
+            boolean never,
+            Block parent,
+            String where,
+            Map<String, String> values) {}
 
     private SshConfigFile() {}
 
-    // Long on purpose: one case per ssh_config keyword, in the order OpenSSH documents them; split, the cases would
-    // lose their shared Host block state.
     public static Parsed read(Path file, Path home, String localUser) {
         List<ConfigProblem> problems = new ArrayList<>();
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            problems.add(ConfigProblem.warning(
-                    file.toString(), "ssh config not read (" + e.getMessage() + "); its " + "hosts are not available"));
+        Reader reader = new Reader(home, problems);
+        if (!reader.file(file, 0, null)) {
             return new Parsed(List.of(), problems);
-        }
-        List<Block> blocks = new ArrayList<>();
-        Block current = new Block(List.of("*"), 0, new LinkedHashMap<>()); // options before any Host line
-        blocks.add(current);
-        Set<String> unsupported = new LinkedHashSet<>();
-        boolean inMatch = false;
-        for (int i = 0; i < lines.size(); i++) {
-            String l = lines.get(i).strip();
-            if (l.isEmpty() || l.startsWith("#")) {
-                continue;
-            }
-            String[] kv = l.split("[\\s=]+", 2);
-            String key = kv[0].toLowerCase(Locale.ROOT);
-            String value = kv.length > 1 ? unquote(kv[1].strip()) : "";
-            switch (key) {
-                case "host" -> {
-                    inMatch = false;
-                    current = new Block(List.of(value.split("\\s+")), i + 1, new LinkedHashMap<>());
-                    blocks.add(current);
-                }
-                case "match" -> {
-                    inMatch = true;
-                    unsupported.add("Match (line " + (i + 1) + ": its options are ignored)");
-                }
-                case "include" -> unsupported.add("Include (line " + (i + 1) + ": the included file is not read)");
-                default -> {
-                    if (!inMatch) {
-                        current.values().putIfAbsent(key, value);
-                    }
-                }
-            }
         }
         List<HostEntry> entries = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
-        for (Block b : blocks) {
+        for (Block b : reader.blocks) {
+            if (b.patterns() == null) {
+                continue;
+            }
             for (String alias : b.patterns()) {
                 if (alias.contains("*") || alias.contains("?") || alias.startsWith("!") || !seen.add(alias)) {
                     continue;
                 }
                 Map<String, String> eff = new LinkedHashMap<>();
-                for (Block o : blocks) {
-                    if (matches(alias, o.patterns())) {
+                for (Block o : reader.blocks) {
+                    if (applies(o, alias, eff, localUser)) {
                         o.values().forEach(eff::putIfAbsent);
                     }
                 }
-                String where = file + ":" + b.line();
-                String jump = eff.get("proxyjump");
-                if (jump != null && jump.equalsIgnoreCase("none")) {
-                    jump = null;
+                HostEntry e = entry(alias, eff, b.where(), home, localUser, problems, reader.unsupported);
+                if (e != null) {
+                    entries.add(e);
                 }
-                if (eff.containsKey("proxycommand") || (jump != null && !HostsFile.isValidJump(jump))) {
-                    String what = eff.containsKey("proxycommand")
-                            ? "ProxyCommand"
-                            : "ProxyJump '" + jump + "' (hops must be Host aliases, machines or user@host[:port])";
-                    unsupported.add(what + " (host '" + alias + "' is left out)");
-                    continue;
-                }
-                if (!HostsFile.isValidName(alias)) {
-                    problems.add(ConfigProblem.warning(
-                            where, "Host '" + alias + "' is not a valid machine name; " + "left out"));
-                    continue;
-                }
-                String hostName = eff.getOrDefault("hostname", alias).replace("%h", alias);
-                int port = 0;
-                if (eff.containsKey("port")) {
-                    try {
-                        port = Integer.parseInt(eff.get("port"));
-                    } catch (NumberFormatException e) {
-                        problems.add(ConfigProblem.warning(
-                                where, "Host '" + alias + "': bad Port '" + eff.get("port") + "'; left out"));
-                        continue;
-                    }
-                }
-                String user = eff.getOrDefault("user", localUser);
-                String key = eff.containsKey("identityfile")
-                        ? ConfigLoader.expand(
-                                        eff.get("identityfile")
-                                                .replace("%d", home.toString())
-                                                .replace("%u", localUser)
-                                                .replace("%h", hostName)
-                                                .replace("%r", user),
-                                        home)
-                                .toString()
-                        : null;
-                if (key != null && !Files.exists(Path.of(key))) {
-                    key = null; // ssh skips a missing IdentityFile too; the agent may still hold the key
-                }
-                entries.add(new HostEntry(alias, hostName, port, user, null, key, null, null, null, jump, b.line()));
             }
         }
-        if (!unsupported.isEmpty()) {
-            problems.add(ConfigProblem.warning(file.toString(), "not supported: " + String.join("; ", unsupported)));
+        if (!reader.unsupported.isEmpty()) {
+            problems.add(
+                    ConfigProblem.warning(file.toString(), "not supported: " + String.join("; ", reader.unsupported)));
         }
         return new Parsed(entries, problems);
+    }
+
+    /** Reads files into blocks, following Include where it stands. */
+    private static final class Reader {
+        final Path home;
+        final List<ConfigProblem> problems;
+        final List<Block> blocks = new ArrayList<>();
+        final Set<String> unsupported = new LinkedHashSet<>();
+        Block current;
+
+        Reader(Path home, List<ConfigProblem> problems) {
+            this.home = home;
+            this.problems = problems;
+        }
+
+        /** False when the file cannot be read (the top-level file's problem is then the only one). */
+        // Long on purpose: one case per ssh_config keyword that shapes blocks; split, they would lose the block state.
+        boolean file(Path file, int depth, Block parent) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(file);
+            } catch (IOException e) {
+                problems.add(ConfigProblem.warning(
+                        file.toString(),
+                        depth == 0
+                                ? "ssh config not read (" + e.getMessage() + "); its hosts are not available"
+                                : "included file not read (" + e.getMessage() + ")"));
+                return false;
+            }
+            if (current == null) {
+                current = new Block(List.of("*"), null, false, null, file + ":0", new LinkedHashMap<>());
+                blocks.add(current); // options before any Host line
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                String l = lines.get(i).strip();
+                if (l.isEmpty() || l.startsWith("#")) {
+                    continue;
+                }
+                String[] kv = l.split("[\\s=]+", 2);
+                String key = kv[0].toLowerCase(Locale.ROOT);
+                String value = kv.length > 1 ? unquote(kv[1].strip()) : "";
+                String where = file + ":" + (i + 1);
+                switch (key) {
+                    case "host" -> {
+                        current = new Block(
+                                List.of(value.split("\\s+")), null, false, parent, where, new LinkedHashMap<>());
+                        blocks.add(current);
+                    }
+                    case "match" -> {
+                        current = match(value, where, parent);
+                        blocks.add(current);
+                    }
+                    case "include" -> include(value, where, depth);
+                    default -> current.values().putIfAbsent(key, value);
+                }
+            }
+            return true;
+        }
+
+        private Block match(String value, String where, Block parent) {
+            List<String> words = List.of(value.split("\\s+"));
+            List<String[]> criteria = new ArrayList<>();
+            boolean never = false;
+            for (int w = 0; w < words.size(); w++) {
+                String k = words.get(w).toLowerCase(Locale.ROOT);
+                if (k.equals("all")) {
+                    criteria.add(new String[] {"all", ""});
+                } else if (Set.of("host", "originalhost", "user", "localuser").contains(k) && w + 1 < words.size()) {
+                    criteria.add(new String[] {k, words.get(++w)});
+                } else {
+                    never = true;
+                    unsupported.add("Match " + k + " (" + where + ": the block is ignored)");
+                    break;
+                }
+            }
+            return new Block(null, criteria, never, parent, where, new LinkedHashMap<>());
+        }
+
+        /** Each file the Include names, in name order, read as if its lines stood here; the block is restored after. */
+        private void include(String value, String where, int depth) {
+            if (depth + 1 >= MAX_INCLUDE_DEPTH) {
+                problems.add(ConfigProblem.warning(
+                        where, "Include nested deeper than " + MAX_INCLUDE_DEPTH + " levels (a loop?); not read"));
+                return;
+            }
+            Block around = current;
+            for (String name : value.split("\\s+")) {
+                for (Path f : expand(name, where)) {
+                    file(f, depth + 1, around);
+                    current = around;
+                }
+            }
+        }
+
+        /** ~ is home; a relative path is under ~/.ssh, as OpenSSH reads a user config; globs in the last part. */
+        private List<Path> expand(String name, String where) {
+            Path p = name.startsWith("~/")
+                    ? home.resolve(name.substring(2))
+                    : Path.of(name).isAbsolute()
+                            ? Path.of(name)
+                            : home.resolve(".ssh").resolve(name);
+            String last = p.getFileName() == null ? "" : p.getFileName().toString();
+            if (!(last.contains("*") || last.contains("?") || last.contains("["))) {
+                return List.of(p);
+            }
+            Path dir = p.getParent();
+            if (dir == null || !Files.isDirectory(dir)) {
+                return List.of(); // as ssh: a glob that matches nothing is no error
+            }
+            java.nio.file.PathMatcher m = dir.getFileSystem().getPathMatcher("glob:" + last);
+            try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+                return s.filter(f -> m.matches(f.getFileName()) && Files.isRegularFile(f))
+                        .sorted()
+                        .toList();
+            } catch (IOException e) {
+                problems.add(ConfigProblem.warning(where, "Include " + name + " not read (" + e.getMessage() + ")"));
+                return List.of();
+            }
+        }
+    }
+
+    /** Whether a block's options apply to {@code alias}, given what is resolved so far (as ssh's first pass). */
+    private static boolean applies(Block b, String alias, Map<String, String> eff, String localUser) {
+        if (b.parent() != null && !applies(b.parent(), alias, eff, localUser)) {
+            return false;
+        }
+        if (b.patterns() != null) {
+            return matches(alias, b.patterns());
+        }
+        if (b.never()) {
+            return false;
+        }
+        for (String[] c : b.criteria()) {
+            List<String> pats = List.of(c[1].split(","));
+            boolean ok = switch (c[0]) {
+                case "all" -> true;
+                case "originalhost" -> matches(alias, pats);
+                case "host" -> matches(eff.getOrDefault("hostname", alias).replace("%h", alias), pats);
+                case "user" -> matches(eff.getOrDefault("user", localUser), pats);
+                default -> matches(localUser, pats); // localuser
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One alias's machine from its resolved options, or null (left out, with the reason recorded). */
+    private static HostEntry entry(
+            String alias,
+            Map<String, String> eff,
+            String where,
+            Path home,
+            String localUser,
+            List<ConfigProblem> problems,
+            Set<String> unsupported) {
+        String jump = eff.get("proxyjump");
+        if (jump != null && jump.equalsIgnoreCase("none")) {
+            jump = null;
+        }
+        if (eff.containsKey("proxycommand") || (jump != null && !HostsFile.isValidJump(jump))) {
+            String what = eff.containsKey("proxycommand")
+                    ? "ProxyCommand"
+                    : "ProxyJump '" + jump + "' (hops must be Host aliases, machines or user@host[:port])";
+            unsupported.add(what + " (host '" + alias + "' is left out)");
+            return null;
+        }
+        if (!HostsFile.isValidName(alias)) {
+            problems.add(ConfigProblem.warning(where, "Host '" + alias + "' is not a valid machine name; left out"));
+            return null;
+        }
+        String hostName = eff.getOrDefault("hostname", alias).replace("%h", alias);
+        int port = 0;
+        if (eff.containsKey("port")) {
+            try {
+                port = Integer.parseInt(eff.get("port"));
+            } catch (NumberFormatException e) {
+                problems.add(ConfigProblem.warning(
+                        where, "Host '" + alias + "': bad Port '" + eff.get("port") + "'; left out"));
+                return null;
+            }
+        }
+        String user = eff.getOrDefault("user", localUser);
+        String key = eff.containsKey("identityfile")
+                ? ConfigLoader.expand(
+                                eff.get("identityfile")
+                                        .replace("%d", home.toString())
+                                        .replace("%u", localUser)
+                                        .replace("%h", hostName)
+                                        .replace("%r", user),
+                                home)
+                        .toString()
+                : null;
+        if (key != null && !Files.exists(Path.of(key))) {
+            key = null; // ssh skips a missing IdentityFile too; the agent may still hold the key
+        }
+        int line = Integer.parseInt(where.substring(where.lastIndexOf(':') + 1));
+        return new HostEntry(alias, hostName, port, user, null, key, null, null, null, jump, line);
     }
 
     /** ssh's rule: some pattern matches and no negated pattern does. */

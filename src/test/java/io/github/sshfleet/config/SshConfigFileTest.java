@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class SshConfigFileTest {
                   ProxyJump ops@10.0.0.1:2200
                 Host badjump
                   ProxyJump not/valid
-                Match host foo
+                Match exec "test -e /nonexistent"
                   User nobody
                 Host fleet-1
                   HostName 10.9.9.9
@@ -95,5 +96,58 @@ class SshConfigFileTest {
         assertFalse(SshConfigFile.matches("web-1", List.of("web-*", "!web-1")));
         assertTrue(SshConfigFile.matches("db", List.of("d?")));
         assertFalse(SshConfigFile.matches("db", List.of("!db")));
+    }
+
+    static Map<String, HostEntry> byName(SshConfigFile.Parsed p) {
+        Map<String, HostEntry> m = new java.util.HashMap<>();
+        p.entries().forEach(e -> m.put(e.name(), e));
+        return m;
+    }
+
+    @Test
+    void includeIsReadWhereItStandsAndMatchAppliesAsSshsFirstPass() throws Exception {
+        Path ssh = Files.createDirectories(home.resolve(".ssh"));
+        Files.createDirectories(ssh.resolve("config.d"));
+        Files.createDirectories(home.resolve("extra"));
+        Files.writeString(ssh.resolve("config.d/a.conf"), "Host inc-a\n  HostName 10.0.2.1\n  User alice\n");
+        Files.writeString(ssh.resolve("config.d/b.conf"), "Host inc-b\n  HostName 10.0.2.2\n  Include ~/extra/deep\n");
+        Files.writeString(ssh.resolve("config.d/notes.txt"), "Host not-included\n");
+        Files.writeString(home.resolve("extra/deep"), "Port 2222\n"); // belongs to Host inc-b, where it was included
+        Files.writeString(ssh.resolve("loop.conf"), "Include loop.conf\n");
+        Path config = Files.writeString(ssh.resolve("config"), """
+                Include config.d/*.conf
+                Include loop.conf missing.conf
+                Host web-1
+                  HostName 10.0.1.1
+                  User deploy
+                Host web-2
+                  HostName 10.0.1.2
+                Match originalhost web-* user deploy
+                  Port 2201
+                Match host 10.0.1.*,!10.0.1.1
+                  IdentityAgent none
+                  Port 2202
+                Match localuser me all
+                  ServerAliveInterval 5
+                Match exec "true"
+                  User root
+                Host *
+                  User admin
+                """);
+        SshConfigFile.Parsed p = SshConfigFile.read(config, home, "me");
+        Map<String, HostEntry> m = byName(p);
+        assertEquals(Set.of("inc-a", "inc-b", "web-1", "web-2"), m.keySet(), "a .txt is not *.conf");
+        assertEquals("10.0.2.1", m.get("inc-a").address());
+        assertEquals("alice", m.get("inc-a").username());
+        assertEquals(2222, m.get("inc-b").port(), "an option in an included file belongs to the block around it");
+        assertEquals("admin", m.get("inc-b").username(), "the block is restored after the Include: Host * applies");
+        assertEquals(2201, m.get("web-1").port(), "Match originalhost + user, with the user resolved so far");
+        assertEquals("deploy", m.get("web-1").username());
+        assertEquals(2202, m.get("web-2").port(), "Match host sees the HostName; its negation keeps web-1 out");
+        assertEquals("admin", m.get("web-2").username(), "Match exec is not run and its block not applied");
+        String problems = p.problems().toString();
+        assertTrue(problems.contains("Match exec"), problems);
+        assertTrue(problems.contains("nested deeper than 16 levels"), problems);
+        assertTrue(problems.contains("missing.conf") && problems.contains("included file not read"), problems);
     }
 }

@@ -1,6 +1,9 @@
 package io.github.sshfleet.mcp.tools;
 
 import static io.github.sshfleet.testing.Eventually.eventually;
+import static io.github.sshfleet.testing.ToolCalls.byHost;
+import static io.github.sshfleet.testing.ToolCalls.call;
+import static io.github.sshfleet.testing.ToolCalls.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,25 +14,19 @@ import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.core.FleetException.Kind;
 import io.github.sshfleet.core.Tokens;
-import io.github.sshfleet.mcp.Args;
-import io.github.sshfleet.mcp.Progress;
 import io.github.sshfleet.mcp.ToolHandler;
-import io.github.sshfleet.ssh.CommandResult;
 import io.github.sshfleet.testing.ControlledSshd;
 import io.github.sshfleet.testing.Fleets;
-import io.github.sshfleet.testing.Folded;
 import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
+import io.github.sshfleet.testing.ToolCalls;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,32 +75,12 @@ class ReadOnlyToolsAgainstSshdTest {
         }
     }
 
-    static CallToolResult call(ToolHandler tool, Object... kv) {
-        Map<String, Object> args = new HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            args.put((String) kv[i], kv[i + 1]);
-        }
-        return tool.call(new Args(tool.spec().name(), args), Progress.NONE);
-    }
-
-    static String text(CallToolResult r) {
-        return ((TextContent) r.content().get(0)).text();
-    }
-
-    static Map<String, Map<String, Object>> byHost(CallToolResult r) {
-        return Folded.hosts(r.structuredContent()).stream()
-                .collect(Collectors.toMap(h -> (String) h.get("host"), h -> h));
-    }
-
     static String root(String command) {
-        CommandResult r =
-                fleet.runner().run(fleet.machines().one("fleet-2"), command, Duration.ofSeconds(30), true, 1 << 20);
-        assertTrue(r.ok(), () -> "setup command failed: " + command + " -> " + r);
-        return r.stdout().strip();
+        return ToolCalls.asRoot(fleet, "fleet-2", command);
     }
 
     static boolean exists(String path) {
-        return root("test -e " + path + " && echo yes || echo no").equals("yes");
+        return ToolCalls.exists(fleet, "fleet-2", path);
     }
 
     @Test
