@@ -54,6 +54,7 @@ public final class FleetServices implements AutoCloseable {
     private final ReadOnlyCommands readOnly;
     private final DirListing dirs;
     private final AuditLog audit;
+    private final io.github.sshfleet.policy.Approvals approvals;
 
     private FleetServices(FleetConfig config, MachineStore machines, Path home) {
         Duration connect = config.connectTimeout();
@@ -77,6 +78,7 @@ public final class FleetServices implements AutoCloseable {
         this.sync = new Sync(transfers, runner);
         this.readOnly = ReadOnlyCommands.with(config.readonlyCommands());
         this.dirs = new DirListing(pool, connect);
+        this.approvals = new io.github.sshfleet.policy.Approvals(config.approvalGrant(), java.time.Clock.systemUTC());
         this.audit = config.auditLog()
                 .map(dir -> AuditLog.in(dir, config.auditRequired(), java.time.Clock.systemUTC(), BuildInfo.version()))
                 .orElse(AuditLog.off());
@@ -158,6 +160,11 @@ public final class FleetServices implements AutoCloseable {
     /** What exec_readonly accepts: the built-in read-only list plus config.yaml's readonly_commands. */
     public ReadOnlyCommands readOnly() {
         return readOnly;
+    }
+
+    /** Approvals an identical call may reuse within approval_grant. */
+    public io.github.sshfleet.policy.Approvals approvals() {
+        return approvals;
     }
 
     public AuditLog audit() {

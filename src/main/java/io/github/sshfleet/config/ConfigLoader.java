@@ -74,7 +74,8 @@ public final class ConfigLoader {
             "audit_log",
             "audit_required",
             "confirm_defaults",
-            "approval_timeout");
+            "approval_timeout",
+            "approval_grant");
 
     /** Keys later capabilities own: accepted quietly here so enabling them does not warn. */
     private static final Set<String> RESERVED_KEYS = Set.of();
@@ -244,6 +245,7 @@ public final class ConfigLoader {
             case "audit_required" -> bool(where, key, v).ifPresent(b -> c.auditRequired = b);
             case "confirm_defaults" -> bool(where, key, v).ifPresent(b -> confirmDefaults = b);
             case "approval_timeout" -> c.approvalTimeout = duration(where, key, v, c.approvalTimeout);
+            case "approval_grant" -> c.approvalGrant = duration(where, key, v, c.approvalGrant);
             case "ssh_config" -> sshConfigPath = nonEmpty(where, key, v) ? relativeTo(file, expand(v, home)) : null;
             case "ssh_agent" ->
                 c.sshAgent = v.isEmpty()

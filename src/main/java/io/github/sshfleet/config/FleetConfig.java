@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param auditLog        the audit trail's directory; empty: audit_log: off
  * @param auditRequired   a call whose audit line cannot be written is refused (false: it runs, with a warning)
  * @param approvalTimeout how long a confirm rule's question waits for the person's answer (then: refused)
+ * @param approvalGrant   how long a yes covers identical calls (zero: every call asks)
  * @param maxCallOutputBytes what the text of one fan-out call may hold, whatever the host count (groups beyond it
  *                        are listed without their output)
  */
@@ -59,7 +60,8 @@ public record FleetConfig(
         io.github.sshfleet.policy.Policy policy,
         Optional<Path> auditLog,
         boolean auditRequired,
-        Duration approvalTimeout) {
+        Duration approvalTimeout,
+        Duration approvalGrant) {
 
     public FleetConfig {
         groups = java.util.Map.copyOf(groups);
@@ -110,6 +112,7 @@ public record FleetConfig(
         Optional<Path> auditLog;
         boolean auditRequired = true;
         Duration approvalTimeout = Duration.ofSeconds(120);
+        Duration approvalGrant = Duration.ZERO;
 
         Builder(Path home) {
             Path dir = home.resolve(".ssh-fleet");
@@ -149,7 +152,8 @@ public record FleetConfig(
                     policy,
                     auditLog,
                     auditRequired,
-                    approvalTimeout);
+                    approvalTimeout,
+                    approvalGrant);
         }
     }
 }

@@ -179,7 +179,8 @@ public final class SshConfigFile {
                     : Path.of(name).isAbsolute()
                             ? Path.of(name)
                             : home.resolve(".ssh").resolve(name);
-            String last = p.getFileName() == null ? "" : p.getFileName().toString();
+            Path fileName = p.getFileName();
+            String last = fileName == null ? "" : fileName.toString();
             if (!(last.contains("*") || last.contains("?") || last.contains("["))) {
                 return List.of(p);
             }

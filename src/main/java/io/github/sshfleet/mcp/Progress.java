@@ -57,6 +57,8 @@ public final class Progress {
         DECLINED,
         CANCELLED,
         TIMED_OUT,
+        /** Not asked: an identical call was approved within approval_grant. */
+        GRANTED,
         /** The client did not declare the elicitation capability, or there is no client (internal calls). */
         UNSUPPORTED,
         FAILED
@@ -70,6 +72,11 @@ public final class Progress {
         Answer a = askOnce(message, timeout);
         asked = a; // for the audit trail's end line
         return a;
+    }
+
+    /** Records that an earlier yes within approval_grant covers this call (for the audit trail). */
+    public void granted() {
+        asked = Answer.GRANTED;
     }
 
     /** The answer of this call's approval question, or null when none was asked. */

@@ -30,6 +30,10 @@ public final class Bench {
         Path dir = Files.createTempDirectory("ssh-fleet-bench-");
         Path config = sshd.writeConfig(dir.resolve("cfg"), sshd.standardHosts(), "");
 
+        if (only.equals("memory")) {
+            MemoryBench.run(sshd, dir, config);
+            System.exit(0);
+        }
         if (only.equals("guardrails")) {
             GuardrailBench.run(sshd, dir, n);
             System.exit(0);

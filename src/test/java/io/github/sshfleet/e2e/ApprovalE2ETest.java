@@ -175,4 +175,30 @@ class ApprovalE2ETest {
             plain.closeGracefully();
         }
     }
+
+    @Test
+    void withApprovalGrantAnIdenticalCallIsNotAskedAgainAndAnotherIs() throws Exception {
+        SshdFleet sshd = SshdFleet.get();
+        Path cfg = sshd.writeConfig(
+                tmp.resolve("grant"), sshd.standardHosts(), "confirm_defaults: true\napproval_grant: 1h\n");
+        List<String> asked = new CopyOnWriteArrayList<>();
+        McpSyncClient c = JarServer.asking(cfg, Files.createDirectories(tmp.resolve("hg")), q -> {
+            asked.add(q.message());
+            return answer(true);
+        });
+        try {
+            String dir = makeDir(c);
+            String probe = "rm -r " + dir + "/nothing-here || true";
+            assertFalse(
+                    call(c, "exec", Map.of("host", "fleet-2", "command", probe)).isError());
+            assertFalse(
+                    call(c, "exec", Map.of("host", "fleet-2", "command", probe)).isError());
+            assertEquals(1, asked.size(), "the second identical call reused the yes: " + asked);
+            assertFalse(
+                    call(c, "exec", Map.of("host", "fleet-3", "command", probe)).isError());
+            assertEquals(2, asked.size(), "another machine asks again");
+        } finally {
+            c.closeGracefully();
+        }
+    }
 }

@@ -61,9 +61,19 @@ final class Guard {
             List<String> names = ask.keySet().stream().map(Machine::name).toList();
             String hosts = HostSet.fold(names) + (names.size() > 1 ? " (" + names.size() + " hosts)" : "");
             String why = ask.values().iterator().next();
-            Progress.Answer answer =
-                    progress.ask(question(action, hosts, why), fleet.config().approvalTimeout());
-            if (answer != Progress.Answer.APPROVED) {
+            String key = io.github.sshfleet.policy.Approvals.key(action, names);
+            Progress.Answer answer;
+            if (fleet.approvals().granted(key)) {
+                progress.granted();
+                answer = Progress.Answer.GRANTED;
+            } else {
+                answer = progress.ask(
+                        question(action, hosts, why), fleet.config().approvalTimeout());
+                if (answer == Progress.Answer.APPROVED) {
+                    fleet.approvals().approved(key);
+                }
+            }
+            if (answer != Progress.Answer.APPROVED && answer != Progress.Answer.GRANTED) {
                 for (Map.Entry<Machine, String> e : ask.entrySet()) {
                     refused.put(e.getKey(), notApproved(action, e.getKey(), e.getValue(), answer, fleet));
                 }
