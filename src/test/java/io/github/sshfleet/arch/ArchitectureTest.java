@@ -49,6 +49,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void thePolicyFloorStandsOnTheGroundFloorOnly() {
+        classes()
+                .that()
+                .resideInAPackage(ROOT + ".policy..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".policy..", ROOT + ".core..", "java..")
+                .because("what may run is decided from words and config alone, never from a connection or a tool")
+                .check(main);
+    }
+
+    @Test
     void nothingButTheFrontDoorDependsOnTheRootPackage() {
         noClasses()
                 .that()

@@ -6,16 +6,22 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * RSS of the server after the standard workload (start, 300 execs, 8 in flight, fan-outs, 10 MB up and down) and
- * after 70 s idle: from a plain {@code java -jar}, and with JVM options a registration line could add. Both servers
- * run in the same run; their workloads run one after the other.
+ * after 70 s idle: from a plain {@code java -jar}, with JVM options a registration line could add, and once with
+ * native memory tracking to show where the RSS goes. The servers run in the same run, workloads one after another.
  */
 final class MemoryBench {
 
@@ -30,19 +36,20 @@ final class MemoryBench {
                 out.write(block);
             }
         }
-        String[] label = {"plain java -jar", "-XX:+UseSerialGC -Xmx128m"};
-        List<List<String>> options = List.of(List.of(), List.of("-XX:+UseSerialGC", "-Xmx128m"));
-        long[] busy = new long[2];
-        long[] pids = new long[2];
+        String[] label = {"plain java -jar", "-XX:+UseSerialGC -Xmx128m", "plain, native memory tracking on"};
+        List<List<String>> options = List.of(
+                List.of(), List.of("-XX:+UseSerialGC", "-Xmx128m"), List.of("-XX:NativeMemoryTracking=summary"));
+        long[] busy = new long[label.length];
+        long[] pids = new long[label.length];
         List<McpSyncClient> clients = new ArrayList<>();
-        for (int v = 0; v < 2; v++) {
+        for (int v = 0; v < label.length; v++) {
             McpSyncClient c = JarServer.client(
                     config, Files.createDirectories(dir.resolve("mem-home-" + v)), p -> {}, options.get(v));
             clients.add(c);
-            long first = v == 0 ? -1 : pids[0];
+            Set<Long> known = Arrays.stream(pids, 0, v).boxed().collect(Collectors.toSet());
             pids[v] = ProcessHandle.current()
                     .descendants()
-                    .filter(h -> h.pid() != first
+                    .filter(h -> !known.contains(h.pid())
                             && h.info()
                                     .commandLine()
                                     .orElse("")
@@ -53,29 +60,37 @@ final class MemoryBench {
             workload(c, file, dir.resolve("back-" + v + ".bin"));
             busy[v] = Bench.rssKb(pids[v]);
         }
-        for (int v = 0; v < 2; v++) {
-            Process p = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "jcmd")
-                                    .toString(),
-                            String.valueOf(pids[v]),
-                            "VM.flags")
-                    .redirectErrorStream(true)
-                    .start();
-            String flags = new String(p.getInputStream().readAllBytes());
-            System.out.println("  " + label[v] + ": "
-                    + java.util.Arrays.stream(flags.split("\\s+"))
-                            .filter(f -> f.contains("HeapFreeRatio")
-                                    || f.contains("PeriodicGC")
-                                    || f.contains("Use") && f.contains("GC"))
-                            .toList());
-        }
+        nativeMemory(pids[2]);
         Thread.sleep(70_000);
-        for (int v = 0; v < 2; v++) {
+        for (int v = 0; v < label.length; v++) {
             System.out.printf(
                     "%-58s %8d KB -> %d KB after 70 s idle%n",
                     "server RSS after the workload, " + label[v], busy[v], Bench.rssKb(pids[v]));
             clients.get(v).closeGracefully();
         }
+    }
+
+    /** Where the RSS goes: NMT's committed size per category, largest first. */
+    private static void nativeMemory(long pid) throws Exception {
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        String.valueOf(pid),
+                        "VM.native_memory",
+                        "summary")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        Matcher m = Pattern.compile("-\\s+([A-Za-z ]+?) \\(reserved=\\d+KB, committed=(\\d+)KB")
+                .matcher(out);
+        List<long[]> sizes = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        while (m.find()) {
+            names.add(m.group(1).strip());
+            sizes.add(new long[] {Long.parseLong(m.group(2)), names.size() - 1});
+        }
+        sizes.sort(Comparator.comparingLong((long[] x) -> x[0]).reversed());
+        System.out.println("  committed by category (NMT) after the workload, plain java -jar:");
+        sizes.stream().limit(8).forEach(x -> System.out.printf("    %8d KB %s%n", x[0], names.get((int) x[1])));
     }
 
     private static void workload(McpSyncClient c, Path file, Path back) throws Exception {
