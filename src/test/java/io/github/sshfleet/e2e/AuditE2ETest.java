@@ -111,4 +111,27 @@ class AuditE2ETest {
                 broken.out().startsWith("BROKEN: " + files.get(0).getFileName() + " line 4 does not follow"),
                 broken.out());
     }
+
+    @Test
+    void twoServersSharingOneHomeWriteOneChain() throws Exception {
+        SshdFleet sshd = SshdFleet.get();
+        Path home = Files.createDirectories(tmp.resolve("shared-home"));
+        Path config = sshd.writeConfig(tmp.resolve("cfg"), sshd.standardHosts(), "");
+        McpSyncClient a = JarServer.client(config, home); // as Claude Code and Codex, each with its own server
+        McpSyncClient b = JarServer.client(config, home);
+        try {
+            for (int i = 0; i < 10; i++) {
+                assertFalse(call(a, "exec", Map.of("host", "fleet-2", "command", "true"))
+                        .isError());
+                assertFalse(call(b, "exec", Map.of("host", "fleet-3", "command", "true"))
+                        .isError());
+            }
+        } finally {
+            a.closeGracefully();
+            b.closeGracefully();
+        }
+        Result ok = verify(home);
+        assertEquals(0, ok.code(), ok.out());
+        assertTrue(ok.out().startsWith("ok: 40 lines in 1 file"), ok.out());
+    }
 }

@@ -39,23 +39,32 @@ final class Guard {
         }
     }
 
+    /** The policy entry that applies to {@code m}, if any (list_machines shows its mode). */
+    static Optional<Policy.Entry> entryOf(FleetServices fleet, Machine m) {
+        return fleet.config()
+                .policy()
+                .entryFor(ref -> HostSelector.selects(ref, m, fleet.machines().groups()));
+    }
+
     /** The refusal of every machine that may not be acted on (POLICY, nothing ran there); the others are absent. */
     static Map<Machine, FleetException> decide(
             FleetServices fleet, List<Machine> machines, Policy.Action action, Progress progress) {
         Policy policy = fleet.config().policy();
         Map<Machine, FleetException> refused = new LinkedHashMap<>();
         Map<Machine, String> ask = new LinkedHashMap<>();
-        for (Machine m : machines) {
-            Predicate<String> selects =
-                    ref -> HostSelector.selects(ref, m, fleet.machines().groups());
-            Optional<FleetException> no = policy.entries().isEmpty()
-                    ? Optional.empty() // the common case costs one list check
-                    : policy.refusal(m.name(), selects, action);
-            if (no.isPresent()) {
-                refused.put(m, no.get());
-                continue;
+        if (policy.entries().isEmpty()) { // the common case: one scan of the command for the whole fan-out
+            policy.confirmation(ref -> false, action).ifPresent(why -> machines.forEach(m -> ask.put(m, why)));
+        } else {
+            for (Machine m : machines) {
+                Predicate<String> selects =
+                        ref -> HostSelector.selects(ref, m, fleet.machines().groups());
+                Optional<FleetException> no = policy.refusal(m.name(), selects, action);
+                if (no.isPresent()) {
+                    refused.put(m, no.get());
+                    continue;
+                }
+                policy.confirmation(selects, action).ifPresent(why -> ask.put(m, why));
             }
-            policy.confirmation(selects, action).ifPresent(why -> ask.put(m, why));
         }
         if (!ask.isEmpty()) {
             List<String> names = ask.keySet().stream().map(Machine::name).toList();

@@ -129,6 +129,8 @@ final class ListMachinesTool implements ToolHandler {
             if (!in.isEmpty()) {
                 text.append("  groups=").append(String.join(",", in));
             }
+            Optional<io.github.sshfleet.policy.Policy.Entry> policy = Guard.entryOf(fleet, m);
+            policy.ifPresent(e -> text.append("  policy=").append(e.mode().configName()));
             m.metadata()
                     .forEach((k, v) -> text.append("  ").append(k).append('=').append(v));
             text.append('\n');
@@ -144,6 +146,7 @@ final class ListMachinesTool implements ToolHandler {
             row.put("source", m.source());
             row.put("metadata", m.metadata());
             row.put("groups", in);
+            policy.ifPresent(e -> row.put("policy", Map.of("mode", e.mode().configName(), "entry", e.index())));
             row.put("connected", st.map(ConnectionPool.Status::connected).orElse(false));
             row.put("state", st.map(ConnectionPool.Status::state).orElse("not_connected"));
             st.ifPresent(s -> {

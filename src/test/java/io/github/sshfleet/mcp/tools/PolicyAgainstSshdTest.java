@@ -24,6 +24,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -149,6 +150,20 @@ class PolicyAgainstSshdTest {
         CallToolResult ok = call("exec", "host", "fleet-2", "command", "mkdir -p " + writable + "/sub");
         assertFalse(ok.isError(), text(ok));
         assertTrue(exists(writable + "/sub"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void listMachinesShowsEachMachinesMode() {
+        CallToolResult r = call("list_machines");
+        assertTrue(text(r).contains("policy=readonly"), text(r));
+        Map<String, Object> s = (Map<String, Object>) r.structuredContent();
+        Map<String, Map<String, Object>> rows = ((List<Map<String, Object>>) s.get("machines"))
+                .stream().collect(Collectors.toMap(m -> (String) m.get("name"), m -> m));
+        assertEquals(Map.of("mode", "readonly", "entry", 1), rows.get("fleet-1").get("policy"));
+        assertEquals(
+                Map.of("mode", "restricted", "entry", 2), rows.get("fleet-2").get("policy"));
+        assertEquals(Map.of("mode", "full", "entry", 3), rows.get("fleet-3").get("policy"));
     }
 
     @Test
