@@ -38,25 +38,41 @@ public final class Policy {
         SCRIPT,
         /** Writes remote paths (write_file, upload, sync to the host). */
         WRITE,
-        /** Changes state without a command line (shell_open, tmux_kill, tmux_send_keys, forward_start). */
-        CONTROL
+        /** Changes state without a command line (shell_open, tmux_kill, forward_start). */
+        CONTROL,
+        /**
+         * Keys into a terminal (tmux_send_keys): Up and Enter re-run whatever the pane's history holds, so restricted
+         * and readonly machines refuse them; text goes through tmux_paste, which is checked as a command.
+         */
+        KEYS
     }
 
     /**
      * {@code command}: the command line (READ, COMMAND) or script body (SCRIPT), else null; {@code paths}: remote paths
-     * a WRITE touches; {@code root}: it runs as root (an approval question says so).
+     * a WRITE touches; {@code root}: it runs as root (an approval question says so); {@code env}: names of variables
+     * the command gets (exec's env), which restricted mode refuses: PATH or BASH_ENV would change what an allowed
+     * command runs.
      */
-    public record Action(String tool, Kind kind, String command, List<String> paths, boolean root) {
+    public record Action(String tool, Kind kind, String command, List<String> paths, boolean root, List<String> env) {
         public Action {
             paths = paths == null ? List.of() : List.copyOf(paths);
+            env = env == null ? List.of() : List.copyOf(env);
         }
 
         public Action(String tool, Kind kind, String command, List<String> paths) {
-            this(tool, kind, command, paths, false);
+            this(tool, kind, command, paths, false, List.of());
+        }
+
+        public Action(String tool, Kind kind, String command, List<String> paths, boolean root) {
+            this(tool, kind, command, paths, root, List.of());
         }
 
         public Action asRoot(boolean asRoot) {
-            return new Action(tool, kind, command, paths, asRoot);
+            return new Action(tool, kind, command, paths, asRoot, env);
+        }
+
+        public Action withEnv(java.util.Collection<String> names) {
+            return new Action(tool, kind, command, paths, root, List.copyOf(new java.util.TreeSet<>(names)));
         }
 
         public static Action read(String tool) {
@@ -260,6 +276,10 @@ public final class Policy {
             case READ, CONTROL -> {
                 return Optional.empty();
             }
+            case KEYS -> {
+                return Optional.of("keys could re-run the pane's history; type commands with tmux_paste, which is "
+                        + "checked against the allow rules");
+            }
             case SCRIPT -> {
                 return e.allowScripts()
                         ? Optional.empty()
@@ -275,6 +295,10 @@ public final class Policy {
                 return Optional.empty();
             }
             default -> { // COMMAND
+                if (!a.env().isEmpty()) {
+                    return Optional.of("env (" + String.join(", ", a.env()) + ") could change what an allowed command "
+                            + "runs (PATH, BASH_ENV); pass values in the command line instead");
+                }
                 List<List<String>> stages;
                 try {
                     stages = stages(a.command());

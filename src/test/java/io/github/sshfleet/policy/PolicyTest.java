@@ -147,6 +147,21 @@ class PolicyTest {
                 new Policy.Entry(1, List.of("m"), Mode.RESTRICTED, List.of(), List.of(), List.of(), true, List.of());
         assertTrue(on(scripts, Action.of("run_script", Kind.SCRIPT)).isEmpty());
         assertTrue(on(e, Action.of("tmux_kill", Kind.CONTROL)).isEmpty(), "restricted limits commands and writes");
+        // Keys could re-run the pane's history (Up, Enter); text goes through tmux_paste, checked as a command.
+        assertTrue(on(e, Action.of("tmux_send_keys", Kind.KEYS))
+                .orElseThrow()
+                .getMessage()
+                .contains("tmux_paste"));
+        assertTrue(on(entry("m", Mode.READONLY, List.of(), List.of()), Action.of("tmux_send_keys", Kind.KEYS))
+                .isPresent());
+        assertTrue(on(entry("m", Mode.FULL, List.of(), List.of()), Action.of("tmux_send_keys", Kind.KEYS))
+                .isEmpty());
+        // An allowed command with env PATH=/tmp/x would run /tmp/x/uptime: restricted refuses env.
+        Policy.Entry uptime = entry("m", Mode.RESTRICTED, rules("uptime"), List.of());
+        assertTrue(on(uptime, Action.command("exec", "uptime")).isEmpty());
+        Optional<FleetException> withEnv =
+                on(uptime, Action.command("exec", "uptime").withEnv(List.of("PATH")));
+        assertTrue(withEnv.orElseThrow().getMessage().contains("env (PATH)"), withEnv.toString());
     }
 
     @Test

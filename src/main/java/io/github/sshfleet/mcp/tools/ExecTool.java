@@ -171,7 +171,7 @@ final class ExecTool implements ToolHandler {
         Waiter waiter = new Waiter(fleet, progress, asyncAfter, machines.size());
         // Every host decided before any runs: refused ones get their own section, and one question covers the rest.
         Map<Machine, io.github.sshfleet.core.FleetException> refused =
-                Guard.decide(fleet, machines, action.asRoot(sudo), progress);
+                Guard.decide(fleet, machines, action.asRoot(sudo).withEnv(env.keySet()), progress);
         java.util.function.Function<List<Machine>, List<CommandResult>> runBatch = batch -> fleet.fanout()
                 .run(
                         batch,

@@ -41,7 +41,7 @@ final class TmuxSendKeysTool implements ToolHandler {
 
     @Override
     public CallToolResult call(Args args, Progress progress) {
-        Machine m = TmuxArgs.machine(fleet, args, progress, Policy.Action.of("tmux_send_keys", Policy.Kind.CONTROL));
+        Machine m = TmuxArgs.machine(fleet, args, progress, Policy.Action.of("tmux_send_keys", Policy.Kind.KEYS));
         String target = args.nonBlank("target");
         String keys = args.nonBlank("keys");
         tmux.sendKeys(m, TmuxArgs.sudo(args), target, keys, TmuxArgs.timeout(args, 20));

@@ -144,6 +144,10 @@ class PolicyAgainstSshdTest {
         } finally {
             call("shell_close", "session_id", shell);
         }
+        // Allowed words, but env could point PATH elsewhere; keys could re-run a pane's history.
+        String env = refused("exec", "host", "fleet-2", "command", "uname -s", "env", Map.of("PATH", writable));
+        assertTrue(env.contains("env (PATH)"), env);
+        refused("tmux_send_keys", "host", "fleet-2", "target", "any", "keys", "Up Enter");
         assertFalse(exists(marker), "a refused command reached a host");
         assertTrue(exists(writable), "a refused rm reached a host");
         // What the entry allows runs, with its operands (a last '*').
