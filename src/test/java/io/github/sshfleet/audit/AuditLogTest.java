@@ -9,14 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.core.Secrets;
+import io.github.sshfleet.testing.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,27 +27,7 @@ class AuditLogTest {
     @TempDir
     Path tmp;
 
-    /** Time moves only when the test says so. */
-    static final class TestClock extends Clock {
-        Instant now = Instant.parse("2026-12-02T23:59:58Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final TestClock clock = new TestClock();
+    final TestClock clock = new TestClock("2026-12-02T23:59:58Z");
     static final ObjectMapper JSON = new ObjectMapper();
 
     List<JsonNode> lines(Path dir) throws Exception {
@@ -136,7 +113,7 @@ class AuditLogTest {
         Path dir = tmp.resolve("audit");
         AuditLog first = AuditLog.in(dir, true, clock, "v");
         first.end(first.start("exec", null, args("command", "uptime")), AuditLog.Ending.ok(1));
-        clock.now = clock.now.plus(Duration.ofSeconds(5)); // past midnight UTC: a new file
+        clock.advance(Duration.ofSeconds(5)); // past midnight UTC: a new file
         first.end(first.start("exec", null, args("command", "df -h")), AuditLog.Ending.ok(1));
         first.close();
         AuditLog second = AuditLog.in(dir, true, clock, "v"); // a restart goes on from the newest file's last line

@@ -164,5 +164,18 @@ class ResilienceE2ETest {
         for (String secret : List.of(sshd.npPassword, sshd.pwPassword, content, envSecret)) {
             assertFalse(all.contains(secret), "a secret or file content is in the debug log");
         }
+        // The audit trail saw the same calls (add_host's password, the file, the env value, a command that names
+        // another machine's password): none of them is written there either.
+        StringBuilder audit = new StringBuilder();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(
+                tmp.resolve("home").resolve(".ssh-fleet").resolve("audit"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
+                audit.append(java.nio.file.Files.readString(f));
+            }
+        }
+        assertTrue(audit.toString().contains("\"tool\":\"add_host\""), "the calls were audited");
+        for (String secret : List.of(sshd.npPassword, sshd.pwPassword, content, envSecret)) {
+            assertFalse(audit.toString().contains(secret), "a secret or file content is in the audit trail");
+        }
     }
 }

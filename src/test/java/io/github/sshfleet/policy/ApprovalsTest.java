@@ -4,37 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import io.github.sshfleet.testing.TestClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** approval_grant on a clock the test moves: a yes covers only identical calls, and only for the grant. */
 class ApprovalsTest {
 
-    static final class TestClock extends Clock {
-        Instant now = Instant.parse("2026-12-02T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final TestClock clock = new TestClock();
+    final TestClock clock = new TestClock("2026-12-02T10:00:00Z");
     final Policy.Action reboot = Policy.Action.command("sudo_exec", "reboot").asRoot(true);
 
     @Test
@@ -54,9 +32,9 @@ class ApprovalsTest {
         assertFalse(a.granted(Approvals.key(reboot, List.of("web-1"))), "another set of machines asks again");
         assertFalse(a.granted(Approvals.key(reboot.asRoot(false), List.of("web-1", "web-2"))), "another user asks");
         assertFalse(a.granted(Approvals.key(Policy.Action.command("sudo_exec", "reboot -f"), List.of("web-1"))));
-        clock.now = clock.now.plus(Duration.ofMinutes(9));
+        clock.advance(Duration.ofMinutes(9));
         assertTrue(a.granted(key));
-        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         assertFalse(a.granted(key), "expired at exactly the grant");
         assertNotEquals(
                 Approvals.key(Policy.Action.write("write_file", List.of("/etc/a")), List.of("m")),
