@@ -22,15 +22,14 @@ public final class ToolAdapter {
 
     public static SyncToolSpecification adapt(ToolHandler handler, Cancellations cancellations, AuditLog audit) {
         ToolHandler.Spec spec = handler.spec();
-        // The title is the tool's own (not again in annotations); hints equal to the protocol's defaults
-        // (destructive, not idempotent, open world) are left out, and so is an annotations object left empty:
-        // every byte here costs every agent context.
+        // No title: clients show the name when there is none, and a title repeats it in other words. Hints equal
+        // to the protocol's defaults (destructive, not idempotent, open world) are left out, and so is an empty
+        // annotations object: every byte here costs every agent context.
         Boolean readOnly = spec.readOnly() ? Boolean.TRUE : null;
         Boolean destructive = spec.readOnly() || spec.destructive() ? null : Boolean.FALSE;
         Boolean idempotent = spec.idempotent() ? Boolean.TRUE : null;
-        McpSchema.Tool.Builder tool = McpSchema.Tool.builder(spec.name(), spec.inputSchema())
-                .title(spec.title())
-                .description(spec.description());
+        McpSchema.Tool.Builder tool =
+                McpSchema.Tool.builder(spec.name(), spec.inputSchema()).description(spec.description());
         if (readOnly != null || destructive != null || idempotent != null) {
             tool.annotations(new ToolAnnotations(null, readOnly, destructive, idempotent, null, null));
         }

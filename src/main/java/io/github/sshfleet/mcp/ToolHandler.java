@@ -12,7 +12,6 @@ public interface ToolHandler {
     /** Name, description and hints as the client sees them. */
     record Spec(
             String name,
-            String title,
             String description,
             Map<String, Object> inputSchema,
             boolean readOnly,

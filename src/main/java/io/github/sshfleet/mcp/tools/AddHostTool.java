@@ -29,17 +29,16 @@ final class AddHostTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "add_host",
-                "Add machine",
                 "Register a machine (password, or key_file on this side). permanent: appended to the hosts file (0600); false: kept until the server exits. A name or address in use is refused unless overwrite. Connects on first use.",
                 Schema.object()
-                        .string("hostname", "Name to use as `host` (letters, digits, . _ -).", true)
-                        .string("ip", "IP address or DNS name.", true)
-                        .string("username", "Login user.", true)
-                        .string("password", "Login password (also used for sudo).", false)
-                        .string("key_file", "Private key file, e.g. ~/.ssh/id_ed25519.", false)
-                        .integer("port", "SSH port (default: default_port, normally 22).", null)
-                        .bool("permanent", "Write to the hosts file (false: in memory only).", true)
-                        .bool("overwrite", "Replace a machine with the same name or address.", false)
+                        .string("hostname", "Letters, digits, . _ -", true)
+                        .string("ip", "IP or DNS name.", true)
+                        .string("username", null, true)
+                        .string("password", "Also used for sudo.", false)
+                        .string("key_file", "Private key here, e.g. ~/.ssh/id_ed25519.", false)
+                        .integer("port", "Default: default_port (22).", null)
+                        .bool("permanent", null, true)
+                        .bool("overwrite", null, false)
                         .build(),
                 false,
                 false,

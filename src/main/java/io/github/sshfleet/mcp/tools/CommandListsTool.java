@@ -38,17 +38,13 @@ final class CommandListsTool implements ToolHandler {
         return history
                 ? new Spec(
                         "list_command_history",
-                        "Background command history",
                         "Recently finished background commands, newest first.",
-                        Schema.object()
-                                .integer("limit", "How many (default 20, at most 100).", 20)
-                                .build(),
+                        Schema.object().integer("limit", "At most 100.", 20).build(),
                         true,
                         false,
                         true)
                 : new Spec(
                         "list_running_commands",
-                        "Running background commands",
                         "Background commands still running: id, host, command, age, output so far.",
                         Schema.object().build(),
                         true,

@@ -34,11 +34,10 @@ final class DisconnectTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "disconnect",
-                "Disconnect machines",
                 "Close the pooled SSH session of machines (name, list, glob, @group, 'all'). While shells, forwards or commands use it, they are listed and nothing closes, unless force (ends them).",
                 Schema.object()
-                        .hosts("host", "Name or IP, a list, a glob (web-*), @group or 'all'.")
-                        .bool("force", "Also end shells, forwards and commands using those sessions.", false)
+                        .hosts("host", "One or more: name, IP, glob (web-*), @group, 'all'.")
+                        .bool("force", null, false)
                         .build(),
                 false,
                 true,

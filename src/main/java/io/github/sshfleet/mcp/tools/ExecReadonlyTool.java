@@ -29,15 +29,14 @@ final class ExecReadonlyTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "exec_readonly",
-                "Run read-only command",
                 "exec for commands that only read: plain commands and | pipelines of read-only programs (ls, cat, "
                         + "grep, df, ps, ss, ip addr, systemctl status, journalctl, find without -exec...; "
                         + "readonly_commands in config adds more). Anything else is refused before it reaches a "
                         + "machine, naming the token: use exec for it. As the login user, no PTY, empty stdin.",
                 Schema.object()
-                        .hosts("host", "Name or IP, a list, a glob (web-*), @group or 'all'.")
-                        .string("command", "A read-only command line, e.g. 'df -h / | tail -1'.", true)
-                        .integer("timeout", "Seconds, then it is killed.", null)
+                        .hosts("host", "One or more: name, IP, glob (web-*), @group, 'all'.")
+                        .string("command", null, true)
+                        .integer("timeout", null, null)
                         .build(),
                 true,
                 false,

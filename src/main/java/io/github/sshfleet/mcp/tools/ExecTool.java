@@ -41,56 +41,40 @@ final class ExecTool implements ToolHandler {
     public Spec spec() {
         long asyncSeconds = fleet.config().asyncAfter().toSeconds();
         String waiting = background()
-                ? "Still running after async_after (" + asyncSeconds + " s): it goes on in the background and the call "
-                        + "returns its id for get_command_status."
+                ? "Still running after async_after: it goes on in the background and the call returns its id for "
+                        + "get_command_status."
                 : "Background commands are off: still running after timeout (" + asyncSeconds + " s), it is killed.";
         // sudo_exec points at exec rather than repeating it: both are in every tools/list an agent reads.
         String description = sudo
-                ? "exec as root: sudo reads the password from stdin only if it asks. Same hosts, folding, output and "
-                        + "options as exec. " + waiting
-                : "Run a command in a login shell on machines (name, IP, list, glob, @group, 'all'), in parallel; "
+                ? "exec as root: sudo reads the password from stdin only if it asks. Hosts, folding, output and "
+                        + "options as exec" + (background() ? "." : ". " + waiting)
+                : "Run a command in a login shell on machines, in parallel; "
                         + "identical results fold into one host set after a line of counts. Per host: exit code, "
                         + "stdout, stderr (capped, head and tail kept), duration. stdin is empty. " + waiting;
         Schema schema = Schema.object()
-                .hosts("host", "Name or IP, a list, a glob (web-*), @group or 'all'.")
-                .string("command", "Shell command line, e.g. 'df -h /'.", true)
+                .hosts("host", "One or more: name, IP, glob (web-*), @group, 'all'.")
+                .string("command", null, true)
                 .integer(
                         "timeout",
-                        background()
-                                ? "Seconds, then it is killed (default: no limit)."
-                                : "Seconds, then it is killed.",
+                        background() ? "Kill after (default: none)." : null,
                         background() ? null : (int) asyncSeconds);
         // sudo_exec's options mean what exec's do; its description says so instead of every agent paying twice.
-        schema.string("cwd", sudo ? null : "Directory to run in (default: login directory); must exist.", false)
-                .stringMap(
-                        "env", sudo ? null : "Variables for the command; values are secrets (never in argv, masked).");
+        schema.string("cwd", sudo ? null : "Must exist (default: login directory).", false)
+                .stringMap("env", sudo ? null : "Values are secrets: never in argv, masked.");
         if (!sudo) { // a PTY and sudo's password prompt do not mix: shell_open gives a root terminal
-            schema.bool("tty", "A PTY, for programs that need a terminal; stdout and stderr then merge.", false);
+            schema.bool("tty", "A PTY; stdout and stderr merge.", false);
         }
         schema.choice(
                         "strategy",
-                        sudo ? null : "parallel, or rolling: batches in order (restart one host at a time).",
+                        sudo ? null : "rolling: batches in order.",
                         List.of("parallel", "rolling"),
                         "parallel")
-                .integer("batch_size", sudo ? null : "Hosts per batch with strategy rolling.", 1)
-                .bool(
-                        "stop_on_error",
-                        sudo ? null : "rolling: stop before the next batch when a host fails (the rest are listed).",
-                        true);
+                .integer("batch_size", sudo ? null : null, 1)
+                .bool("stop_on_error", sudo ? null : "rolling: stop before the next batch on a failure.", true);
         if (background()) {
-            schema.integer(
-                    "async_after",
-                    sudo ? null : "Seconds before the call returns a background command id instead.",
-                    (int) asyncSeconds);
+            schema.integer("async_after", sudo ? null : "Then return a background command id.", (int) asyncSeconds);
         }
-        return new Spec(
-                sudo ? "sudo_exec" : "exec",
-                sudo ? "Run command as root" : "Run command",
-                description,
-                schema.build(),
-                false,
-                true,
-                false);
+        return new Spec(sudo ? "sudo_exec" : "exec", description, schema.build(), false, true, false);
     }
 
     /**

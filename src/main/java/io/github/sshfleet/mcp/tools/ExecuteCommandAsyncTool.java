@@ -28,13 +28,12 @@ final class ExecuteCommandAsyncTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "execute_command_async",
-                "Start background command",
                 "Start a command on one machine in the background; returns its id at once. Poll get_command_status, stop with interrupt_command. Output is kept bounded (head and newest tail).",
                 Schema.object()
-                        .string("host", "One machine: name or IP.", true)
-                        .string("command", "Shell command line.", true)
-                        .integer("timeout", "Hard limit in seconds after which it is killed (default: none).", null)
-                        .bool("sudo", "Run as root.", false)
+                        .string("host", null, true)
+                        .string("command", null, true)
+                        .integer("timeout", "Kill after (default: none).", null)
+                        .bool("sudo", null, false)
                         .build(),
                 false,
                 true,

@@ -26,7 +26,6 @@ final class ForwardListTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "forward_list",
-                "List port forwards",
                 "Active port forwards: id, machine, direction, endpoints, connections, bytes moved.",
                 Schema.object().build(),
                 true,

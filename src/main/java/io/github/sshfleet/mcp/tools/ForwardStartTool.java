@@ -26,18 +26,14 @@ final class ForwardStartTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "forward_start",
-                "Start port forward",
                 "Forward a TCP port through a machine's SSH session until forward_stop. local: listen here on bind_address:local_port (0: any free) to remote_host:remote_port as the machine sees it. remote: the machine listens on remote_host:remote_port, to bind_address:local_port here.",
                 Schema.object()
-                        .string("host", "One machine: name or IP.", true)
-                        .choice("direction", "local or remote.", List.of("local", "remote"), "local")
-                        .integer("local_port", "Port here (local: listen, 0 = any free; remote: target).", null)
-                        .string(
-                                "remote_host",
-                                "Host as the machine sees it (local: target; remote: listen address).",
-                                true)
-                        .integer("remote_port", "Port on the machine's side.", null)
-                        .string("bind_address", "Address here (0.0.0.0 exposes the port to your network).", false)
+                        .string("host", null, true)
+                        .choice("direction", null, List.of("local", "remote"), "local")
+                        .integer("local_port", "Here (local: listen, 0 = any free; remote: target).", null)
+                        .string("remote_host", "As the machine sees it (local: target; remote: listen address).", true)
+                        .integer("remote_port", null, null)
+                        .string("bind_address", "Here; 0.0.0.0 exposes the port to your network.", false)
                         .require("local_port", "remote_port")
                         .build(),
                 false,

@@ -22,11 +22,8 @@ final class ForwardStopTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "forward_stop",
-                "Stop port forward",
                 "Stop a port forward from forward_start: its listener and connections close. Reports the bytes moved.",
-                Schema.object()
-                        .string("forward_id", "The id from forward_start, e.g. fwd-2.", true)
-                        .build(),
+                Schema.object().string("forward_id", null, true).build(),
                 false,
                 true,
                 true);

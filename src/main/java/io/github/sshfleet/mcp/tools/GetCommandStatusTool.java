@@ -27,12 +27,11 @@ final class GetCommandStatusTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "get_command_status",
-                "Background command status",
-                "A background command's state, exit code, duration and the output new since the last call (or from stdout offset `since`); dropped parts are marked. With a fan-out run-N id and `host`: that host's full result.",
+                "A background command's state, exit code, duration and the output new since the last call; dropped parts are marked. With a fan-out run-N id and `host`: that host's full result.",
                 Schema.object()
-                        .string("command_id", "Id from exec or execute_command_async (cmd-3, run-2).", true)
-                        .string("host", "With a run-N id: the host whose result to return.", false)
-                        .longInteger("since", "Return stdout from this byte offset.", null)
+                        .string("command_id", "cmd-N or run-N.", true)
+                        .string("host", "With run-N: that host's full result.", false)
+                        .longInteger("since", "Read stdout from this byte offset instead.", null)
                         .build(),
                 true,
                 false,

@@ -25,11 +25,8 @@ final class InterruptCommandTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "interrupt_command",
-                "Interrupt background command",
                 "Stop a background command: SIGINT, then SIGTERM and SIGKILL 2 s apart. Says what stopped it, or its exit code if it had ended.",
-                Schema.object()
-                        .string("command_id", "The id, e.g. cmd-3.", true)
-                        .build(),
+                Schema.object().string("command_id", null, true).build(),
                 false,
                 true,
                 true);

@@ -32,16 +32,15 @@ final class ListDirTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "list_dir",
-                "List remote directory",
                 "List a directory on one machine over SFTP, sorted by name: type, size, mode, owner, group, mtime, "
                         + "symlink target. Bounded by max_entries (the total is always given).",
                 Schema.object()
-                        .string("host", "One machine: name or IP.", true)
-                        .string("path", "Directory, e.g. /etc or ~/app.", true)
-                        .bool("long", "Every column; false: names only (directories end in /).", true)
-                        .bool("all", "Include names starting with '.'.", false)
-                        .integer("max_entries", "Most entries to return (at most 5000).", DEFAULT_MAX)
-                        .integer("timeout", "Seconds before giving up.", 30)
+                        .string("host", null, true)
+                        .string("path", null, true)
+                        .bool("long", "false: names only.", true)
+                        .bool("all", "Dot files too.", false)
+                        .integer("max_entries", "At most 5000.", DEFAULT_MAX)
+                        .integer("timeout", null, 30)
                         .build(),
                 true,
                 false,

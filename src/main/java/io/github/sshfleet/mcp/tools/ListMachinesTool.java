@@ -31,8 +31,7 @@ final class ListMachinesTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "list_machines",
-                "List machines",
-                "Machines ssh-fleet can reach: name, address, user, auth kind (no secrets), groups, metadata, permanent or temporary, and the pooled connection (state, last error, next retry). Names are `host` elsewhere.",
+                "Machines ssh-fleet can reach: name, address, user, auth kind (no secrets), groups, metadata, permanent or temporary, and the pooled connection (state, last error, next retry).",
                 Schema.object().build(),
                 true,
                 false,

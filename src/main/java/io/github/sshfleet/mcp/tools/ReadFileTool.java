@@ -32,14 +32,13 @@ final class ReadFileTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "read_file",
-                "Read remote file",
                 "Read a text file on one machine over SFTP, up to max_bytes (cap 2 MiB); a longer file says its size and the offset to pass next. A binary file gives size, type and sha256 (use download). sudo reads as root.",
                 Schema.object()
-                        .string("host", "One machine: name or IP.", true)
-                        .string("remote_path", "File to read, e.g. /etc/os-release or ~/app.conf.", true)
-                        .integer("max_bytes", "Most bytes to return (default 1048576, at most 2097152).", DEFAULT_MAX)
-                        .longInteger("offset", "Byte offset to start at (paging).", 0L)
-                        .bool("sudo", "Read as root.", false)
+                        .string("host", null, true)
+                        .string("remote_path", null, true)
+                        .integer("max_bytes", "At most 2097152.", DEFAULT_MAX)
+                        .longInteger("offset", null, 0L)
+                        .bool("sudo", null, false)
                         .integer("timeout", "Seconds before giving up (default 30).", 30)
                         .build(),
                 true,

@@ -26,8 +26,7 @@ final class ReloadMachinesTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "reload_machines",
-                "Reload machines",
-                "Re-read the hosts file and metadata: reports added, removed and changed machines and bad lines, closes connections whose address or credentials changed, keeps temporary machines, retries failed hosts at once.",
+                "Re-read the hosts file and metadata: reports added, removed, changed machines and bad lines; closes connections whose address or credentials changed, keeps temporary machines, retries failed hosts at once.",
                 Schema.object().build(),
                 false,
                 false,

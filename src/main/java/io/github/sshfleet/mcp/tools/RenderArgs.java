@@ -18,22 +18,16 @@ final class RenderArgs {
     private RenderArgs() {}
 
     static Schema common(Schema s, boolean gif) {
-        s.string("title", shared(gif, "Window title (default 'user@host: cwd')."), false)
-                .string(
-                        "output_name",
-                        shared(gif, "File name in guide_output_dir (default: from the command and time)."),
-                        false)
-                .integer(
-                        "max_output_lines",
-                        shared(gif, "Output lines drawn; the rest is cut with a note."),
-                        gif ? 50 : 200);
+        s.string("title", shared(gif, null), false)
+                .string("output_name", shared(gif, null), false)
+                .integer("max_output_lines", shared(gif, "The rest is cut with a note."), gif ? 50 : 200);
         if (gif) {
-            s.integer("line_delay_ms", "Delay between output steps.", 200)
-                    .integer("hold_ms", "How long the last frame stays.", 3000)
-                    .integer("prompt_hold_ms", "How long the empty prompt shows first.", 500)
-                    .integer("batch_lines", "Output lines per step.", 1);
+            s.integer("line_delay_ms", null, 200)
+                    .integer("hold_ms", "Last frame.", 3000)
+                    .integer("prompt_hold_ms", "Empty prompt first.", 500)
+                    .integer("batch_lines", "Output lines per frame.", 1);
         } else {
-            s.choice("format", "png (also returned as an image) or svg.", List.of("png", "svg"), "png");
+            s.choice("format", "png is also returned as an image.", List.of("png", "svg"), "png");
         }
         return s;
     }

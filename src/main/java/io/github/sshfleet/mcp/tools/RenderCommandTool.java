@@ -40,21 +40,16 @@ final class RenderCommandTool implements ToolHandler {
     @Override
     public Spec spec() {
         Schema s = Schema.object()
-                .string("host", "One machine: name or IP.", true)
-                .string("command", "Command to run and show.", true)
-                .bool(
-                        "sudo",
-                        RenderArgs.shared(
-                                gif, "Run as root (sudo_exec) and show 'sudo ' on the prompt (default true)."),
-                        true)
-                .integer("timeout", RenderArgs.shared(gif, "Seconds before the command is killed (default 60)."), 60)
-                .string("prompt_cwd", RenderArgs.shared(gif, "Directory on the prompt (default '~')."), false);
+                .string("host", null, true)
+                .string("command", null, true)
+                .bool("sudo", RenderArgs.shared(gif, "Via sudo_exec, 'sudo ' on the prompt."), true)
+                .integer("timeout", RenderArgs.shared(gif, null), 60)
+                .string("prompt_cwd", RenderArgs.shared(gif, null), false);
         return new Spec(
                 gif ? "render_gif" : "render_command",
-                gif ? "Run command and render GIF" : "Run command and render screenshot",
                 (gif
-                        ? "Run a command on one machine (root by default) and draw it as a terminal GIF, output appearing batch_lines at a time; stderr in red after stdout. Saved in guide_output_dir; returns path, exit code, frames. Other parameters as render_command."
-                        : "Run a command on one machine (root by default) and draw a terminal screenshot (PNG 1200 px, or SVG); stderr in red after stdout. Saved in guide_output_dir; returns path, exit code and the PNG."),
+                        ? "Run a command on one machine and draw it as a terminal GIF, output appearing batch_lines at a time; stderr in red after stdout. Returns path, exit code, frames. Other parameters as render_command."
+                        : "Run a command on one machine and draw a terminal screenshot (PNG 1200 px, or SVG); stderr in red after stdout. Returns path, exit code and the PNG."),
                 RenderArgs.common(s, gif).build(),
                 false,
                 true,

@@ -30,20 +30,19 @@ final class RenderOutputTool implements ToolHandler {
     @Override
     public Spec spec() {
         Schema s = Schema.object()
-                .string("command", "Command shown on the prompt.", true)
-                .string("stdout", "Its stdout (ANSI colours honoured).", false)
-                .string("stderr", "Its stderr, drawn in red after stdout.", false)
+                .string("command", null, true)
+                .string("stdout", "ANSI colours honoured.", false)
+                .string("stderr", "In red after stdout.", false)
                 .integer("exit_code", null, 0)
-                .string("prompt_user", RenderArgs.shared(gif, "User on the prompt (default 'user')."), false)
-                .string("prompt_host", RenderArgs.shared(gif, "Host on the prompt (default 'host')."), false)
-                .string("prompt_cwd", RenderArgs.shared(gif, "Directory on the prompt (default '~')."), false)
-                .bool("sudo", RenderArgs.shared(gif, "Draw 'sudo ' before the command."), false);
+                .string("prompt_user", RenderArgs.shared(gif, null), false)
+                .string("prompt_host", RenderArgs.shared(gif, null), false)
+                .string("prompt_cwd", RenderArgs.shared(gif, null), false)
+                .bool("sudo", RenderArgs.shared(gif, null), false);
         return new Spec(
                 gif ? "render_gif_output" : "render_output",
-                gif ? "Render text as terminal GIF" : "Render text as terminal screenshot",
                 (gif
-                        ? "Animate given command output as a terminal GIF: prompt, typed command, then the output batch_lines at a time. Contacts no machine. Saved in guide_output_dir; returns path and frames. Other parameters as render_output."
-                        : "Draw given command output as a terminal screenshot (PNG 1200 px, or SVG). Contacts no machine. Saved in guide_output_dir; returns the path and the PNG."),
+                        ? "Animate given command output as a terminal GIF: prompt, typed command, then the output batch_lines at a time. Contacts no machine. Returns path and frames. Other parameters as render_output."
+                        : "Draw given command output as a terminal screenshot (PNG 1200 px, or SVG). Contacts no machine. Returns the path and the PNG."),
                 RenderArgs.common(s, gif).build(),
                 false,
                 false,

@@ -30,14 +30,10 @@ final class RenderTmuxTool implements ToolHandler {
     @Override
     public Spec spec() {
         Schema s = TmuxArgs.common(
-                TmuxArgs.hostSchema()
-                        .string("target", "Session, session:window.pane or pane id (%3).", true)
-                        .integer("lines", "How many of the pane's last lines (default 50).", 50),
-                20);
+                TmuxArgs.hostSchema().string("target", null, true).integer("lines", null, 50), 20);
         return new Spec(
                 "render_tmux",
-                "Screenshot a tmux pane",
-                "Draw a live tmux pane with its colours as a terminal screenshot (PNG, or SVG). Saved in guide_output_dir; returns the path and the PNG.",
+                "Draw a live tmux pane with its colours as a terminal screenshot (PNG, or SVG). Returns the path and the PNG.",
                 RenderArgs.common(s, false).build(),
                 true,
                 false,

@@ -36,27 +36,19 @@ final class RunScriptTool implements ToolHandler {
                 + "gets all output and a final '[ssh-fleet] EXIT <code>' line. Runner files are removed when "
                 + "it exits unless keep_script.";
         Schema schema = Schema.object()
-                .string("host", "One machine: name or IP.", true)
-                .string("script", "The script body (bash).", true)
+                .string("host", null, true)
+                .string("script", "bash.", true)
                 .bool("sudo", "Run as root (default true).", true)
-                .integer(
-                        "timeout",
-                        "Seconds before the script is killed (default 60; not used with " + "tmux_session).",
-                        60)
-                .string("tmux_session", "Start detached in a new tmux session of this name; return at once.", false)
-                .string("log_path", "Remote file that gets all output and '[ssh-fleet] EXIT <code>'.", false)
-                .stringMap("env", "Variables for the script; values are secrets (never in argv, masked in output).")
-                .bool("keep_script", "Keep the runner file after it exits.", false);
+                .integer("timeout", "Not with tmux_session.", 60)
+                .string("tmux_session", "Start detached in this new tmux session.", false)
+                .string("log_path", null, false)
+                .stringMap("env", "Values are secrets: never in argv, masked.")
+                .bool("keep_script", null, false);
         if (background()) {
-            schema.integer(
-                    "async_after",
-                    "Seconds to wait before returning a background command id instead "
-                            + "(default: the timeout, so the script is waited for).",
-                    null);
+            schema.integer("async_after", "Then return a background command id (default: the timeout).", null);
         }
         return new Spec(
                 "run_script",
-                "Run script",
                 "Run a bash script on one machine (root by default): the body goes to a private file, so nothing needs escaping; env values are secrets. Returns like exec, or starts detached in tmux_session; log_path gets all output and '[ssh-fleet] EXIT <code>'.",
                 schema.build(),
                 false,

@@ -22,11 +22,8 @@ final class ShellCloseTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "shell_close",
-                "Close persistent shell",
                 "Close a shell from shell_open (ends what runs in it).",
-                Schema.object()
-                        .string("session_id", "The id from shell_open.", true)
-                        .build(),
+                Schema.object().string("session_id", null, true).build(),
                 false,
                 true,
                 true);

@@ -28,7 +28,6 @@ final class ShellListTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "shell_list",
-                "List persistent shells",
                 "Open shells: id, name, host, user, root or not, cwd, age, idle time.",
                 Schema.object().build(),
                 true,

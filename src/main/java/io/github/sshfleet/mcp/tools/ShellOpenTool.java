@@ -26,15 +26,14 @@ final class ShellOpenTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "shell_open",
-                "Open persistent shell",
                 "Open a persistent shell on one machine (root by default) and return its id for shell_run; cwd, "
                         + "variables and functions persist. A transcript is kept on this side (path in the result); "
                         + "idle shells close after shell_idle_timeout. With `name`, opening it again returns the same "
                         + "live shell.",
                 Schema.object()
-                        .string("host", "One machine: name or IP.", true)
-                        .bool("sudo", "Root shell via sudo (default true); false opens a login-user shell.", true)
-                        .string("name", "Shell name (letters, digits, . _ -); reopening returns the same shell.", false)
+                        .string("host", null, true)
+                        .bool("sudo", "false: a login-user shell.", true)
+                        .string("name", "Letters, digits, . _ -", false)
                         .build(),
                 false,
                 true,

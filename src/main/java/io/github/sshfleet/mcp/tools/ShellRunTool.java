@@ -26,12 +26,11 @@ final class ShellRunTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "shell_run",
-                "Run in persistent shell",
                 "Run a command in a shell from shell_open: output (stdout and stderr together, capped), exit code, cwd after. State persists. On timeout: Ctrl-C, partial output, the shell stays usable.",
                 Schema.object()
-                        .string("session_id", "The id from shell_open, e.g. shell-web-1-1.", true)
-                        .string("command", "Command line(s) to run.", true)
-                        .integer("timeout", "Seconds before Ctrl-C (default 60).", 60)
+                        .string("session_id", "From shell_open.", true)
+                        .string("command", null, true)
+                        .integer("timeout", "Then Ctrl-C.", 60)
                         .build(),
                 false,
                 true,

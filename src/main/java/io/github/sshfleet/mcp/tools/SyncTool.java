@@ -29,21 +29,16 @@ final class SyncTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "sync",
-                "Sync directory",
                 "One-way sync of a directory tree between here and one machine over SFTP: copies files missing or differing in size and mtime (sha256 with checksum), deletes extras with delete, skips exclude globs. dry_run only lists.",
                 Schema.object()
-                        .string("host", "One machine: name or IP.", true)
-                        .choice(
-                                "direction",
-                                "upload (here -> machine) or download.",
-                                List.of("upload", "download"),
-                                "upload")
-                        .string("source", "Source directory (local for upload, remote for download).", true)
-                        .string("destination", "Destination directory (created if missing).", true)
-                        .bool("delete", "Delete destination files the source lacks.", false)
-                        .stringList("exclude", "Glob patterns to skip.")
-                        .bool("dry_run", "Only report what would change.", false)
-                        .bool("checksum", "Compare sha256 instead of modification time.", false)
+                        .string("host", null, true)
+                        .choice("direction", "upload: here -> machine.", List.of("upload", "download"), "upload")
+                        .string("source", "Local for upload, remote for download.", true)
+                        .string("destination", "Created if missing.", true)
+                        .bool("delete", null, false)
+                        .stringList("exclude", null)
+                        .bool("dry_run", null, false)
+                        .bool("checksum", null, false)
                         .build(),
                 false,
                 true,

@@ -20,12 +20,11 @@ final class TmuxArgs {
 
     /** host, then the tool's own arguments are added by the caller, then sudo and timeout. */
     static Schema hostSchema() {
-        return Schema.object().string("host", "One machine: name or IP.", true);
+        return Schema.object().string("host", null, true);
     }
 
     static Schema common(Schema s, int defaultTimeout) {
-        return s.bool("sudo", "Root's tmux server (false: the login user's).", true)
-                .integer("timeout", "Seconds for the tmux command.", defaultTimeout);
+        return s.bool("sudo", null, true).integer("timeout", null, defaultTimeout);
     }
 
     /** The tool's machine, once the policy lets {@code action} act on it. */

@@ -26,12 +26,11 @@ final class TmuxCaptureTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "tmux_capture",
-                "Capture tmux pane",
                 "The last `lines` lines of a tmux pane (screen and scrollback), wrapped lines joined.",
                 TmuxArgs.common(
                                 TmuxArgs.hostSchema()
-                                        .string("target", "Session, session:window.pane or pane id (%3).", true)
-                                        .integer("lines", "How many lines (default 200).", 200),
+                                        .string("target", null, true)
+                                        .integer("lines", null, 200),
                                 20)
                         .build(),
                 true,

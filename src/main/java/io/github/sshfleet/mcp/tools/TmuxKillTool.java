@@ -26,11 +26,8 @@ final class TmuxKillTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "tmux_kill",
-                "Kill tmux session",
                 "Kill a tmux session on one machine and everything running in it.",
-                TmuxArgs.common(
-                                TmuxArgs.hostSchema().string("target", "Session name (or a target inside it).", true),
-                                20)
+                TmuxArgs.common(TmuxArgs.hostSchema().string("target", null, true), 20)
                         .build(),
                 false,
                 true,

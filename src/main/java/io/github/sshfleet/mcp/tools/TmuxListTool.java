@@ -29,7 +29,6 @@ final class TmuxListTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "tmux_list",
-                "List tmux sessions",
                 "tmux sessions on one machine: name, windows, created, attached.",
                 TmuxArgs.common(TmuxArgs.hostSchema(), 20).build(),
                 true,

@@ -26,13 +26,12 @@ final class TmuxNewTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "tmux_new",
-                "Start tmux session",
-                "Start a detached tmux session on one machine (root's server by default) running `command` in `cwd`. Drive it with tmux_paste and tmux_send_keys, read it with tmux_capture and tmux_wait; a person can attach to it.",
+                "Start a detached tmux session on one machine running `command` in `cwd`. Drive it with tmux_paste and tmux_send_keys, read it with tmux_capture and tmux_wait; a person can attach to it.",
                 TmuxArgs.common(
                                 TmuxArgs.hostSchema()
-                                        .string("session", "Session name: letters, digits and ._:- only.", true)
-                                        .string("command", "Command to run in it (default: the user's shell).", false)
-                                        .string("cwd", "Starting directory.", false),
+                                        .string("session", "Letters, digits, ._:-", true)
+                                        .string("command", "Default: the user's shell.", false)
+                                        .string("cwd", null, false),
                                 30)
                         .build(),
                 false,

@@ -26,13 +26,12 @@ final class TmuxPasteTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "tmux_paste",
-                "Paste text into tmux pane",
                 "Paste text into a tmux pane as if typed, through a private file and a tmux buffer: nothing needs escaping. Each newline presses Enter; enter: once more at the end.",
                 TmuxArgs.common(
                                 TmuxArgs.hostSchema()
-                                        .string("target", "Session, session:window.pane or pane id (%3).", true)
-                                        .string("text", "The text to paste.", true)
-                                        .bool("enter", "Press Enter after the text.", false),
+                                        .string("target", null, true)
+                                        .string("text", null, true)
+                                        .bool("enter", null, false),
                                 20)
                         .build(),
                 false,

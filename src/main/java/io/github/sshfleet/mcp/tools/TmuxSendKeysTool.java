@@ -26,12 +26,11 @@ final class TmuxSendKeysTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "tmux_send_keys",
-                "Send keys to tmux pane",
                 "Send key tokens to a tmux pane: C-c, Enter, Escape, Tab, Up, PageUp, F5, M-x... Text goes through tmux_paste.",
                 TmuxArgs.common(
                                 TmuxArgs.hostSchema()
-                                        .string("target", "Session, session:window.pane or pane id (%3).", true)
-                                        .string("keys", "Key tokens, e.g. \"C-c\" or \"Up Enter\".", true),
+                                        .string("target", null, true)
+                                        .string("keys", "e.g. 'C-c' or 'Up Enter'.", true),
                                 20)
                         .build(),
                 false,

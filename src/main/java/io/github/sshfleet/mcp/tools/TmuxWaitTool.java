@@ -31,16 +31,15 @@ final class TmuxWaitTool implements ToolHandler {
     @Override
     public Spec spec() {
         Schema s = TmuxArgs.hostSchema()
-                .string("target", "Session, session:window.pane or pane id (%3).", true)
-                .string("pattern", "Text to wait for (a regular expression when regex is true).", true)
-                .bool("regex", "Treat pattern as a regular expression (Java syntax).", false)
-                .bool("sudo", "Use root's tmux server (default true); false: the login user's.", true)
-                .integer("timeout", "Seconds to wait (default 60).", 60)
-                .number("interval", "Seconds between polls (default 1.0, at least 0.1).", 1.0)
-                .integer("lines", "Pane lines searched and returned (default 200).", 200);
+                .string("target", null, true)
+                .string("pattern", null, true)
+                .bool("regex", "Java syntax.", false)
+                .bool("sudo", null, true)
+                .integer("timeout", null, 60)
+                .number("interval", "At least 0.1.", 1.0)
+                .integer("lines", null, 200);
         return new Spec(
                 "tmux_wait",
-                "Wait for text in tmux pane",
                 "Poll a tmux pane until `pattern` appears in its last `lines` lines, or timeout. Returns MATCHED with the line or TIMEOUT, and the pane tail.",
                 s.build(),
                 true,

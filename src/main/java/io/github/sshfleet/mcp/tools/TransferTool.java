@@ -53,17 +53,16 @@ final class TransferTool implements ToolHandler {
         if (upload) {
             return new Spec(
                     "upload",
-                    "Upload to machine",
                     "Upload a local file or directory to one machine; files land atomically, into remote_path if "
                             + "it is a directory or ends in '/'. New files take the local mode unless `mode`." + common,
                     Schema.object()
-                            .string("host", "One machine: name or IP.", true)
-                            .string("local_path", "Local file or directory, e.g. ./fix.sh.", true)
-                            .string("remote_path", "Remote target path or directory, e.g. /tmp/fix.sh.", true)
-                            .string("mode", "Octal mode for the files, e.g. 0755.", false)
-                            .bool("sudo", "Write as root.", false)
-                            .bool("overwrite", "Replace an existing remote file (default true).", true)
-                            .bool("make_dirs", "Create missing remote parent directories.", false)
+                            .string("host", null, true)
+                            .string("local_path", "File or directory here.", true)
+                            .string("remote_path", null, true)
+                            .string("mode", "Octal, e.g. 0755.", false)
+                            .bool("sudo", null, false)
+                            .bool("overwrite", null, true)
+                            .bool("make_dirs", null, false)
                             .build(),
                     false,
                     true,
@@ -71,14 +70,13 @@ final class TransferTool implements ToolHandler {
         }
         return new Spec(
                 "download",
-                "Download from machine",
                 "Download a remote file or directory from one machine; files land atomically, into local_path if "
                         + "it is a directory, with the remote mode minus group/other write." + common,
                 Schema.object()
-                        .string("host", "One machine: name or IP.", true)
-                        .string("remote_path", "Remote file or directory, e.g. /var/log/syslog.", true)
-                        .string("local_path", "Local target path or directory, e.g. ./logs/.", true)
-                        .bool("overwrite", "Replace existing local files.", false)
+                        .string("host", null, true)
+                        .string("remote_path", null, true)
+                        .string("local_path", "File or directory here.", true)
+                        .bool("overwrite", null, false)
                         .build(),
                 false,
                 false,

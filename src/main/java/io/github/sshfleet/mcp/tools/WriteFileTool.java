@@ -31,18 +31,17 @@ final class WriteFileTool implements ToolHandler {
     public Spec spec() {
         return new Spec(
                 "write_file",
-                "Write remote file",
                 "Write text to a file on one machine atomically (private temp file renamed over it). An existing file keeps its mode and owner unless given; new files get 0644. sudo for root-owned paths and owner. Over 4 MiB: upload.",
                 Schema.object()
-                        .string("host", "One machine: name or IP.", true)
-                        .string("remote_path", "Target file, e.g. /etc/example.conf or ~/notes.txt.", true)
-                        .string("content", "The text to write (UTF-8).", true)
-                        .bool("sudo", "Write as root.", false)
-                        .string("mode", "Octal, e.g. 0640 (default: keep; 0644 when new).", false)
-                        .string("owner", "user or user:group, e.g. root:root (needs sudo; default: keep).", false)
+                        .string("host", null, true)
+                        .string("remote_path", null, true)
+                        .string("content", null, true)
+                        .bool("sudo", null, false)
+                        .string("mode", "Octal, e.g. 0640 (default: keep; new: 0644).", false)
+                        .string("owner", "user[:group]; needs sudo (default: keep).", false)
                         .integer("timeout", "Seconds before giving up (default 60).", 60)
-                        .bool("append", "Append instead of replacing (created if missing).", false)
-                        .bool("make_dirs", "Create missing parent directories.", false)
+                        .bool("append", null, false)
+                        .bool("make_dirs", null, false)
                         .build(),
                 false,
                 true,
