@@ -77,9 +77,12 @@ final class Connector {
         ClientSession session = null;
         Hop hop = m.jump() == null ? null : hop(m, callDeadline);
         try {
+            // The context names the machine's own host and port: through a relay the TCP peer is 127.0.0.1, and
+            // the host key (and a host certificate's principals) must still be the machine's.
+            org.apache.sshd.common.AttributeRepository target = HostKeyVerifier.context(m.host(), m.port());
             ConnectFuture cf = hop == null
-                    ? client.connect(m.username(), m.host(), m.port())
-                    : client.connect(m.username(), "127.0.0.1", hop.relay().port());
+                    ? client.connect(m.username(), m.host(), m.port(), target, null)
+                    : client.connect(m.username(), "127.0.0.1", hop.relay().port(), target, null);
             if (!cf.await(deadline.waitMillis())) {
                 cf.cancel();
                 throw new FleetException(
@@ -149,12 +152,9 @@ final class Connector {
         }
     }
 
-    /** A leased jump session, the relay through it, and the host-key mapping for the relay's port. */
-    private record Hop(Lease lease, JumpRelay relay, HostKeyVerifier verifier) {
+    /** A leased jump session and the relay through it. */
+    private record Hop(Lease lease, JumpRelay relay) {
         void close() {
-            if (verifier != null) {
-                verifier.forgetRelay(relay.port());
-            }
             relay.close();
             lease.close();
         }
@@ -180,11 +180,7 @@ final class Connector {
         try {
             JumpRelay relay = JumpRelay.open(
                     lease.session(), m.host(), m.port(), config.connectTimeout().toMillis());
-            HostKeyVerifier v = client.getServerKeyVerifier() instanceof HostKeyVerifier hv ? hv : null;
-            if (v != null) {
-                v.expectRelay(relay.port(), m.host(), m.port());
-            }
-            return new Hop(lease, relay, v);
+            return new Hop(lease, relay);
         } catch (IOException | RuntimeException e) {
             lease.close();
             throw new FleetException(
@@ -241,6 +237,14 @@ final class Connector {
                 client.getServerKeyVerifier() instanceof HostKeyVerifier v ? v.refusal(session) : null;
         if (r == null) {
             return otherwise;
+        }
+        if (r.certificate() != null) {
+            return new FleetException(
+                    Kind.HOST_KEY,
+                    "HOST CERTIFICATE REFUSED for " + m.name() + " (" + r.hostPattern() + "): its "
+                            + r.certificate() + ". Refusing to connect. If the host was re-certified, check its "
+                            + "HostCertificate in sshd_config and the @cert-authority and @revoked lines in "
+                            + r.knownHosts() + ".");
         }
         String fix = "ssh-keygen -R '" + r.hostPattern() + "' -f " + r.knownHosts();
         if (r.changed()) {

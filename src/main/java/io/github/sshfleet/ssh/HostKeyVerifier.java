@@ -19,9 +19,12 @@ import java.util.WeakHashMap;
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +46,8 @@ final class HostKeyVerifier implements ServerKeyVerifier {
             String presented,
             String presentedType,
             List<String> known,
-            Path knownHosts) {}
+            Path knownHosts,
+            String certificate) {}
 
     /**
      * Refusals by session. Not a session attribute: MINA clears attributes when the session closes, which races the
@@ -59,56 +63,94 @@ final class HostKeyVerifier implements ServerKeyVerifier {
     private final Path knownHosts;
     private final HostKeyPolicy policy;
 
-    HostKeyVerifier(Path knownHosts, HostKeyPolicy policy) {
+    private final java.time.Clock clock;
+
+    HostKeyVerifier(Path knownHosts, HostKeyPolicy policy, java.time.Clock clock) {
         this.knownHosts = knownHosts;
         this.policy = policy;
+        this.clock = clock;
     }
 
-    /** Loopback relay port -> the jump target it stands for (host key checked under the target's own name). */
-    private final java.util.Map<Integer, SshdSocketAddress> relays = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Which host a connection is meant to reach, put in its connection context by the connector: through a jump relay
+     * the TCP peer is 127.0.0.1, and the key must still be the target's, checked under the target's own name.
+     */
+    static final AttributeRepository.AttributeKey<SshdSocketAddress> TARGET = new AttributeRepository.AttributeKey<>();
 
-    void expectRelay(int relayPort, String host, int port) {
-        relays.put(relayPort, new SshdSocketAddress(host, port));
+    static AttributeRepository context(String host, int port) {
+        return AttributeRepository.ofKeyValuePair(TARGET, new SshdSocketAddress(host, port));
     }
 
-    void forgetRelay(int relayPort) {
-        relays.remove(relayPort);
+    /** The host and port the session is meant to reach, or null when it cannot tell. */
+    static SshdSocketAddress target(Session session) {
+        if (session instanceof ClientSession cs) {
+            AttributeRepository context = cs.getConnectionContext();
+            SshdSocketAddress t = context == null ? null : context.getAttribute(TARGET);
+            if (t != null) {
+                return t;
+            }
+            SocketAddress connect = cs.getConnectAddress();
+            if (connect instanceof SshdSocketAddress s) {
+                return s;
+            }
+            if (connect instanceof InetSocketAddress s) {
+                return new SshdSocketAddress(s.getHostString(), s.getPort());
+            }
+        }
+        return null;
     }
 
-    // Long on purpose: every known_hosts decision for one key (relay target, revoked, match, mismatch, accept-new) in
+    /**
+     * Whether known_hosts has an @cert-authority line for this host: only then are certificate host-key algorithms
+     * offered (first), as OpenSSH prefers what it can verify. A host with a certificate but no CA line here is asked
+     * for its bare key, which follows host_key_policy.
+     */
+    boolean hasAuthorityFor(SshdSocketAddress target) {
+        if (policy == HostKeyPolicy.OFF || target == null) {
+            return false;
+        }
+        synchronized (HostKeyVerifier.class) {
+            try {
+                return read().stream()
+                        .anyMatch(e -> "cert-authority".equals(e.getMarker())
+                                && matches(e, target.getHostName(), target.getPort()));
+            } catch (IOException | RuntimeException e) {
+                return false; // the verifier reports an unreadable known_hosts
+            }
+        }
+    }
+
+    // Long on purpose: every known_hosts decision for one key (certificate, revoked, match, mismatch, accept-new) in
     // the order OpenSSH takes them.
     @Override
     public boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey key) {
         if (policy == HostKeyPolicy.OFF) {
             return true;
         }
-        String host;
-        int port;
-        SocketAddress connect = session.getConnectAddress();
-        if (connect instanceof SshdSocketAddress s) {
-            host = s.getHostName();
-            port = s.getPort();
-        } else if (connect instanceof InetSocketAddress s) {
-            host = s.getHostString();
-            port = s.getPort();
-        } else {
-            log.warn("cannot tell which host {} is; refusing its key", connect);
+        SshdSocketAddress target = target(session);
+        if (target == null) {
+            log.warn("cannot tell which host {} is; refusing its key", session.getConnectAddress());
             return false;
         }
-        SshdSocketAddress relayed = (host.equals("127.0.0.1") || host.equals("localhost")) ? relays.get(port) : null;
-        if (relayed != null) { // a session through a jump host: the key must be the target's
-            host = relayed.getHostName();
-            port = relayed.getPort();
-        }
+        String host = target.getHostName();
+        int port = target.getPort();
         String pattern = port == 22 ? host : "[" + host + "]:" + port;
         List<String> known = new ArrayList<>();
         synchronized (HostKeyVerifier.class) {
             try {
-                for (KnownHostEntry entry : read()) {
-                    if (entry.getMarker() != null && !"revoked".equals(entry.getMarker())) {
-                        continue; // @cert-authority lines: not supported, not a match either
+                List<KnownHostEntry> entries = read();
+                if (key instanceof OpenSshCertificate cert) {
+                    List<PublicKey> authorities = keys(entries, "cert-authority", host, port, session);
+                    if (!authorities.isEmpty()) {
+                        return certificate(session, cert, authorities, entries, host, port, pattern);
                     }
-                    if (!entry.isHostMatch(host, port)) {
+                    key = cert.getCertPubKey(); // no CA for this host: the bare key is judged, as OpenSSH does
+                }
+                for (KnownHostEntry entry : entries) {
+                    if (entry.getMarker() != null && !"revoked".equals(entry.getMarker())) {
+                        continue; // @cert-authority: judged above, for certificates only
+                    }
+                    if (!matches(entry, host, port)) {
                         continue;
                     }
                     PublicKey k = entry.getKeyEntry().resolvePublicKey(session, PublicKeyEntryResolver.IGNORING);
@@ -157,8 +199,102 @@ final class HostKeyVerifier implements ServerKeyVerifier {
         refusals.put(
                 session,
                 new Refusal(
-                        mismatch, pattern, KeyUtils.getFingerPrint(key), KeyUtils.getKeyType(key), known, knownHosts));
+                        mismatch,
+                        pattern,
+                        KeyUtils.getFingerPrint(key),
+                        KeyUtils.getKeyType(key),
+                        known,
+                        knownHosts,
+                        null));
         return false;
+    }
+
+    /**
+     * A certificate for a host with @cert-authority lines: accepted only when a listed CA signed it, neither that CA
+     * nor the key is @revoked, and it is valid for this host now. Nothing is pinned: the CA vouches for the next key.
+     */
+    private boolean certificate(
+            ClientSession session,
+            OpenSshCertificate cert,
+            List<PublicKey> authorities,
+            List<KnownHostEntry> entries,
+            String host,
+            int port,
+            String pattern)
+            throws IOException, java.security.GeneralSecurityException {
+        String problem = null;
+        List<PublicKey> revoked = keys(entries, "revoked", host, port, session);
+        if (revoked.stream().anyMatch(k -> KeyUtils.compareKeys(k, cert.getCaPubKey()))) {
+            problem = "the CA that signed it (" + HostCertificates.fingerprint(cert.getCaPubKey())
+                    + ") is marked @revoked";
+        } else if (revoked.stream().anyMatch(k -> KeyUtils.compareKeys(k, cert.getCertPubKey()))) {
+            problem = "its key is marked @revoked";
+        } else if (authorities.stream().noneMatch(k -> KeyUtils.compareKeys(k, cert.getCaPubKey()))) {
+            List<String> trusted = new ArrayList<>();
+            authorities.forEach(k -> trusted.add(HostCertificates.fingerprint(k)));
+            problem = "it is signed by CA " + HostCertificates.fingerprint(cert.getCaPubKey())
+                    + ", which is not an @cert-authority for " + pattern + " (those are: "
+                    + String.join(", ", trusted) + ")";
+        } else {
+            problem = HostCertificates.problem(cert, host, clock.instant(), session);
+        }
+        if (problem != null) {
+            log.warn("refused host {} for {}: {}", HostCertificates.describe(cert), pattern, problem);
+            refusals.put(
+                    session,
+                    new Refusal(
+                            false,
+                            pattern,
+                            KeyUtils.getFingerPrint(cert.getCertPubKey()),
+                            KeyUtils.getKeyType(cert),
+                            List.of(),
+                            knownHosts,
+                            HostCertificates.describe(cert) + ": " + problem));
+            return false;
+        }
+        log.info("accepted host {} for {}", HostCertificates.describe(cert), pattern);
+        return true;
+    }
+
+    /**
+     * Whether a known_hosts line is about this host, as OpenSSH decides it: off port 22 the name it matches is
+     * "[host]:port", so a pattern without a port such as "*" (common on @cert-authority and @revoked lines) matches
+     * every port, where MINA's own match would take it for port 22 only. A negated pattern that matches wins.
+     */
+    static boolean matches(KnownHostEntry e, String host, int port) {
+        if (e.isHostMatch(host, port)) {
+            return true;
+        }
+        if (port == 22 || e.getHashedEntry() != null || e.getPatterns() == null) {
+            return false;
+        }
+        String bracketed = "[" + host + "]:" + port;
+        boolean matched = false;
+        for (org.apache.sshd.client.config.hosts.HostPatternValue v : e.getPatterns()) {
+            if (v.getPort() <= 0 && v.getPattern().matcher(bracketed).matches()) {
+                if (v.isNegated()) {
+                    return false;
+                }
+                matched = true;
+            }
+        }
+        return matched;
+    }
+
+    /** The keys of known_hosts lines with this marker whose patterns match the host. */
+    private static List<PublicKey> keys(
+            List<KnownHostEntry> entries, String marker, String host, int port, ClientSession session)
+            throws IOException, java.security.GeneralSecurityException {
+        List<PublicKey> out = new ArrayList<>();
+        for (KnownHostEntry e : entries) {
+            if (marker.equals(e.getMarker()) && matches(e, host, port)) {
+                PublicKey k = e.getKeyEntry().resolvePublicKey(session, PublicKeyEntryResolver.IGNORING);
+                if (k != null) {
+                    out.add(k);
+                }
+            }
+        }
+        return out;
     }
 
     private List<KnownHostEntry> read() throws IOException {

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * The transport for a session behind a jump host: a loopback listener that takes exactly one connection (ours) and
  * relays it through a direct-tcpip channel of the jump host's pooled session to the real target. The inner SSH session
  * runs end to end through it (the jump host sees only encrypted bytes), and its host key is checked under the
- * target's own name ({@link HostKeyVerifier#expectRelay}).
+ * target's own name ({@link HostKeyVerifier#TARGET}).
  */
 final class JumpRelay implements AutoCloseable {
 

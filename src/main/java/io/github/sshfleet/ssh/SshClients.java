@@ -94,10 +94,17 @@ public final class SshClients {
             FleetConfig config,
             java.util.function.Predicate<org.apache.sshd.common.util.net.SshdSocketAddress> forwardTargets) {
         SshClient client = SshClient.setUpDefaultClient();
-        client.setServerKeyVerifier(new HostKeyVerifier(config.knownHosts(), config.hostKeyPolicy()));
+        HostKeyVerifier verifier =
+                new HostKeyVerifier(config.knownHosts(), config.hostKeyPolicy(), java.time.Clock.systemUTC());
+        client.setServerKeyVerifier(verifier);
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setCipherFactories(preferredCiphers(client.getCipherFactories()));
-        client.setKeyExchangeFactories(preferredKex(client.getKeyExchangeFactories()));
+        client.setKeyExchangeFactories(
+                HostCertificates.checkedByVerifier(preferredKex(client.getKeyExchangeFactories())));
+        client.setKexExtensionHandler(new CertificateProposal(client.getKexExtensionHandler(), verifier));
+        // A certificate that fails MINA's own check (group exchange only) ends the connection; the default would
+        // carry on with the bare key, which accept-new would pin.
+        CoreModuleProperties.ABORT_ON_INVALID_CERTIFICATE.set(client, true);
         client.setForwardingFilter(org.apache.sshd.server.forward.ForwardingFilter.asForwardingFilter(
                 (session, type) -> false,
                 (session, type) -> false,

@@ -25,7 +25,8 @@ public final class ControlledSshd implements AutoCloseable {
     private final int port;
     private Process daemon;
 
-    ControlledSshd(Path dir, String name, List<String> ips, Path hostKey) throws IOException, InterruptedException {
+    ControlledSshd(Path dir, String name, List<String> ips, Path hostKey, List<String> extra)
+            throws IOException, InterruptedException {
         if (ips.isEmpty() || ips.size() > 16) {
             throw new IllegalArgumentException("one sshd listens on 1..16 addresses");
         }
@@ -48,8 +49,9 @@ public final class ControlledSshd implements AutoCloseable {
                 "MaxStartups 1000:30:2000",
                 "MaxSessions 64",
                 "Subsystem sftp internal-sftp",
-                "LogLevel ERROR",
-                ""));
+                "LogLevel ERROR"));
+        lines.addAll(extra); // sshd takes the first value of a keyword: extras only add what is not set above
+        lines.add("");
         Files.writeString(config(), String.join("\n", lines));
         start();
     }

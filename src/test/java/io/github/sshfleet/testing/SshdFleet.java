@@ -164,7 +164,13 @@ public final class SshdFleet {
      * same users, keys and host key as the fleet. Close it at the end of the test.
      */
     public ControlledSshd controlled(String name, List<String> ips) throws IOException, InterruptedException {
-        ControlledSshd c = new ControlledSshd(dir, name, ips, dir.resolve("host_ed25519"));
+        return controlled(name, ips, List.of());
+    }
+
+    /** As {@link #controlled(String, List)}, with more sshd_config lines (HostCertificate, TrustedUserCAKeys...). */
+    public ControlledSshd controlled(String name, List<String> ips, List<String> sshdConfig)
+            throws IOException, InterruptedException {
+        ControlledSshd c = new ControlledSshd(dir, name, ips, dir.resolve("host_ed25519"), sshdConfig);
         controlled.add(c);
         return c;
     }

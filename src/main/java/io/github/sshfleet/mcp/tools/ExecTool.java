@@ -69,7 +69,7 @@ final class ExecTool implements ToolHandler {
                         sudo ? null : "rolling: batches in order.",
                         List.of("parallel", "rolling"),
                         "parallel")
-                .integer("batch_size", sudo ? null : null, 1)
+                .integer("batch_size", null, 1)
                 .bool("stop_on_error", sudo ? null : "rolling: stop before the next batch on a failure.", true);
         if (background()) {
             schema.integer("async_after", sudo ? null : "Then return a background command id.", (int) asyncSeconds);
