@@ -218,10 +218,17 @@ public final class Main {
         }
         List<Machine> machines = store.machines();
         out.println("machines:       " + machines.size());
+        java.time.Instant now = java.time.Instant.now();
         for (Machine m : machines) {
+            String cert = io.github.sshfleet.ssh.CertificateReport.userCertificate(m, now);
             out.println("  " + m.name() + "\t" + m.username() + "@" + m.address() + "\tauth=" + m.authKind()
+                    + (m.jump() == null ? "" : "\tvia " + m.jump())
+                    + (m.proxyCommand() == null ? "" : "\tvia ProxyCommand " + m.proxyCommand())
+                    + (cert == null ? "" : "\tcertificate " + cert)
                     + (m.metadata().isEmpty() ? "" : "\t" + m.metadata()));
+            problems.addAll(io.github.sshfleet.ssh.CertificateReport.problems(m, now));
         }
+        problems.addAll(io.github.sshfleet.ssh.CertificateReport.unusableAuthorityLines(c.knownHosts()));
         c.policy()
                 .undefinedGroups(store.groups().keySet())
                 .forEach(w -> problems.add(ConfigProblem.warning("policy", w)));

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param jump     the machine to connect through (a bastion; ProxyJump), or null
  * @param line     1-based line number in the file, 0 for machines that never came from a file
  * @param groups   host groups from the line's {@code group=a,b} column (usable as {@code @a} in any host argument)
+ * @param certFile a user certificate for the key ({@code cert=}, or CertificateFile), null for none given
+ * @param proxyCommand a ProxyCommand that carries the connection ({@code proxy=}, or from ssh_config), or null
  */
 public record HostEntry(
         String name,
@@ -27,7 +29,9 @@ public record HostEntry(
         String enable,
         String jump,
         int line,
-        List<String> groups) {
+        List<String> groups,
+        String certFile,
+        String proxyCommand) {
 
     public HostEntry(
             String name,
@@ -38,7 +42,21 @@ public record HostEntry(
             String keyFile,
             String passphrase,
             int line) {
-        this(name, address, port, username, password, keyFile, passphrase, null, null, null, line, List.of());
+        this(
+                name,
+                address,
+                port,
+                username,
+                password,
+                keyFile,
+                passphrase,
+                null,
+                null,
+                null,
+                line,
+                List.of(),
+                null,
+                null);
     }
 
     public HostEntry(
@@ -53,7 +71,21 @@ public record HostEntry(
             String enable,
             String jump,
             int line) {
-        this(name, address, port, username, password, keyFile, passphrase, device, enable, jump, line, List.of());
+        this(
+                name,
+                address,
+                port,
+                username,
+                password,
+                keyFile,
+                passphrase,
+                device,
+                enable,
+                jump,
+                line,
+                List.of(),
+                null,
+                null);
     }
 
     public HostEntry {
@@ -75,6 +107,12 @@ public record HostEntry(
         }
         if (keyFile != null) {
             sb.append("\tkey=").append(keyFile);
+        }
+        if (certFile != null) {
+            sb.append("\tcert=").append(certFile);
+        }
+        if (proxyCommand != null) {
+            sb.append("\tproxy=").append(proxyCommand);
         }
         if (passphrase != null) {
             sb.append("\tpassphrase=").append(passphrase);

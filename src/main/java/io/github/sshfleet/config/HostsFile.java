@@ -111,6 +111,8 @@ public final class HostsFile {
             throw new IllegalArgumentException("empty username");
         }
         String key = null;
+        String cert = null;
+        String proxy = null;
         String passphrase = null;
         String device = null;
         String enable = null;
@@ -122,12 +124,20 @@ public final class HostsFile {
             if (eq <= 0) {
                 // A bare word where only key=value options may follow: prose or a mangled line, never a machine.
                 throw new IllegalArgumentException("field " + (i + 1) + " " + FleetException.quote(opt) + " is not an "
-                        + "option (key=, passphrase=, jump=, group=, device=, enable=)");
+                        + "option (key=, cert=, passphrase=, jump=, proxy=, group=, device=, enable=)");
             }
             String k = opt.substring(0, eq);
             String v = opt.substring(eq + 1);
             switch (k) {
                 case "key" -> key = ConfigLoader.expand(v.strip(), home).toString();
+                case "cert" -> cert = ConfigLoader.expand(v.strip(), home).toString();
+                case "proxy" -> {
+                    String why = io.github.sshfleet.core.ProxyCommand.problem(v);
+                    if (why != null) {
+                        throw new IllegalArgumentException("proxy=: " + why);
+                    }
+                    proxy = v.strip();
+                }
                 case "passphrase" -> passphrase = v;
                 case "device" -> {
                     if (!v.strip().equals("network")) {
@@ -165,6 +175,18 @@ public final class HostsFile {
                     "key file " + key + " does not exist or is not readable; fix key="
                             + " on this line, then call reload_machines"));
         }
+        if (proxy != null && jump != null) {
+            throw new IllegalArgumentException("proxy= and jump= both say how to reach the machine: keep one");
+        }
+        if (cert != null && key == null) {
+            throw new IllegalArgumentException("cert= is the certificate of a key: give key= as well");
+        }
+        if (cert != null && !Files.isReadable(Path.of(cert))) {
+            problems.add(ConfigProblem.error(
+                    where,
+                    "certificate file " + cert + " does not exist or is not readable; fix cert="
+                            + " on this line, then call reload_machines"));
+        }
         // No password and no key: the password may come from the credential store (checked when machines are built).
         return new HostEntry(
                 name,
@@ -178,7 +200,9 @@ public final class HostsFile {
                 enable,
                 jump,
                 lineNo,
-                groups);
+                groups,
+                cert,
+                proxy);
     }
 
     private static java.util.Optional<ConfigProblem> checkMode(Path file) {

@@ -13,15 +13,16 @@ import java.util.Set;
 
 /**
  * Machines from an OpenSSH client config (~/.ssh/config): every concrete {@code Host} alias (no wildcards, no
- * negation) becomes a machine with HostName, User, Port and IdentityFile resolved as ssh does: the first value found
+ * negation) becomes a machine with HostName, User, Port, IdentityFile and CertificateFile resolved as ssh does: the first value found
  * in file order among the blocks that apply to the alias wins, so {@code Host *} defaults apply too. {@code Include}
  * is read where it stands (~ and relative paths as OpenSSH resolves them, globs in the file name, 16 levels at most;
  * its lines belong to the block around it, which is restored after it). {@code Match} blocks with {@code all},
  * {@code host}, {@code originalhost}, {@code user} and {@code localuser} apply as ssh's first pass evaluates them.
  * ProxyJump (one hop or a chain "a,b"; hops are other aliases, hosts-file machines or user@host[:port]) becomes the
- * machine's jump path. What ssh-fleet does not support (other Match criteria, which may run commands: {@code exec};
- * ProxyCommand; those ProxyJump forms) is reported once per file, never silently ignored; a machine that needs an
- * unsupported proxy is left out rather than connected to the wrong way.
+ * machine's jump path, ProxyCommand its proxy command (the first of the two wins, as in ssh). What ssh-fleet does not
+ * support (other Match criteria, which may run commands: {@code exec}; other ProxyJump forms) is reported once per
+ * file, never silently ignored; a machine that needs an unsupported proxy is left out rather than connected to the
+ * wrong way.
  */
 public final class SshConfigFile {
 
@@ -236,15 +237,29 @@ public final class SshConfigFile {
             String localUser,
             List<ConfigProblem> problems,
             Set<String> unsupported) {
-        String jump = eff.get("proxyjump");
+        // ProxyJump and ProxyCommand compete as in ssh: whichever came first in the file wins, and "none" of the
+        // first one means a direct connection.
+        String first = eff.keySet().stream()
+                .filter(k -> k.equals("proxyjump") || k.equals("proxycommand"))
+                .findFirst()
+                .orElse("");
+        String jump = first.equals("proxyjump") ? eff.get("proxyjump") : null;
+        String proxy = first.equals("proxycommand") ? eff.get("proxycommand") : null;
         if (jump != null && jump.equalsIgnoreCase("none")) {
             jump = null;
         }
-        if (eff.containsKey("proxycommand") || (jump != null && !HostsFile.isValidJump(jump))) {
-            String what = eff.containsKey("proxycommand")
-                    ? "ProxyCommand"
-                    : "ProxyJump '" + jump + "' (hops must be Host aliases, machines or user@host[:port])";
-            unsupported.add(what + " (host '" + alias + "' is left out)");
+        if (proxy != null && proxy.equalsIgnoreCase("none")) {
+            proxy = null;
+        }
+        if (jump != null && !HostsFile.isValidJump(jump)) {
+            unsupported.add("ProxyJump '" + jump + "' (hops must be Host aliases, machines or user@host[:port]) (host '"
+                    + alias + "' is left out)");
+            return null;
+        }
+        if (proxy != null && io.github.sshfleet.core.ProxyCommand.problem(proxy) != null) {
+            problems.add(ConfigProblem.warning(
+                    where,
+                    "Host '" + alias + "': " + io.github.sshfleet.core.ProxyCommand.problem(proxy) + "; left out"));
             return null;
         }
         if (!HostsFile.isValidName(alias)) {
@@ -263,21 +278,20 @@ public final class SshConfigFile {
             }
         }
         String user = eff.getOrDefault("user", localUser);
-        String key = eff.containsKey("identityfile")
-                ? ConfigLoader.expand(
-                                eff.get("identityfile")
-                                        .replace("%d", home.toString())
-                                        .replace("%u", localUser)
-                                        .replace("%h", hostName)
-                                        .replace("%r", user),
-                                home)
-                        .toString()
-                : null;
+        String key = expandPath(eff.get("identityfile"), home, localUser, hostName, user);
         if (key != null && !Files.exists(Path.of(key))) {
             key = null; // ssh skips a missing IdentityFile too; the agent may still hold the key
         }
+        String cert = key == null ? null : expandPath(eff.get("certificatefile"), home, localUser, hostName, user);
+        if (cert != null && !Files.exists(Path.of(cert))) {
+            problems.add(ConfigProblem.warning(
+                    where,
+                    "Host '" + alias + "': CertificateFile " + cert + " does not exist; the key is offered bare"));
+            cert = null;
+        }
         int line = Integer.parseInt(where.substring(where.lastIndexOf(':') + 1));
-        return new HostEntry(alias, hostName, port, user, null, key, null, null, null, jump, line);
+        return new HostEntry(
+                alias, hostName, port, user, null, key, null, null, null, jump, line, List.of(), cert, proxy);
     }
 
     /** ssh's rule: some pattern matches and no negated pattern does. */
@@ -310,5 +324,19 @@ public final class SshConfigFile {
 
     private static String unquote(String v) {
         return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+    }
+
+    /** IdentityFile and CertificateFile as ssh expands them (%d %u %h %r, ~), or null when not given. */
+    private static String expandPath(String value, Path home, String localUser, String hostName, String user) {
+        if (value == null) {
+            return null;
+        }
+        return ConfigLoader.expand(
+                        value.replace("%d", home.toString())
+                                .replace("%u", localUser)
+                                .replace("%h", hostName)
+                                .replace("%r", user),
+                        home)
+                .toString();
     }
 }

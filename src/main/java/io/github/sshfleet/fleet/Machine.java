@@ -11,6 +11,9 @@ import java.util.Map;
  * @param metadata  status/owner data keyed as in the reference (hostname, version, os_version, machine_state, owner)
  * @param unsetPasswordEnv the VAR of an {@code env:VAR} password that was not set when the machine was loaded (so
  *                  the error can say exactly that), else null
+ * @param certFile  the user certificate given for the key (cert=, CertificateFile), else null: a
+ *                  {@code <key>-cert.pub} beside the key is then used when it exists, as ssh does
+ * @param proxyCommand the operator's ProxyCommand that carries the connection, or null
  */
 public record Machine(
         String name,
@@ -25,7 +28,9 @@ public record Machine(
         Map<String, Object> metadata,
         NetworkDevice device,
         String jump,
-        String unsetPasswordEnv) {
+        String unsetPasswordEnv,
+        String certFile,
+        String proxyCommand) {
 
     /** A router or switch: commands go through its interactive CLI; {@code enablePassword} null = no enable. */
     public record NetworkDevice(String enablePassword) {
@@ -46,7 +51,22 @@ public record Machine(
             Origin origin,
             String source,
             Map<String, Object> metadata) {
-        this(name, host, port, username, password, keyFile, passphrase, origin, source, metadata, null, null, null);
+        this(
+                name,
+                host,
+                port,
+                username,
+                password,
+                keyFile,
+                passphrase,
+                origin,
+                source,
+                metadata,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     public Machine(
@@ -61,7 +81,22 @@ public record Machine(
             String source,
             Map<String, Object> metadata,
             NetworkDevice device) {
-        this(name, host, port, username, password, keyFile, passphrase, origin, source, metadata, device, null, null);
+        this(
+                name,
+                host,
+                port,
+                username,
+                password,
+                keyFile,
+                passphrase,
+                origin,
+                source,
+                metadata,
+                device,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** Where the machine came from: the hosts file (permanent) or add_host(permanent=false) (this process only). */
@@ -86,7 +121,7 @@ public record Machine(
 
     /** The pool keys sessions by this: a change in any of it means the old session must not be reused. */
     public ConnectionKey connectionKey() {
-        return new ConnectionKey(host, port, username, password, keyFile, passphrase, jump);
+        return new ConnectionKey(host, port, username, password, keyFile, passphrase, jump, certFile, proxyCommand);
     }
 
     public Machine withMetadata(Map<String, Object> newMetadata) {
@@ -103,7 +138,9 @@ public record Machine(
                 newMetadata,
                 device,
                 jump,
-                unsetPasswordEnv);
+                unsetPasswordEnv,
+                certFile,
+                proxyCommand);
     }
 
     /** The same machine reached through {@code jumpChain} instead of its own jump host. */
@@ -121,12 +158,22 @@ public record Machine(
                 metadata,
                 device,
                 jumpChain,
-                unsetPasswordEnv);
+                unsetPasswordEnv,
+                certFile,
+                proxyCommand);
     }
 
     /** Identity of a connection: same key, same authenticated session. Secrets masked in toString. */
     public record ConnectionKey(
-            String host, int port, String username, String password, String keyFile, String passphrase, String jump) {
+            String host,
+            int port,
+            String username,
+            String password,
+            String keyFile,
+            String passphrase,
+            String jump,
+            String certFile,
+            String proxyCommand) {
         @Override
         public String toString() {
             return username + "@" + host + ":" + port;

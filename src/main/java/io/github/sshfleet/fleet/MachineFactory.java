@@ -48,7 +48,9 @@ final class MachineFactory {
                 Map.of(),
                 device,
                 e.jump(),
-                unsetEnv(e.password()));
+                unsetEnv(e.password()),
+                e.certFile(),
+                e.proxyCommand());
     }
 
     /** The VAR of an env:VAR password that is not set in this process's environment, else null. */

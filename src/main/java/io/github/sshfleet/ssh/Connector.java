@@ -73,16 +73,23 @@ final class Connector {
                             + "SSH_FLEET_MASTER_PASSWORD, load a key into ssh-agent (SSH_AUTH_SOCK), or put user:password (or env:VAR) or key=/path on its line in "
                             + m.source() + ", then call reload_machines.");
         }
+        // Before any packet: an expired or mismatched user certificate is the operator's to fix, not a failed login.
+        org.apache.sshd.common.config.keys.OpenSshCertificate certificate =
+                UserCertificates.check(m, java.time.Instant.now());
         Deadline deadline = callDeadline.cappedAt(config.connectTimeout());
         ClientSession session = null;
         Hop hop = m.jump() == null ? null : hop(m, callDeadline);
+        ProxyRelay proxy = m.proxyCommand() == null ? null : proxy(m, deadline);
         try {
             // The context names the machine's own host and port: through a relay the TCP peer is 127.0.0.1, and
             // the host key (and a host certificate's principals) must still be the machine's.
             org.apache.sshd.common.AttributeRepository target = HostKeyVerifier.context(m.host(), m.port());
-            ConnectFuture cf = hop == null
-                    ? client.connect(m.username(), m.host(), m.port(), target, null)
-                    : client.connect(m.username(), "127.0.0.1", hop.relay().port(), target, null);
+            ConnectFuture cf = proxy != null
+                    ? client.connect(m.username(), "127.0.0.1", proxy.port(), target, null)
+                    : hop == null
+                            ? client.connect(m.username(), m.host(), m.port(), target, null)
+                            : client.connect(
+                                    m.username(), "127.0.0.1", hop.relay().port(), target, null);
             if (!cf.await(deadline.waitMillis())) {
                 cf.cancel();
                 throw new FleetException(
@@ -96,7 +103,7 @@ final class Connector {
                 throw unreachable(m, cf.getException());
             }
             session = cf.getSession();
-            addIdentities(session, m);
+            addIdentities(session, m, certificate);
             AuthFuture auth = session.auth();
             if (!auth.await(deadline.waitMillis())) {
                 throw refusedOrElse(
@@ -133,6 +140,11 @@ final class Connector {
             }
             ClientSession ok = session;
             session = null;
+            if (proxy != null) {
+                ProxyRelay p = proxy;
+                proxy = null;
+                ok.addCloseFutureListener(f -> p.close()); // the command dies with the session
+            }
             if (hop != null) {
                 Hop h = hop;
                 hop = null;
@@ -141,8 +153,13 @@ final class Connector {
             }
             return ok;
         } catch (IOException e) {
-            throw unreachable(m, e);
+            throw withProxyStderr(proxy, unreachable(m, e));
+        } catch (FleetException e) {
+            throw withProxyStderr(proxy, e);
         } finally {
+            if (proxy != null) {
+                proxy.close();
+            }
             if (session != null) {
                 session.close(true);
             }
@@ -150,6 +167,26 @@ final class Connector {
                 hop.close();
             }
         }
+    }
+
+    /** The machine's ProxyCommand, started, with the loopback port its connection goes through. */
+    private static ProxyRelay proxy(Machine m, Deadline deadline) {
+        try {
+            return ProxyRelay.open(m.proxyCommand(), m.host(), m.port(), m.username(), m.name(), deadline.waitMillis());
+        } catch (IOException | RuntimeException e) {
+            throw new FleetException(
+                    Kind.UNREACHABLE,
+                    "cannot start the ProxyCommand for " + m.name() + " (" + e.getMessage() + "); check proxy= or "
+                            + "ProxyCommand in " + m.source() + ".");
+        }
+    }
+
+    /** A connect failure through a ProxyCommand says what the command wrote to stderr: usually the real reason. */
+    private static FleetException withProxyStderr(ProxyRelay proxy, FleetException e) {
+        if (proxy == null || proxy.stderrHead().isEmpty() || e.kind() == Kind.HOST_KEY) {
+            return e;
+        }
+        return new FleetException(e.kind(), e.getMessage() + " The ProxyCommand said: " + proxy.stderrHead(), e);
     }
 
     /** A leased jump session and the relay through it. */
@@ -190,7 +227,8 @@ final class Connector {
         }
     }
 
-    private void addIdentities(ClientSession session, Machine m) {
+    private void addIdentities(
+            ClientSession session, Machine m, org.apache.sshd.common.config.keys.OpenSshCertificate certificate) {
         if (m.keyFile() != null) {
             Path key = Path.of(m.keyFile());
             String passphrase = m.passphrase() != null ? m.passphrase() : m.password();
@@ -205,7 +243,7 @@ final class Connector {
                             "key file " + key + " for " + m.name() + " holds no private key. Point key= in "
                                     + m.source() + " at the private key, not the .pub.");
                 }
-                pairs.forEach(session::addPublicKeyIdentity);
+                UserCertificates.offer(certificate, pairs, m).forEach(session::addPublicKeyIdentity);
             } catch (NoSuchFileException e) {
                 throw new FleetException(
                         Kind.AUTH_FAILED,

@@ -127,4 +127,33 @@ class HostsFileTest {
                 p.problems().get(1).toString().startsWith("warning: " + f + ":2: field 4 'sentence' is not an option"),
                 p.problems().toString());
     }
+
+    @Test
+    void proxyAndCertColumnsAreReadCheckedAndWrittenBack() throws Exception {
+        Path f = dir.resolve("hosts.tsv");
+        Files.writeString(dir.resolve("id"), "k\n");
+        Files.writeString(dir.resolve("id.cert"), "c\n");
+        Files.writeString(
+                f,
+                "ssm\ti-0abc:22\tec2-user\tkey=" + dir.resolve("id") + "\tproxy=aws ssm start-session --target %h"
+                        + "\tcert=" + dir.resolve("id.cert") + "\n"
+                        + "both\t10.0.0.2\tu:p\tjump=ssm\tproxy=nc %h %p\n"
+                        + "token\t10.0.0.3\tu:p\tproxy=nc %h %x\n"
+                        + "certonly\t10.0.0.4\tu:p\tcert=" + dir.resolve("id.cert") + "\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        HostsFile.Parsed p = HostsFile.read(f, dir);
+        assertEquals(
+                List.of("ssm"),
+                p.entries().stream().map(HostEntry::name).toList(),
+                p.problems().toString());
+        HostEntry ssm = p.entries().get(0);
+        assertEquals("aws ssm start-session --target %h", ssm.proxyCommand());
+        assertEquals(dir.resolve("id.cert").toString(), ssm.certFile());
+        String problems = p.problems().toString();
+        assertTrue(problems.contains("proxy= and jump= both"), problems);
+        assertTrue(problems.contains("%x"), problems);
+        assertTrue(problems.contains("cert= is the certificate of a key"), problems);
+        HostEntry again = HostsFile.parseLine(ssm.toLine(), 1, dir, "x", new java.util.ArrayList<>());
+        assertEquals(ssm, again, "toLine writes both columns back");
+    }
 }

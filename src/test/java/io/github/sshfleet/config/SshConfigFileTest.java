@@ -150,4 +150,63 @@ class SshConfigFileTest {
         assertTrue(problems.contains("nested deeper than 16 levels"), problems);
         assertTrue(problems.contains("missing.conf") && problems.contains("included file not read"), problems);
     }
+
+    @Test
+    void certificateFileIsTheKeysCertificateAndAMissingOneIsReported() throws Exception {
+        Path ssh = Files.createDirectories(home.resolve(".ssh"));
+        Files.writeString(ssh.resolve("id_web"), "a key\n");
+        Files.writeString(ssh.resolve("10.0.3.1-deploy-cert.pub"), "a certificate\n");
+        Path config = Files.writeString(ssh.resolve("config"), """
+                Host web
+                  HostName 10.0.3.1
+                  User deploy
+                  IdentityFile ~/.ssh/id_web
+                  CertificateFile ~/.ssh/%h-%r-cert.pub
+                Host db
+                  HostName 10.0.3.2
+                  IdentityFile ~/.ssh/id_web
+                  CertificateFile ~/.ssh/nowhere-cert.pub
+                """);
+        SshConfigFile.Parsed p = SshConfigFile.read(config, home, "me");
+        Map<String, HostEntry> m = byName(p);
+        assertEquals(
+                ssh.resolve("10.0.3.1-deploy-cert.pub").toString(),
+                m.get("web").certFile(),
+                "%h is the HostName, %r the user");
+        assertEquals(null, m.get("db").certFile());
+        assertTrue(
+                p.problems().toString().contains("nowhere-cert.pub does not exist"),
+                p.problems().toString());
+    }
+
+    @Test
+    void proxyCommandAndProxyJumpCompeteAsInSshAndNoneMeansDirect() throws Exception {
+        Path config = Files.writeString(home.resolve("proxy_config"), """
+                Host via-cmd
+                  HostName 10.0.4.1
+                  ProxyCommand nc -X connect -x proxy.corp:3128 %h %p
+                Host jump-first
+                  HostName 10.0.4.2
+                  ProxyJump bastion
+                  ProxyCommand nc %h %p
+                Host cmd-none
+                  HostName 10.0.4.3
+                  ProxyCommand none
+                Host bad-token
+                  HostName 10.0.4.4
+                  ProxyCommand nc %h %k
+                Host *
+                  ProxyCommand ssh -W %h:%p gateway
+                """);
+        SshConfigFile.Parsed p = SshConfigFile.read(config, home, "me");
+        Map<String, HostEntry> m = byName(p);
+        assertEquals("nc -X connect -x proxy.corp:3128 %h %p", m.get("via-cmd").proxyCommand());
+        assertEquals("bastion", m.get("jump-first").jump(), "the first of the two wins");
+        assertEquals(null, m.get("jump-first").proxyCommand());
+        assertEquals(null, m.get("cmd-none").proxyCommand(), "none: direct, and Host * cannot add one back");
+        assertEquals(null, m.get("cmd-none").jump());
+        assertTrue(
+                !m.containsKey("bad-token") && p.problems().toString().contains("%k"),
+                p.problems().toString());
+    }
 }

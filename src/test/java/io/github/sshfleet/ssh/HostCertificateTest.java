@@ -10,8 +10,8 @@ import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.testing.ControlledSshd;
 import io.github.sshfleet.testing.Fleets;
 import io.github.sshfleet.testing.RequiresSshd;
+import io.github.sshfleet.testing.SshKeygen;
 import io.github.sshfleet.testing.SshdFleet;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,27 +61,15 @@ class HostCertificateTest {
         daemons.forEach(ControlledSshd::close);
     }
 
-    /** A CA key pair made by ssh-keygen; returns its public key as a known_hosts key part. */
     static String ca(String name) throws Exception {
-        keygen(
-                "-q",
-                "-t",
-                "ed25519",
-                "-N",
-                "",
-                "-C",
-                name,
-                "-f",
-                dir.resolve(name).toString());
-        String[] pub = Files.readString(dir.resolve(name + ".pub")).trim().split(" ");
-        return pub[0] + " " + pub[1];
+        return SshKeygen.key(dir, name);
     }
 
     /** An sshd on {@code ip} presenting the fleet host key signed by {@code ca} for {@code principal}. */
     static void host(String name, String ip, String ca, String principal, String validity) throws Exception {
         Path pub = dir.resolve(name + ".pub");
         Files.copy(sshd.dir.resolve("host_ed25519.pub"), pub);
-        keygen(
+        SshKeygen.run(
                 "-q",
                 "-s",
                 dir.resolve(ca).toString(),
@@ -102,14 +89,6 @@ class HostCertificateTest {
                 List.of("HostCertificate " + dir.resolve(name + "-cert.pub")));
         daemons.add(d);
         hosts.put(name, d);
-    }
-
-    static void keygen(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("ssh-keygen"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "ssh-keygen: " + out);
     }
 
     static String pattern(String name) {

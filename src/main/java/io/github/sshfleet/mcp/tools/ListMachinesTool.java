@@ -124,6 +124,15 @@ final class ListMachinesTool implements ToolHandler {
                     .append("  [")
                     .append(pool)
                     .append(']');
+            if (m.jump() != null) {
+                text.append("  via=").append(m.jump());
+            } else if (m.proxyCommand() != null) {
+                text.append("  via=ProxyCommand");
+            }
+            String cert = io.github.sshfleet.ssh.CertificateReport.userCertificate(m, java.time.Instant.now());
+            if (cert != null) {
+                text.append("  certificate=").append(cert);
+            }
             List<String> in = groupsOf.getOrDefault(m.name(), List.of());
             if (!in.isEmpty()) {
                 text.append("  groups=").append(String.join(",", in));
@@ -140,6 +149,12 @@ final class ListMachinesTool implements ToolHandler {
             row.put("port", m.port());
             row.put("user", m.username());
             row.put("auth", m.authKind());
+            row.put(
+                    "reached",
+                    m.jump() != null ? "jump " + m.jump() : m.proxyCommand() != null ? "proxy_command" : "direct");
+            if (cert != null) {
+                row.put("certificate", cert);
+            }
             row.put("permanent", m.origin() != Machine.Origin.TEMPORARY);
             row.put("origin", m.origin().name().toLowerCase());
             row.put("source", m.source());

@@ -1,0 +1,150 @@
+package io.github.sshfleet.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.testing.ControlledSshd;
+import io.github.sshfleet.testing.Eventually;
+import io.github.sshfleet.testing.Fleets;
+import io.github.sshfleet.testing.RequiresSshd;
+import io.github.sshfleet.testing.SshdFleet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ProxyCommand against real sshd: the machine is reached only through a local command (a bash /dev/tcp relay, as
+ * `nc %h %p` would be); killing that command mid-call is a clean connection_lost and the next call starts a new one;
+ * a command that fails says why in the connect error; no proxy process is left once the fleet closes.
+ */
+@RequiresSshd
+class ProxyCommandTest {
+
+    @TempDir
+    static Path dir;
+
+    static SshdFleet sshd;
+    static ControlledSshd target;
+    static Path proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sshd = SshdFleet.get();
+        target = sshd.controlled("proxied-" + System.nanoTime(), List.of("127.0.6.30"));
+        // Its own name in every process list, so the test can find it; bash stays the parent of both directions.
+        proxy = dir.resolve("fleet-proxy-" + System.nanoTime() + ".sh");
+        Files.writeString(proxy, """
+                #!/bin/bash
+                echo "proxy to $1:$2 for $3" >&2
+                exec 3<>"/dev/tcp/$1/$2" || exit 1
+                cat <&3 &
+                cat >&3
+                kill $! 2>/dev/null
+                """);
+        Files.setPosixFilePermissions(proxy, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (target != null) {
+            target.close();
+        }
+    }
+
+    static FleetServices fleet(Path home) throws Exception {
+        String line = "proxied\t127.0.6.30:" + target.port() + "\t" + SshdFleet.NP_USER + ":" + sshd.npPassword
+                + "\tproxy=" + proxy + " %h %p %n\n"
+                + "broken\t127.0.6.31:22\t" + SshdFleet.NP_USER + ":" + sshd.npPassword
+                + "\tproxy=echo no route to %h >&2; exit 1\n";
+        Path cfg = sshd.writeConfig(home.resolve("cfg"), line, "host_key_policy: strict\n");
+        Path kh = home.resolve("cfg").resolve("known_hosts");
+        Files.writeString(kh, Files.readString(kh) + target.knownHostsLines(sshd.hostKeyLine));
+        return Fleets.open(cfg, home);
+    }
+
+    static CommandResult run(FleetServices fleet, String host, String command) {
+        return fleet.runner().run(fleet.machines().one(host), command, Duration.ofSeconds(20), false, 4096);
+    }
+
+    static List<Long> proxiesNow() {
+        try {
+            return proxies();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static List<Long> proxies() throws Exception {
+        List<Long> all = SshdFleet.processes(proxy.getFileName().toString()).stream()
+                .map(l -> Long.parseLong(l.strip().split("\\s+")[0]))
+                .toList();
+        // A forked child (the background cat before its exec) has the same command line: count the roots only.
+        return all.stream()
+                .filter(pid -> ProcessHandle.of(pid)
+                        .flatMap(ProcessHandle::parent)
+                        .map(parent -> !all.contains(parent.pid()))
+                        .orElse(true))
+                .toList();
+    }
+
+    @Test
+    void reachedThroughTheCommandKilledMidCallThenReconnectedAndNothingLeftAfterwards(@TempDir Path home)
+            throws Exception {
+        try (FleetServices fleet = fleet(home)) {
+            CommandResult first = run(fleet, "proxied", "whoami");
+            assertNull(first.failure(), () -> first.failure().getMessage());
+            assertEquals(SshdFleet.NP_USER + "\n", first.stdout());
+            List<Long> before = proxies();
+            assertEquals(1, before.size(), "one proxy for the one pooled session: " + before);
+
+            CompletableFuture<CommandResult> call =
+                    CompletableFuture.supplyAsync(() -> run(fleet, "proxied", "sleep 5; echo finished"));
+            Thread.sleep(1000);
+            ProcessHandle p = ProcessHandle.of(before.get(0)).orElseThrow();
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            CommandResult cut = call.get(15, java.util.concurrent.TimeUnit.SECONDS);
+            assertNotNull(cut.failure(), "the transport died under the command: " + cut.stdout());
+            assertEquals(
+                    FleetException.Kind.CONNECTION_LOST,
+                    cut.failure().kind(),
+                    cut.failure().getMessage());
+
+            CommandResult again = run(fleet, "proxied", "whoami");
+            assertNull(again.failure(), () -> again.failure().getMessage());
+            List<Long> after = proxies();
+            assertEquals(1, after.size(), after.toString());
+            assertNotEquals(before, after, "a new proxy command for the new session");
+
+            CommandResult broken = run(fleet, "broken", "true");
+            assertNotNull(broken.failure());
+            assertTrue(
+                    broken.failure().getMessage().contains("The ProxyCommand said: no route to 127.0.6.31"),
+                    broken.failure().getMessage());
+        }
+        Eventually.eventually(
+                Duration.ofSeconds(5),
+                ProxyCommandTest::proxiesNow,
+                List::isEmpty,
+                "no proxy process outlives the fleet");
+    }
+
+    @Test
+    void tokensAreExpandedAndQuoted() {
+        assertEquals(
+                "nc -X connect 'web'\\''1' '2222' # 'deploy' 'web-1' 100%",
+                ProxyRelay.expand("nc -X connect %h %p # %r %n 100%%", "web'1", 2222, "deploy", "web-1"));
+    }
+}
