@@ -37,6 +37,7 @@ final class ProxyRelay implements AutoCloseable {
     private final Process process;
     private final String name;
     private volatile Socket socket;
+    private volatile Thread stderrReader;
     /** The first stderr lines, for the connect error when the proxy fails before SSH starts. */
     private final StringBuffer stderrHead = new StringBuffer();
 
@@ -61,7 +62,7 @@ final class ProxyRelay implements AutoCloseable {
         }
         ProxyRelay r = new ProxyRelay(ss, p, name);
         LIVE.add(r);
-        Daemons.start("ssh-fleet-proxy-stderr-" + name, r::logStderr);
+        r.stderrReader = Daemons.start("ssh-fleet-proxy-stderr-" + name, r::logStderr);
         Daemons.start("ssh-fleet-proxy-" + name, () -> r.serve(acceptMillis));
         log.debug("proxy for {} started (pid {})", name, p.pid());
         return r;
@@ -89,8 +90,19 @@ final class ProxyRelay implements AutoCloseable {
         return out.toString();
     }
 
-    /** What the command wrote to stderr first (bounded), or "" when nothing yet. */
+    /**
+     * What the command wrote to stderr first (bounded), or "". A command that has exited is given a moment to have
+     * its stderr read to the end: a failed connect usually races the line that says why.
+     */
     String stderrHead() {
+        try {
+            Thread reader = stderrReader;
+            if (reader != null && process.waitFor(300, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                reader.join(300);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return stderrHead.toString();
     }
 

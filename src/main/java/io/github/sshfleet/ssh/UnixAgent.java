@@ -44,6 +44,29 @@ final class UnixAgent extends AbstractAgentProxy {
         return new UnixAgent(ch);
     }
 
+    /**
+     * A certificate the agent holds signs with its key's own algorithm (the agent answers "ssh-ed25519" for an
+     * "ssh-ed25519-cert-v01@openssh.com" request, as the protocol has it), and MINA's public-key login then refuses
+     * the signature as mismatched. Named after the certificate algorithm it was asked for, it is accepted.
+     */
+    @Override
+    public java.util.Map.Entry<String, byte[]> sign(
+            org.apache.sshd.common.session.SessionContext session,
+            java.security.PublicKey key,
+            String algo,
+            byte[] data)
+            throws IOException {
+        java.util.Map.Entry<String, byte[]> signed = super.sign(session, key, algo, data);
+        if (key instanceof org.apache.sshd.common.config.keys.OpenSshCertificate
+                && algo != null
+                && signed != null
+                && org.apache.sshd.common.config.keys.KeyUtils.isCertificateAlgorithm(algo)
+                && algo.startsWith(signed.getKey() + "-cert")) {
+            return new java.util.AbstractMap.SimpleImmutableEntry<>(algo, signed.getValue());
+        }
+        return signed;
+    }
+
     /** MINA hands over a prepared message (length prefix included) and wants the reply without its length. */
     @Override
     protected synchronized Buffer request(Buffer buffer) throws IOException {

@@ -209,4 +209,45 @@ class SshConfigFileTest {
                 !m.containsKey("bad-token") && p.problems().toString().contains("%k"),
                 p.problems().toString());
     }
+
+    /** The same file through `ssh -G` (OpenSSH's own resolution) and through SshConfigFile: the same answers. */
+    @Test
+    void includeAndMatchResolveAsSshDashGSays() throws Exception {
+        Path ssh = Path.of("/usr/bin/ssh");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isExecutable(ssh), "SKIPPED (needs the OpenSSH client for ssh -G): /usr/bin/ssh missing");
+        Path d = Files.createDirectories(home.resolve("g"));
+        Files.createDirectories(d.resolve("conf.d"));
+        Files.writeString(d.resolve("conf.d/10-web.conf"), "Host web-*\n  User deploy\n  Port 2201\n");
+        Files.writeString(d.resolve("conf.d/20-db.conf"), "Host db-1\n  HostName 10.9.0.5\n");
+        String me = System.getProperty("user.name");
+        Path config = Files.writeString(d.resolve("config"), """
+                Host web-1 web-2 db-1 cache-1
+                Include %s/conf.d/*.conf
+                Host web-2
+                  HostName 10.9.0.2
+                Match host 10.9.0.*
+                  Port 2202
+                Match originalhost cache-* localuser %s
+                  User cacheop
+                  HostName 10.9.1.1
+                Host *
+                  User admin
+                """.formatted(d, me));
+        SshConfigFile.Parsed p = SshConfigFile.read(config, home, me);
+        Map<String, HostEntry> m = byName(p);
+        for (String alias : List.of("web-1", "web-2", "db-1", "cache-1")) {
+            Process g = new ProcessBuilder(ssh.toString(), "-G", "-F", config.toString(), alias)
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(g.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(g.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && g.exitValue() == 0, out);
+            Map<String, String> said = new java.util.HashMap<>();
+            out.lines().map(l -> l.split(" ", 2)).filter(kv -> kv.length == 2).forEach(kv -> said.put(kv[0], kv[1]));
+            HostEntry e = m.get(alias);
+            assertEquals(said.get("hostname"), e.address(), alias + " hostname");
+            assertEquals(said.get("user"), e.username(), alias + " user");
+            assertEquals(said.get("port"), Integer.toString(e.port() == 0 ? 22 : e.port()), alias + " port");
+        }
+    }
 }

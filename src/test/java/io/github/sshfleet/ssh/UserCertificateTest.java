@@ -43,13 +43,14 @@ class UserCertificateTest {
                 "user-ca-" + System.nanoTime(),
                 List.of("127.0.6.20"),
                 List.of("TrustedUserCAKeys " + dir.resolve("user-ca.pub"), "AuthorizedKeysFile none"));
-        for (String k : List.of("beside", "named", "expired", "bare")) {
+        for (String k : List.of("beside", "named", "expired", "bare", "agent")) {
             SshKeygen.key(dir, k);
         }
         sign("beside", "-5m:+1h");
         sign("named", "-5m:+1h");
         Files.move(dir.resolve("named-cert.pub"), dir.resolve("elsewhere.cert"));
         sign("expired", "20200101:20200102");
+        sign("agent", "-5m:+1h");
     }
 
     static void sign(String key, String validity) throws Exception {
@@ -102,6 +103,39 @@ class UserCertificateTest {
             assertTrue(why.contains("valid from 2020-01-01") && why.contains("not connecting"), why);
             assertTrue(why.contains(dir.resolve("expired-cert.pub").toString()), why);
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(2).toNanos(), "no connect attempt to wait for");
+        }
+    }
+
+    /** ssh-add loads a key's -cert.pub with it; the agent then offers the certificate, and that logs in. */
+    @Test
+    void aCertificateHeldByTheAgentLogsIn(@TempDir Path home) throws Exception {
+        Path socket = home.resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("agent.log").toFile())
+                .start();
+        try {
+            for (int i = 0; i < 50 && !Files.exists(socket); i++) {
+                Thread.sleep(100);
+            }
+            ProcessBuilder add =
+                    new ProcessBuilder("ssh-add", dir.resolve("agent").toString()).redirectErrorStream(true);
+            add.environment().put("SSH_AUTH_SOCK", socket.toString());
+            Process p = add.start();
+            String said = new String(p.getInputStream().readAllBytes());
+            assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, said);
+            assertTrue(said.contains("Certificate added"), "ssh-add took the certificate too: " + said);
+            Path cfg = sshd.writeConfig(
+                    home.resolve("cfg"),
+                    line("from-agent", "").replace("\t\n", "\n"),
+                    "host_key_policy: accept-new\nssh_agent: " + socket + "\n");
+            try (FleetServices fleet = Fleets.open(cfg, home)) {
+                CommandResult r = run(fleet, "from-agent");
+                assertNull(r.failure(), () -> r.failure().getMessage());
+                assertEquals(SshdFleet.NP_USER + "\n", r.stdout());
+            }
+        } finally {
+            agent.destroy();
         }
     }
 
