@@ -199,6 +199,10 @@ public final class Main {
         out.println("timeouts:       connect " + c.connectTimeout().toMillis() + " ms, async_after "
                 + c.asyncAfter().toSeconds() + " s, idle " + c.idleTimeout().toSeconds() + " s");
         out.println("output cap:     " + c.maxOutputBytes() + " bytes per stream per host");
+        out.println("key exchange:   "
+                + (c.kex().isEmpty()
+                        ? "curve25519-sha256 first, then MINA's list (kex: to choose)"
+                        : String.join(", ", c.kex())));
         out.println("approval:       built-in confirm set " + (c.policy().builtinConfirm() ? "on" : "off")
                 + ", approval_timeout " + c.approvalTimeout().toSeconds() + " s");
         out.println("audit log:      "

@@ -75,7 +75,8 @@ public final class ConfigLoader {
             "audit_required",
             "confirm_defaults",
             "approval_timeout",
-            "approval_grant");
+            "approval_grant",
+            "kex");
 
     /** Keys later capabilities own: accepted quietly here so enabling them does not warn. */
     private static final Set<String> RESERVED_KEYS = Set.of();
@@ -166,6 +167,8 @@ public final class ConfigLoader {
                 config.groups = sections.hostGroups(where, tuple.getValueNode());
             } else if (key.equals("policy")) {
                 config.policy = new PolicySection(problems).read(where, tuple.getValueNode());
+            } else if (key.equals("kex")) {
+                config.kex = sections.kex(where, tuple.getValueNode());
             } else if (key.equals("readonly_commands")) {
                 config.readonlyCommands = sections.readonlyCommands(where, tuple.getValueNode());
             } else if (tuple.getValueNode() instanceof ScalarNode valueNode) {

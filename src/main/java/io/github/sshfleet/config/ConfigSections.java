@@ -141,6 +141,52 @@ final class ConfigSections {
     }
 
     /** {@code readonly_commands:} a list of "program [subcommand...]" entries; each refused one is an error. */
+    /**
+     * kex: the key exchanges to offer, in order, as a list or comma-separated as ssh's KexAlgorithms. Each must be
+     * one this build can do; the post-quantum hybrids (sntrup761x25519-sha512@openssh.com, mlkem768x25519-sha256)
+     * are opt-in here because they cost about three times the CPU of curve25519-sha256 per connect.
+     */
+    List<String> kex(String where, Node node) {
+        List<String> names = new ArrayList<>();
+        if (node instanceof ScalarNode sc) {
+            for (String n : sc.getValue().split(",")) {
+                names.add(n.strip());
+            }
+        } else if (node instanceof org.yaml.snakeyaml.nodes.SequenceNode seq) {
+            for (Node n : seq.getValue()) {
+                names.add(n instanceof ScalarNode s ? s.getValue().strip() : "");
+            }
+        }
+        List<String> known = new ArrayList<>();
+        for (org.apache.sshd.common.kex.BuiltinDHFactories f : org.apache.sshd.common.kex.BuiltinDHFactories.VALUES) {
+            if (f.isSupported()) {
+                known.add(f.getName());
+            }
+        }
+        names.removeIf(String::isEmpty);
+        if (names.isEmpty()) {
+            problems.add(ConfigProblem.error(
+                    where, "kex: expected key exchange names, e.g. kex: [curve25519-sha256, ecdh-sha2-nistp256]"));
+        }
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+            if (known.contains(n)) {
+                if (!out.contains(n)) {
+                    out.add(n);
+                }
+            } else {
+                problems.add(ConfigProblem.error(
+                        where,
+                        "kex: " + FleetException.quote(n) + " is not a key exchange this build offers"
+                                + DidYouMean.nearest(n, known)
+                                        .map(s -> " (did you mean " + s + "?)")
+                                        .orElse("")
+                                + "; known: " + String.join(", ", known)));
+            }
+        }
+        return List.copyOf(out);
+    }
+
     List<String> readonlyCommands(String where, Node node) {
         if (!(node instanceof org.yaml.snakeyaml.nodes.SequenceNode seq)) {
             problems.add(ConfigProblem.error(

@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param auditRequired   a call whose audit line cannot be written is refused (false: it runs, with a warning)
  * @param approvalTimeout how long a confirm rule's question waits for the person's answer (then: refused)
  * @param approvalGrant   how long a yes covers identical calls (zero: every call asks)
+ * @param kex             key exchanges to offer, in order (kex:); empty: curve25519-sha256 first, then MINA's list
  * @param maxCallOutputBytes what the text of one fan-out call may hold, whatever the host count (groups beyond it
  *                        are listed without their output)
  */
@@ -61,12 +62,14 @@ public record FleetConfig(
         Optional<Path> auditLog,
         boolean auditRequired,
         Duration approvalTimeout,
-        Duration approvalGrant) {
+        Duration approvalGrant,
+        java.util.List<String> kex) {
 
     public FleetConfig {
         groups = java.util.Map.copyOf(groups);
         disabledTools = java.util.Set.copyOf(disabledTools);
         readonlyCommands = java.util.List.copyOf(readonlyCommands);
+        kex = java.util.List.copyOf(kex);
     }
 
     /** The tool groups `tools:` may switch off; list_machines, add_host, reload_machines and disconnect are always on. */
@@ -113,6 +116,7 @@ public record FleetConfig(
         boolean auditRequired = true;
         Duration approvalTimeout = Duration.ofSeconds(120);
         Duration approvalGrant = Duration.ZERO;
+        java.util.List<String> kex = java.util.List.of();
 
         Builder(Path home) {
             Path dir = home.resolve(".ssh-fleet");
@@ -153,7 +157,8 @@ public record FleetConfig(
                     auditLog,
                     auditRequired,
                     approvalTimeout,
-                    approvalGrant);
+                    approvalGrant,
+                    kex);
         }
     }
 }

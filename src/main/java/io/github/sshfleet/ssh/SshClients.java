@@ -65,9 +65,18 @@ public final class SshClients {
     /**
      * curve25519-sha256 first: MINA offers the post-quantum hybrids first, whose key generation runs in pure Java and
      * cost about three times the CPU per connect; with hundreds of cold hosts that CPU is what makes connects time
-     * out. The hybrids stay in the list, after it, in MINA's order.
+     * out. The hybrids stay in the list, after it, in MINA's order. {@code kex:} in config.yaml replaces the list.
      */
-    static List<KeyExchangeFactory> preferredKex(List<KeyExchangeFactory> defaults) {
+    static List<KeyExchangeFactory> preferredKex(List<String> configured, List<KeyExchangeFactory> defaults) {
+        if (!configured.isEmpty()) { // kex: in config.yaml, validated there: exactly those, in that order
+            List<KeyExchangeFactory> chosen = new ArrayList<>();
+            for (String name : configured) {
+                defaults.stream().filter(f -> f.getName().equals(name)).forEach(chosen::add);
+            }
+            if (!chosen.isEmpty()) {
+                return chosen;
+            }
+        }
         List<KeyExchangeFactory> ordered = new ArrayList<>();
         for (String first : List.of("curve25519-sha256", "curve25519-sha256@libssh.org")) {
             defaults.stream().filter(f -> f.getName().equals(first)).forEach(ordered::add);
@@ -100,7 +109,7 @@ public final class SshClients {
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setCipherFactories(preferredCiphers(client.getCipherFactories()));
         client.setKeyExchangeFactories(
-                HostCertificates.checkedByVerifier(preferredKex(client.getKeyExchangeFactories())));
+                HostCertificates.checkedByVerifier(preferredKex(config.kex(), client.getKeyExchangeFactories())));
         client.setKexExtensionHandler(new CertificateProposal(client.getKexExtensionHandler(), verifier));
         // A certificate that fails MINA's own check (group exchange only) ends the connection; the default would
         // carry on with the bare key, which accept-new would pin.

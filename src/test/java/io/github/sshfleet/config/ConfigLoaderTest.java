@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -236,5 +237,25 @@ class ConfigLoaderTest {
         assertEquals(
                 java.util.List.of("*"),
                 notAList.config().policy().entries().get(0).machines());
+    }
+
+    @Test
+    void kexIsAValidatedOrderedListAsAYamlListOrCommaSeparated() throws Exception {
+        Files.writeString(home.resolve("hosts.tsv"), "");
+        Path listed = Files.writeString(
+                home.resolve("kex-list.yaml"),
+                "auth_file: hosts.tsv\nkex: [sntrup761x25519-sha512@openssh.com, curve25519-sha256]\n");
+        ConfigLoader.Loaded a = ConfigLoader.load(listed, true, home);
+        assertTrue(a.problems().isEmpty(), a.problems().toString());
+        assertEquals(
+                List.of("sntrup761x25519-sha512@openssh.com", "curve25519-sha256"),
+                a.config().kex());
+        Path comma = Files.writeString(
+                home.resolve("kex-comma.yaml"), "auth_file: hosts.tsv\nkex: ecdh-sha2-nistp256,curve25519-sha25\n");
+        ConfigLoader.Loaded b = ConfigLoader.load(comma, true, home);
+        assertEquals(List.of("ecdh-sha2-nistp256"), b.config().kex(), "the good name is kept");
+        String why = b.problems().toString();
+        assertTrue(b.hasErrors() && why.contains("did you mean curve25519-sha256"), why);
+        assertEquals(List.of(), ConfigLoader.load(Map.of(), home).config().kex(), "default: ssh-fleet's own order");
     }
 }
