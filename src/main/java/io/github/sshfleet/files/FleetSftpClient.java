@@ -21,11 +21,26 @@ import org.apache.sshd.sftp.common.SftpConstants;
  */
 final class FleetSftpClient extends DefaultSftpClient {
 
-    private final Duration stall;
+    private volatile Duration stall;
+    /** The login user's home directory once asked for: the same for every call on this channel. */
+    private volatile String home;
 
     FleetSftpClient(ClientSession session, Duration stall) throws IOException {
         super(session, SftpVersionSelector.fixedVersionSelector(SftpConstants.SFTP_V3), SftpErrorDataHandler.EMPTY);
         this.stall = stall;
+    }
+
+    /** A parked channel taken by the next call: that call's limit for one reply. */
+    void stall(Duration limit) {
+        this.stall = limit;
+    }
+
+    String home() {
+        return home;
+    }
+
+    void home(String dir) {
+        this.home = dir;
     }
 
     /**
@@ -41,6 +56,92 @@ final class FleetSftpClient extends DefaultSftpClient {
         buffer.putInt(flags);
         buffer = writeAttributes(SftpConstants.SSH_FXP_OPEN, buffer, new Attributes().perms(perms));
         return new DefaultCloseableHandle(this, path, checkHandle(SftpConstants.SSH_FXP_OPEN, buffer));
+    }
+
+    /** What {@link #statAndOpen} found: the file's attributes and, when it could be opened, a read handle. */
+    record Looked(Attributes attributes, CloseableHandle handle) {}
+
+    /**
+     * STAT and OPEN sent together and answered in one round trip. A failed stat is thrown (after the open's answer
+     * is taken, and a handle it gave closed); a failed open is thrown after a good stat.
+     */
+    Looked statAndOpen(String path) throws IOException {
+        Buffer stat = new ByteArrayBuffer(path.length() + 16, false);
+        stat.putString(path, getNameDecodingCharset());
+        int statId = send(SftpConstants.SSH_FXP_STAT, stat);
+        Buffer open = new ByteArrayBuffer(path.length() + 32, false);
+        open.putString(path, getNameDecodingCharset());
+        open.putInt(SftpConstants.SSH_FXF_READ);
+        open.putInt(0); // no attributes
+        int openId = send(SftpConstants.SSH_FXP_OPEN, open);
+        Attributes attributes;
+        try {
+            attributes = checkAttributesResponse(response(SftpConstants.SSH_FXP_STAT, statId));
+        } catch (IOException e) {
+            try {
+                byte[] h = checkHandleResponse(response(SftpConstants.SSH_FXP_OPEN, openId));
+                new DefaultCloseableHandle(this, path, h).close();
+            } catch (IOException ignored) {
+                // the open failed too, as expected
+            }
+            throw e;
+        }
+        byte[] handle = checkHandleResponse(response(SftpConstants.SSH_FXP_OPEN, openId));
+        return new Looked(attributes, new DefaultCloseableHandle(this, path, handle));
+    }
+
+    /**
+     * Reads {@code [offset, end)} of an open file with every READ sent at once, then CLOSE behind them, and takes the
+     * answers: one round trip for a small file, however many chunks. Stops at EOF; the handle is closed either way.
+     */
+    byte[] readAllAndClose(CloseableHandle handle, long offset, long end) throws IOException {
+        int chunk = 64 * 1024;
+        java.util.List<Integer> reads = new java.util.ArrayList<>();
+        byte[] id = handle.getIdentifier();
+        for (long at = offset; at < end; at += chunk) {
+            Buffer read = new ByteArrayBuffer(id.length + 32, false);
+            read.putBytes(id);
+            read.putLong(at);
+            read.putInt((int) Math.min(chunk, end - at));
+            reads.add(send(SftpConstants.SSH_FXP_READ, read));
+        }
+        Buffer close = new ByteArrayBuffer(id.length + 16, false);
+        close.putBytes(id);
+        int closeId = send(SftpConstants.SSH_FXP_CLOSE, close);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) Math.min(end - offset, 1 << 20));
+        IOException failed = null;
+        boolean eof = false;
+        for (int readId : reads) {
+            org.apache.sshd.sftp.client.impl.SftpResponse r = response(SftpConstants.SSH_FXP_READ, readId);
+            if (eof || failed != null) {
+                continue; // taken so nothing waits in the channel; the file ended or failed before
+            }
+            Buffer payload = r.getBuffer();
+            int start = payload.rpos();
+            if (r.getType() == SftpConstants.SSH_FXP_DATA) {
+                byte[] data = payload.getBytes();
+                out.write(data, 0, data.length);
+            } else if (r.getType() == SftpConstants.SSH_FXP_STATUS && payload.getInt() == SftpConstants.SSH_FX_EOF) {
+                eof = true;
+            } else {
+                payload.rpos(start);
+                try {
+                    checkResponseStatus(r);
+                    failed = new IOException("unexpected answer to a read");
+                } catch (IOException e) {
+                    failed = e;
+                }
+            }
+        }
+        try {
+            checkResponseStatus(response(SftpConstants.SSH_FXP_CLOSE, closeId));
+        } catch (IOException e) {
+            failed = failed != null ? failed : e;
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        return out.toByteArray();
     }
 
     /** mkdir with its permissions set by the server as it creates the directory. */

@@ -35,7 +35,8 @@ final class RemoteFs implements AutoCloseable {
     private final Lease lease;
     private final FleetSftpClient sftp;
     private NoSudo noSudo; // null: the tool has sudo
-    private String home;
+    /** False once the channel failed other than with an SFTP status: it is closed, not parked. */
+    private boolean healthy = true;
 
     private RemoteFs(Machine machine, Lease lease, FleetSftpClient sftp) {
         this.machine = machine;
@@ -43,10 +44,28 @@ final class RemoteFs implements AutoCloseable {
         this.sftp = sftp;
     }
 
-    /** Opens the SFTP subsystem within the deadline; {@code stall} bounds every later wait for one reply. */
+    /**
+     * The SFTP channel a call left behind on a pooled session, for the next call to take: opening one costs three
+     * round trips (channel open, subsystem request, version exchange), which on a 50 ms link is 150 ms per
+     * read_file. At most one per session, outside the channel permits; the session's MaxSessions has room for it
+     * (max_channels_per_host stays below it). It dies with its session.
+     */
+    static final org.apache.sshd.common.AttributeRepository.AttributeKey<FleetSftpClient> PARKED =
+            new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
+
+    /** Opens (or takes the parked) SFTP channel within the deadline; {@code stall} bounds every wait for one reply. */
     static RemoteFs open(ConnectionPool pool, Machine m, Deadline deadline, Duration stall) {
-        ConnectionPool.Opened<FleetSftpClient> opened =
-                pool.openChannel(m, deadline, (session, d) -> new FleetSftpClient(session, stall));
+        ConnectionPool.Opened<FleetSftpClient> opened = pool.openChannel(m, deadline, (session, d) -> {
+            FleetSftpClient parked = session.removeAttribute(PARKED);
+            if (parked != null && parked.isOpen()) {
+                parked.stall(stall);
+                return parked;
+            }
+            if (parked != null) {
+                parked.close();
+            }
+            return new FleetSftpClient(session, stall);
+        });
         return new RemoteFs(m, opened.lease(), opened.channel());
     }
 
@@ -76,14 +95,14 @@ final class RemoteFs implements AutoCloseable {
 
     /** The login user's home directory (where SFTP starts). */
     String home() {
-        if (home == null) {
+        if (sftp.home() == null) {
             try {
-                home = sftp.canonicalPath(".");
+                sftp.home(sftp.canonicalPath("."));
             } catch (IOException e) {
                 throw fail(e, "find the home directory", ".");
             }
         }
-        return home;
+        return sftp.home();
     }
 
     /** The path, normalized, when it is absolute (needs no SFTP round trip to resolve); otherwise null. */
@@ -261,6 +280,7 @@ final class RemoteFs implements AutoCloseable {
 
     /** The error for a failed SFTP step, in words for the agent: what failed, why, what to try. */
     FleetException fail(IOException e, String action, String path) {
+        healthy &= e instanceof SftpException; // a status answer leaves the channel fine; a stall or EOF does not
         String where = " " + path + " on " + machine.name();
         if (e instanceof FleetSftpClient.StalledException) {
             return new FleetException(
@@ -308,7 +328,9 @@ final class RemoteFs implements AutoCloseable {
     @Override
     public void close() {
         try {
-            sftp.close();
+            if (!healthy || !sftp.isOpen() || lease.session().computeAttributeIfAbsent(PARKED, k -> sftp) != sftp) {
+                sftp.close(); // broken, or another call parked its channel first
+            }
         } catch (IOException | RuntimeException e) {
             log.debug("closing sftp on {}: {}", machine.name(), e.toString());
         } finally {

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
-import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.client.impl.SftpInputStreamAsync;
 
 /**
@@ -84,17 +83,44 @@ public final class RemoteReader {
     /** The bytes read (up to maxBytes + 1, to know whether more follow) and the file's size. */
     private record Window(byte[] bytes, long size) {}
 
+    /** Windows up to this size are read with every request in flight at once (one round trip); larger ones stream. */
+    static final long PIPELINED_MAX = 1 << 20;
+
+    // Long on purpose: the one-round-trip path for small files and the streaming one share the stat, the checks and
+    // the error mapping, in that order.
     private Window readOverSftp(RemoteFs fs, String abs, long offset, int maxBytes) {
-        Attributes a = fs.stat(abs)
-                .orElseThrow(() -> new FleetException(
+        FleetSftpClient.Looked looked;
+        try {
+            looked = fs.sftp().statAndOpen(abs); // one round trip for both
+        } catch (org.apache.sshd.sftp.common.SftpException e) {
+            if (e.getStatus() == org.apache.sshd.sftp.common.SftpConstants.SSH_FX_NO_SUCH_FILE
+                    || e.getStatus() == org.apache.sshd.sftp.common.SftpConstants.SSH_FX_NO_SUCH_PATH) {
+                throw new FleetException(
                         Kind.NOT_FOUND,
                         "no such file: " + abs + " on " + fs.machine().name() + ". Check the path (exec 'ls -la "
-                                + RemoteFs.parent(abs) + "')."));
+                                + RemoteFs.parent(abs) + "').");
+            }
+            throw fs.fail(e, "read", abs);
+        } catch (IOException e) {
+            throw fs.fail(e, "read", abs);
+        }
+        Attributes a = looked.attributes();
+        if (!a.isRegularFile()) {
+            closeQuietly(fs, looked.handle());
+        }
         checkRegular(fs.machine(), abs, a.isDirectory(), a.isRegularFile());
         // stat size is 0 for /proc and /sys files that still have content: read until EOF either way.
         long size = a.getSize();
+        long end = offset + maxBytes + 1L;
+        if (size > 0 && Math.min(size, end) - offset <= PIPELINED_MAX) {
+            try {
+                return new Window(fs.sftp().readAllAndClose(looked.handle(), offset, Math.min(size, end)), size);
+            } catch (IOException e) {
+                throw fs.fail(e, "read", abs);
+            }
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(maxBytes + 1L, Math.max(size, 256)));
-        try (CloseableHandle h = fs.sftp().open(abs, OpenMode.Read);
+        try (CloseableHandle h = looked.handle();
                 // Read-ahead stops at the end of the window, not the end of a possibly huge file.
                 InputStream in = new SftpInputStreamAsync(
                         fs.sftp(), 32 * 1024, offset, size > 0 ? Math.min(size, offset + maxBytes + 1L) : 0, abs, h)) {
@@ -109,6 +135,14 @@ public final class RemoteReader {
             throw fs.fail(e, "read", abs);
         }
         return new Window(out.toByteArray(), size);
+    }
+
+    private static void closeQuietly(RemoteFs fs, CloseableHandle h) {
+        try {
+            h.close();
+        } catch (IOException e) {
+            fs.fail(e, "close", h.getPath()); // marks the channel unfit for the next call; the check below says why
+        }
     }
 
     private static final String ROOT_READ = """
