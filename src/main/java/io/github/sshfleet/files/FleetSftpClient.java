@@ -144,6 +144,77 @@ final class FleetSftpClient extends DefaultSftpClient {
         return out.toByteArray();
     }
 
+    // Requests sent without waiting, and their answers taken later in the same order: a batch of them costs one round
+    // trip. The server handles requests in order, so a later one sees what an earlier one did.
+
+    int sendPath(int cmd, String path) throws IOException {
+        Buffer b = new ByteArrayBuffer(path.length() + 16, false);
+        b.putString(path, getNameDecodingCharset());
+        return send(cmd, b);
+    }
+
+    int sendHandle(int cmd, byte[] handle) throws IOException {
+        Buffer b = new ByteArrayBuffer(handle.length + 16, false);
+        b.putBytes(handle);
+        return send(cmd, b);
+    }
+
+    int sendWrite(byte[] handle, long offset, byte[] data, int from, int length) throws IOException {
+        Buffer b = new ByteArrayBuffer(handle.length + length + 32, false);
+        b.putBytes(handle);
+        b.putLong(offset);
+        b.putBytes(data, from, length);
+        return send(SftpConstants.SSH_FXP_WRITE, b);
+    }
+
+    int sendFsetstat(byte[] handle, Attributes attributes) throws IOException {
+        Buffer b = new ByteArrayBuffer(handle.length + 64, false);
+        b.putBytes(handle);
+        return send(SftpConstants.SSH_FXP_FSETSTAT, writeAttributes(SftpConstants.SSH_FXP_FSETSTAT, b, attributes));
+    }
+
+    /** An OpenSSH extension request ({@code fsync@openssh.com}, {@code posix-rename@openssh.com}). */
+    int sendExtended(String name, byte[]... args) throws IOException {
+        Buffer b = new ByteArrayBuffer(name.length() + 64, false);
+        b.putString(name);
+        for (byte[] a : args) {
+            b.putBytes(a);
+        }
+        return send(SftpConstants.SSH_FXP_EXTENDED, b);
+    }
+
+    byte[] pathBytes(String path) {
+        return path.getBytes(getNameDecodingCharset());
+    }
+
+    boolean offers(String extension) {
+        return getServerExtensions().containsKey(extension);
+    }
+
+    Attributes attributes(int cmd, int id) throws IOException {
+        return checkAttributesResponse(response(cmd, id));
+    }
+
+    /** The attributes, or empty when the path does not exist. */
+    java.util.Optional<Attributes> attributesIfAny(int cmd, int id) throws IOException {
+        try {
+            return java.util.Optional.of(attributes(cmd, id));
+        } catch (org.apache.sshd.sftp.common.SftpException e) {
+            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    byte[] handle(int cmd, int id) throws IOException {
+        return checkHandleResponse(response(cmd, id));
+    }
+
+    void status(int cmd, int id) throws IOException {
+        checkResponseStatus(response(cmd, id));
+    }
+
     /** mkdir with its permissions set by the server as it creates the directory. */
     void mkdir(String path, int perms) throws IOException {
         Buffer buffer = new ByteArrayBuffer(path.length() + 32, false);

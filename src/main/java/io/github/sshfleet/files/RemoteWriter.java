@@ -79,8 +79,7 @@ public final class RemoteWriter {
      * Removes a staging file that did not land; if it cannot be removed (the connection is gone), the journal keeps
      * it for the host's next connection and the failure says so.
      */
-    private static void cleanUp(
-            RemoteFs fs, String staging, Litter.Ticket ticket, boolean landed, RuntimeException[] failure) {
+    static void cleanUp(RemoteFs fs, String staging, Litter.Ticket ticket, boolean landed, RuntimeException[] failure) {
         if (landed || fs.removeQuietly(staging)) {
             ticket.close();
             return;
@@ -107,6 +106,9 @@ public final class RemoteWriter {
         Deadline deadline = Deadline.after(timeout);
         try (RemoteFs fs = RemoteFs.open(pool, m, deadline.cappedAt(connectTimeout.plusSeconds(1)), timeout)) {
             String target = fs.resolve(path);
+            if (SmallWrite.applies(fs, content, o)) { // the common case, in four round trips
+                return SmallWrite.write(fs, target, content, o, litter);
+            }
             return put(fs, new ByteArrayInputStream(content), target, o, n -> {}, deadline.remaining());
         }
     }
