@@ -83,10 +83,9 @@ final class SmallWrite {
         boolean renamed = false;
         RuntimeException[] failure = {null};
         try {
-            byte[] handle;
-            try (CloseableHandle h = sftp.create(staging, 0600, true, false)) {
-                handle = h.getIdentifier();
-                writeAndSettle(fs, sftp, handle, content, existing, o, path);
+            try {
+                CloseableHandle h = sftp.create(staging, 0600, true, false);
+                writeAndSettle(fs, sftp, h.getIdentifier(), content, existing, o, path); // closes the handle
             } catch (IOException e) {
                 throw fs.fail(e, "write a staging file next to", path);
             }
@@ -127,8 +126,8 @@ final class SmallWrite {
     }
 
     /**
-     * The third batch: every WRITE, the size check (fstat), the mode, the owner of the file it replaces, fsync; the
-     * handle's CLOSE follows when the caller's try block ends. One round trip for all of them.
+     * The third batch: every WRITE, the size check (fstat), the mode, the owner of the file it replaces, fsync and
+     * the CLOSE of the handle. One round trip for all of them; the handle is closed however it ends.
      */
     private static void writeAndSettle(
             RemoteFs fs,
@@ -157,6 +156,7 @@ final class SmallWrite {
                                         existing.get().getGroupId()))
                 : null;
         Integer fsync = o.fsync() ? sftp.sendExtended("fsync@openssh.com", handle) : null;
+        int close = sftp.sendHandle(SftpConstants.SSH_FXP_CLOSE, handle);
         IOException failed = null;
         for (int w : writes) {
             try {
@@ -165,7 +165,12 @@ final class SmallWrite {
                 failed = failed != null ? failed : e;
             }
         }
-        long actual = sftp.attributes(SftpConstants.SSH_FXP_FSTAT, size).getSize();
+        long actual = -1;
+        try {
+            actual = sftp.attributes(SftpConstants.SSH_FXP_FSTAT, size).getSize();
+        } catch (IOException e) {
+            failed = failed != null ? failed : e; // every answer is still taken below, so none is left waiting
+        }
         IOException modeFailed = null;
         try {
             sftp.status(SftpConstants.SSH_FXP_FSETSTAT, mode);
@@ -185,6 +190,11 @@ final class SmallWrite {
             } catch (IOException e) {
                 // as RemoteFs.fsync: best effort, the rename still makes the content visible whole
             }
+        }
+        try {
+            sftp.status(SftpConstants.SSH_FXP_CLOSE, close);
+        } catch (IOException e) {
+            failed = failed != null ? failed : e; // a close that fails can mean the last bytes did not land
         }
         if (failed != null) {
             throw failed;
