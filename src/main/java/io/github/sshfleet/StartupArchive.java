@@ -37,6 +37,9 @@ final class StartupArchive {
 
     static final String FLAG = "-XX:SharedArchiveFile=";
 
+    /** How long a server must have been up before it writes a missing or stale archive. */
+    static final java.time.Duration TRAIN_AFTER = java.time.Duration.ofSeconds(10);
+
     private static final Logger log = LoggerFactory.getLogger(StartupArchive.class);
     private static final String HANDSHAKE = """
             {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"ssh-fleet-cds","version":"1"}}}
@@ -86,6 +89,18 @@ final class StartupArchive {
             return;
         }
         if (!isStale(archive.get(), stamp(jar.get()))) {
+            return;
+        }
+        // A server that lives a few seconds (`claude mcp list` checks every server that way) must not pay for a
+        // training run, nor leave one behind half-written: only a server still up after TRAIN_AFTER writes it.
+        try {
+            long wait = TRAIN_AFTER.toMillis()
+                    - java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+            if (wait > 0) {
+                Thread.sleep(wait);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return;
         }
         log.info(

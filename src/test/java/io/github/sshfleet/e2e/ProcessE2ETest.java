@@ -170,6 +170,32 @@ class ProcessE2ETest {
     }
 
     /**
+     * A server that lives two seconds (as under `claude mcp list`) with a missing archive neither writes it nor
+     * leaves a half-written one behind. Before: it started a training run at once, whose 25 MB temporary archive
+     * was left when the server exited first.
+     */
+    @Test
+    void aShortLivedServerDoesNotTrainAndLeavesNothing() throws Exception {
+        Path app = Files.createDirectories(tmp.resolve("short"));
+        Path jar = Files.copy(JarServer.jar(), app.resolve("ssh-fleet.jar"));
+        Path archive = Files.createDirectories(tmp.resolve("short-cds")).resolve("ssh-fleet.jsa");
+        List<String> options = List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:disable", "-Xlog:all=warning:stderr");
+        ProcessBuilder pb = new ProcessBuilder(javaCommand(options, jar));
+        pb.environment().put("HOME", tmp.toString());
+        pb.environment().remove("SSH_FLEET_CONFIG");
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        exchange(p, new String[] {INITIALIZE, INITIALIZED, TOOLS_LIST}, java.util.Set.of(1, 2));
+        Thread.sleep(2000);
+        endAndCheckRest(p);
+        Thread.sleep(6000); // a training run started at once would have ended (and dumped) by now
+        try (var left = Files.list(archive.getParent())) {
+            List<Path> files = left.toList();
+            assertTrue(files.isEmpty(), "nothing written or left behind: " + files);
+        }
+    }
+
+    /**
      * One server run with the given JVM options: handshake over raw stdio (every stdout line must be JSON-RPC), then,
      * if {@code expectArchiveWrite}, waits until the server has (re)written the archive; returns the server's stderr.
      */
