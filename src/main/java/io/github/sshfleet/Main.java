@@ -147,6 +147,8 @@ public final class Main {
                 fleet.audit(),
                 config.approvalTimeout()); // queues the input validator
         transport.afterHandshake(JvmLog::toStderr);
+        IdleTrim idle = IdleTrim.start();
+        transport.onMessage(idle::touched);
         transport.afterHandshake(fleet.litter()::adoptLeftovers); // what a killed server left mid-transfer
         transport.afterHandshake(StartupArchive::refreshIfStale); // slowest (a training run), so last
         log.info(

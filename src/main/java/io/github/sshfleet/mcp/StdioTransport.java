@@ -69,6 +69,13 @@ public final class StdioTransport implements McpServerTransportProvider {
         handshake.add(task);
     }
 
+    private volatile Runnable onMessage = () -> {};
+
+    /** Runs {@code r} on the stdin thread for every message the client sends (Main's idle trim counts them). */
+    public void onMessage(Runnable r) {
+        this.onMessage = r;
+    }
+
     /** Blocks until stdin reaches EOF (the client went away) or the timeout passes; true if it ended. */
     public boolean awaitInputEnd(long timeout, TimeUnit unit) throws InterruptedException {
         return inputEnded.await(timeout, unit);
@@ -81,6 +88,7 @@ public final class StdioTransport implements McpServerTransportProvider {
                 if (line.isBlank()) {
                     continue;
                 }
+                onMessage.run();
                 McpSchema.JSONRPCMessage message;
                 try {
                     message = McpSchema.deserializeJsonRpcMessage(json, line);
