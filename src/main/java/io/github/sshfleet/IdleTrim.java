@@ -50,9 +50,13 @@ final class IdleTrim {
         return true;
     }
 
-    /** The real one: checks every 5 s on a daemon thread, collecting with the narrow band. */
+    /**
+     * The real one: checks every 5 s on a daemon thread, collecting with the narrow band. The bench turns it off
+     * with -Dsshfleet.idleTrim=false to measure the difference in the same run.
+     */
     static IdleTrim start() {
-        IdleTrim t = new IdleTrim(System::nanoTime, IdleTrim::collectNarrow);
+        boolean on = !"false".equals(System.getProperty("sshfleet.idleTrim"));
+        IdleTrim t = new IdleTrim(System::nanoTime, on ? IdleTrim::collectNarrow : () -> {});
         ScheduledExecutorService s =
                 Executors.newSingleThreadScheduledExecutor(Daemons.factory("ssh-fleet-idle", false));
         s.scheduleWithFixedDelay(t::tick, 5, 5, TimeUnit.SECONDS);

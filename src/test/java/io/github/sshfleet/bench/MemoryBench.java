@@ -36,9 +36,17 @@ final class MemoryBench {
                 out.write(block);
             }
         }
-        String[] label = {"plain java -jar", "-XX:+UseSerialGC -Xmx128m", "plain, native memory tracking on"};
+        String[] label = {
+            "plain java -jar",
+            "-XX:+UseSerialGC -Xmx128m",
+            "plain, native memory tracking on",
+            "plain, idle trim off (-Dsshfleet.idleTrim=false)"
+        };
         List<List<String>> options = List.of(
-                List.of(), List.of("-XX:+UseSerialGC", "-Xmx128m"), List.of("-XX:NativeMemoryTracking=summary"));
+                List.of(),
+                List.of("-XX:+UseSerialGC", "-Xmx128m"),
+                List.of("-XX:NativeMemoryTracking=summary"),
+                List.of("-Dsshfleet.idleTrim=false"));
         long[] busy = new long[label.length];
         long[] pids = new long[label.length];
         List<McpSyncClient> clients = new ArrayList<>();
