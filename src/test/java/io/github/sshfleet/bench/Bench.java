@@ -34,6 +34,10 @@ public final class Bench {
             MemoryBench.run(sshd, dir, config);
             System.exit(0);
         }
+        if (only.equals("fanout")) {
+            FanoutBench.run(sshd, dir, Math.max(n, 200));
+            System.exit(0);
+        }
         if (only.equals("rtt")) {
             RttBench.run(sshd, dir, Math.min(n, 21));
             System.exit(0);
