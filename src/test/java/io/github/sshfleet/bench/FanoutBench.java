@@ -39,17 +39,9 @@ final class FanoutBench {
                 known.append(c.knownHostsLines(sshd.hostKeyLine));
             }
             for (int n = 1; n <= names; n++) {
-                String[] a = addresses.get(n % addresses.size());
-                hosts.append("fan-")
-                        .append(n)
-                        .append('\t')
-                        .append(a[0])
-                        .append(':')
-                        .append(a[1])
-                        .append('\t')
-                        .append(SshdFleet.NP_USER)
-                        .append(':')
-                        .append(sshd.npPassword)
+                String[] a = target(addresses, n);
+                hosts.append(String.join(
+                                "\t", "fan-" + n, a[0] + ":" + a[1], SshdFleet.NP_USER + ":" + sshd.npPassword))
                         .append('\n');
             }
             Path config = sshd.writeConfig(dir.resolve("fan-cfg"), hosts.toString(), "host_key_policy: strict\n");
@@ -111,14 +103,8 @@ final class FanoutBench {
                         + " -i " + sshd.keyEd25519 + " -p $port " + SshdFleet.NP_USER + "@$ip true\n");
         StringBuilder list = new StringBuilder();
         for (int n = 1; n <= names; n++) {
-            String[] a = addresses.get(n % addresses.size());
-            list.append("fan-")
-                    .append(n)
-                    .append(' ')
-                    .append(a[0])
-                    .append(' ')
-                    .append(a[1])
-                    .append('\n');
+            String[] a = target(addresses, n);
+            list.append(String.join(" ", "fan-" + n, a[0], a[1])).append('\n');
         }
         Path args = Files.writeString(dir.resolve("fan-args.txt"), list);
         List<String> xargs = List.of("sh", "-c", "xargs -P32 -n3 sh " + script + " < " + args);
@@ -126,6 +112,11 @@ final class FanoutBench {
         double t = RttBench.time(() -> Bench.run(xargs));
         Bench.run(List.of("sh", "-c", "for s in " + cm + "/*; do ssh -o ControlPath=$s -O exit x 2>/dev/null; done"));
         return t;
+    }
+
+    /** The address (ip, port) machine name fan-n is on. */
+    static String[] target(List<String[]> addresses, int n) {
+        return addresses.get(n % addresses.size());
     }
 
     /** User + system CPU of a process so far, in ms. */

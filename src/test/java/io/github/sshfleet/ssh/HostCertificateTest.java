@@ -102,30 +102,18 @@ class HostCertificateTest {
      */
     static FleetServices fleet(Path home, String policy, String knownHosts) throws Exception {
         StringBuilder lines = new StringBuilder(sshd.standardHosts());
-        hosts.forEach((name, d) -> lines.append(name)
-                .append('\t')
-                .append(d.ips().get(0))
-                .append(':')
-                .append(d.port())
-                .append('\t')
-                .append(SshdFleet.NP_USER)
-                .append(':')
-                .append(sshd.npPassword)
-                .append('\n'));
-        ControlledSshd good = hosts.get("good");
-        lines.append("via-jump\t")
-                .append(good.ips().get(0))
-                .append(':')
-                .append(good.port())
-                .append('\t')
-                .append(SshdFleet.NP_USER)
-                .append(':')
-                .append(sshd.npPassword)
-                .append("\tjump=fleet-1\n");
+        hosts.forEach((name, d) -> lines.append(line(name, d, "")));
+        lines.append(line("via-jump", hosts.get("good"), "\tjump=fleet-1"));
         Path cfg = sshd.writeConfig(home.resolve("cfg"), lines.toString(), "host_key_policy: " + policy + "\n");
         Path kh = home.resolve("cfg").resolve("known_hosts");
         Files.writeString(kh, Files.readString(kh) + knownHosts);
         return Fleets.open(cfg, home);
+    }
+
+    /** A hosts-file line for {@code name} on daemon {@code d}'s first address, as the NOPASSWD user. */
+    static String line(String name, ControlledSshd d, String options) {
+        return name + "\t" + d.ips().get(0) + ":" + d.port() + "\t" + SshdFleet.NP_USER + ":" + sshd.npPassword
+                + options + "\n";
     }
 
     static String cas() {
