@@ -97,8 +97,8 @@ final class ProxyRelay implements AutoCloseable {
     String stderrHead() {
         try {
             Thread reader = stderrReader;
-            if (reader != null && process.waitFor(300, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                reader.join(300);
+            if (reader != null && process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                reader.join(2000); // the reader ends at EOF, once the command and its children are gone
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
