@@ -198,6 +198,10 @@ public final class Main {
         out.println("hosts file:     " + c.authFile());
         out.println("known_hosts:    " + c.knownHosts() + " (host_key_policy: "
                 + c.hostKeyPolicy().configName() + ")");
+        List<ConfigProblem> revocation = new java.util.ArrayList<>();
+        c.revokedHostKeys()
+                .ifPresent(f -> out.println(
+                        "revoked keys:   " + io.github.sshfleet.ssh.CertificateReport.revokedHostKeys(f, revocation)));
         out.println("timeouts:       connect " + c.connectTimeout().toMillis() + " ms, async_after "
                 + c.asyncAfter().toSeconds() + " s, idle " + c.idleTimeout().toSeconds() + " s");
         out.println("output cap:     " + c.maxOutputBytes() + " bytes per stream per host");
@@ -235,6 +239,9 @@ public final class Main {
             problems.addAll(io.github.sshfleet.ssh.CertificateReport.problems(m, now));
         }
         problems.addAll(io.github.sshfleet.ssh.CertificateReport.unusableAuthorityLines(c.knownHosts()));
+        if (loaded.problems().stream().noneMatch(p -> p.message().startsWith("revoked_host_keys:"))) {
+            problems.addAll(revocation); // an unreadable file is reported once, by the loader
+        }
         c.policy()
                 .undefinedGroups(store.groups().keySet())
                 .forEach(w -> problems.add(ConfigProblem.warning("policy", w)));

@@ -50,6 +50,7 @@ public final class ConfigLoader {
             "known_hosts",
             "default_port",
             "host_key_policy",
+            "revoked_host_keys",
             "connect_timeout",
             "command_timeout",
             "idle_timeout",
@@ -218,6 +219,19 @@ public final class ConfigLoader {
                 } else {
                     problems.add(ConfigProblem.error(
                             where, "host_key_policy: '" + v + "' is not one of accept-new, strict, off"));
+                }
+            }
+            case "revoked_host_keys" -> {
+                c.revokedHostKeys = v.isEmpty() || v.equalsIgnoreCase("none")
+                        ? Optional.empty()
+                        : Optional.of(relativeTo(file, expand(v, home)));
+                // Kept when unreadable: dropping it would accept the very keys it revokes. ssh refuses every host
+                // key then, and so does the verifier; --check-config says what the file holds.
+                if (c.revokedHostKeys.isPresent() && !Files.isReadable(c.revokedHostKeys.get())) {
+                    problems.add(ConfigProblem.error(
+                            where,
+                            "revoked_host_keys: " + c.revokedHostKeys.get() + " cannot be read, so no host key is "
+                                    + "accepted until it can (create it, fix its mode, or remove the key)"));
                 }
             }
             case "connect_timeout" -> c.connectTimeout = duration(where, key, v, c.connectTimeout);

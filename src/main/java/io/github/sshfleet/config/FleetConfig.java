@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param auditRequired   a call whose audit line cannot be written is refused (false: it runs, with a warning)
  * @param approvalTimeout how long a confirm rule's question waits for the person's answer (then: refused)
  * @param approvalGrant   how long a yes covers identical calls (zero: every call asks)
+ * @param revokedHostKeys host keys never accepted (revoked_host_keys: a KRL or a key list, OpenSSH's RevokedHostKeys);
+ *                        re-read when it changes, and when it cannot be read no host key is accepted
  * @param kex             key exchanges to offer, in order (kex:); empty: curve25519-sha256 first, then MINA's list
  * @param maxCallOutputBytes what the text of one fan-out call may hold, whatever the host count (groups beyond it
  *                        are listed without their output)
@@ -40,6 +42,7 @@ public record FleetConfig(
         int defaultPort,
         Path knownHosts,
         HostKeyPolicy hostKeyPolicy,
+        Optional<Path> revokedHostKeys,
         Duration connectTimeout,
         Duration idleTimeout,
         Duration keepaliveInterval,
@@ -93,6 +96,7 @@ public record FleetConfig(
         int defaultPort = 22;
         Path knownHosts;
         HostKeyPolicy hostKeyPolicy = HostKeyPolicy.ACCEPT_NEW;
+        Optional<Path> revokedHostKeys = Optional.empty();
         Duration connectTimeout = Duration.ofSeconds(10);
         Duration idleTimeout = Duration.ofMinutes(5);
         Duration keepaliveInterval = Duration.ofSeconds(15);
@@ -135,6 +139,7 @@ public record FleetConfig(
                     defaultPort,
                     knownHosts,
                     hostKeyPolicy,
+                    revokedHostKeys,
                     connectTimeout,
                     idleTimeout,
                     keepaliveInterval,

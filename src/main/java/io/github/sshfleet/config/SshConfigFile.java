@@ -237,6 +237,9 @@ public final class SshConfigFile {
             String localUser,
             List<ConfigProblem> problems,
             Set<String> unsupported) {
+        if (eff.containsKey("revokedhostkeys")) {
+            unsupported.add("RevokedHostKeys (one list serves every machine: set revoked_host_keys in config.yaml)");
+        }
         // ProxyJump and ProxyCommand compete as in ssh: whichever came first in the file wins, and "none" of the
         // first one means a direct connection.
         String first = eff.keySet().stream()

@@ -100,4 +100,24 @@ public final class CertificateReport {
         }
         return out;
     }
+
+    /**
+     * revoked_host_keys for --check-config: what the file holds ("KRL version 3: ...") and, in {@code problems}, why
+     * it cannot be used (then no host key is accepted) or which lines of a key list are not keys.
+     */
+    public static String revokedHostKeys(Path file, List<ConfigProblem> problems) {
+        try {
+            RevokedKeys r = RevokedKeys.read(file);
+            if (!r.unreadLines().isEmpty()) {
+                problems.add(ConfigProblem.warning(
+                        file.toString(), "lines " + r.unreadLines() + " are not public keys; ssh skips them too"));
+            }
+            return file + " (" + r.summary() + ")";
+        } catch (IOException e) {
+            problems.add(ConfigProblem.error(
+                    "revoked_host_keys",
+                    file + ": " + e.getMessage() + "; until it can be read, no host key is accepted"));
+            return file + " (UNUSABLE: no host key is accepted)";
+        }
+    }
 }

@@ -276,6 +276,13 @@ final class Connector {
         if (r == null) {
             return otherwise;
         }
+        if (r.revoked() != null) {
+            return new FleetException(
+                    Kind.HOST_KEY,
+                    "HOST KEY REVOKED for " + m.name() + " (" + r.hostPattern() + "): the server presented "
+                            + r.presentedType() + " " + r.presented() + ", and " + r.revoked()
+                            + ". Refusing to connect, whatever known_hosts says.");
+        }
         if (r.certificate() != null) {
             return new FleetException(
                     Kind.HOST_KEY,

@@ -1,6 +1,7 @@
 package io.github.sshfleet.ssh;
 
 import io.github.sshfleet.config.HostKeyPolicy;
+import io.github.sshfleet.core.ChangingFile;
 import io.github.sshfleet.core.PrivateFiles;
 import java.io.IOException;
 import java.io.Writer;
@@ -39,7 +40,10 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 
     private static final Logger log = LoggerFactory.getLogger(HostKeyVerifier.class);
 
-    /** Why a key was refused, for the error text. */
+    /**
+     * Why a key was refused, for the error text: {@code certificate} says why a host certificate was, {@code revoked}
+     * why revoked_host_keys refused the key; both null for a key known_hosts does not hold.
+     */
     record Refusal(
             boolean changed,
             String hostPattern,
@@ -47,7 +51,8 @@ final class HostKeyVerifier implements ServerKeyVerifier {
             String presentedType,
             List<String> known,
             Path knownHosts,
-            String certificate) {}
+            String certificate,
+            String revoked) {}
 
     /**
      * Refusals by session. Not a session attribute: MINA clears attributes when the session closes, which races the
@@ -62,13 +67,20 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 
     private final Path knownHosts;
     private final HostKeyPolicy policy;
-
     private final java.time.Clock clock;
 
-    HostKeyVerifier(Path knownHosts, HostKeyPolicy policy, java.time.Clock clock) {
+    /** Parsed once per change of the file, not once per connect (each connect reads it twice: proposal, verify). */
+    private final ChangingFile<List<KnownHostEntry>> entries;
+
+    private final ChangingFile<RevokedKeys> revokedKeys;
+
+    /** {@code revokedHostKeys}: the revocation list every presented key is checked against first, or null. */
+    HostKeyVerifier(Path knownHosts, HostKeyPolicy policy, java.time.Clock clock, Path revokedHostKeys) {
         this.knownHosts = knownHosts;
         this.policy = policy;
         this.clock = clock;
+        this.entries = new ChangingFile<>(knownHosts, f -> List.copyOf(KnownHostEntry.readKnownHostEntries(f)));
+        this.revokedKeys = revokedHostKeys == null ? null : new ChangingFile<>(revokedHostKeys, RevokedKeys::read);
     }
 
     /**
@@ -124,17 +136,34 @@ final class HostKeyVerifier implements ServerKeyVerifier {
     // the order OpenSSH takes them.
     @Override
     public boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey key) {
+        SshdSocketAddress target = target(session);
+        String revoked = revoked(key); // before the policy too: off trusts any key, not one revoked by name
+        if (revoked != null) {
+            String where = target == null ? String.valueOf(remote) : pattern(target);
+            log.warn("refused host key {} for {}: {}", KeyUtils.getFingerPrint(key), where, revoked);
+            refusals.put(
+                    session,
+                    new Refusal(
+                            false,
+                            where,
+                            KeyUtils.getFingerPrint(key),
+                            KeyUtils.getKeyType(key),
+                            List.of(),
+                            knownHosts,
+                            null,
+                            revoked));
+            return false;
+        }
         if (policy == HostKeyPolicy.OFF) {
             return true;
         }
-        SshdSocketAddress target = target(session);
         if (target == null) {
             log.warn("cannot tell which host {} is; refusing its key", session.getConnectAddress());
             return false;
         }
         String host = target.getHostName();
         int port = target.getPort();
-        String pattern = port == 22 ? host : "[" + host + "]:" + port;
+        String pattern = pattern(target);
         List<String> known = new ArrayList<>();
         synchronized (HostKeyVerifier.class) {
             try {
@@ -194,6 +223,11 @@ final class HostKeyVerifier implements ServerKeyVerifier {
         }
     }
 
+    /** How known_hosts names the host: bare on port 22, "[host]:port" elsewhere. */
+    private static String pattern(SshdSocketAddress target) {
+        return target.getPort() == 22 ? target.getHostName() : "[" + target.getHostName() + "]:" + target.getPort();
+    }
+
     /** Remembers why this session's key was refused (the connect error quotes it) and refuses it. */
     private boolean refuse(ClientSession session, PublicKey key, String pattern, boolean mismatch, List<String> known) {
         refusals.put(
@@ -205,8 +239,26 @@ final class HostKeyVerifier implements ServerKeyVerifier {
                         KeyUtils.getKeyType(key),
                         known,
                         knownHosts,
+                        null,
                         null));
         return false;
+    }
+
+    /**
+     * Why revoked_host_keys refuses {@code key} (a certificate by its CA, serial, key id or key), or null. First, and
+     * whatever the policy or known_hosts say, as in ssh. A list that cannot be read refuses every key: it may be the
+     * very list that revokes this one.
+     */
+    private String revoked(PublicKey key) {
+        if (revokedKeys == null) {
+            return null;
+        }
+        try {
+            return revokedKeys.get().reason(key);
+        } catch (IOException | RuntimeException e) {
+            return "revoked_host_keys " + revokedKeys.file() + " cannot be read (" + e.getMessage()
+                    + "), so no host key is accepted";
+        }
     }
 
     /**
@@ -249,7 +301,8 @@ final class HostKeyVerifier implements ServerKeyVerifier {
                             KeyUtils.getKeyType(cert),
                             List.of(),
                             knownHosts,
-                            HostCertificates.describe(cert) + ": " + problem));
+                            HostCertificates.describe(cert) + ": " + problem,
+                            null));
             return false;
         }
         log.info("accepted host {} for {}", HostCertificates.describe(cert), pattern);
@@ -301,7 +354,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
         if (!Files.exists(knownHosts)) {
             return List.of();
         }
-        return KnownHostEntry.readKnownHostEntries(knownHosts);
+        return entries.get();
     }
 
     private void append(String pattern, PublicKey key) throws IOException {

@@ -103,8 +103,11 @@ public final class SshClients {
             FleetConfig config,
             java.util.function.Predicate<org.apache.sshd.common.util.net.SshdSocketAddress> forwardTargets) {
         SshClient client = SshClient.setUpDefaultClient();
-        HostKeyVerifier verifier =
-                new HostKeyVerifier(config.knownHosts(), config.hostKeyPolicy(), java.time.Clock.systemUTC());
+        HostKeyVerifier verifier = new HostKeyVerifier(
+                config.knownHosts(),
+                config.hostKeyPolicy(),
+                java.time.Clock.systemUTC(),
+                config.revokedHostKeys().orElse(null));
         client.setServerKeyVerifier(verifier);
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setCipherFactories(preferredCiphers(client.getCipherFactories()));

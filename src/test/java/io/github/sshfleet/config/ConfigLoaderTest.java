@@ -258,4 +258,24 @@ class ConfigLoaderTest {
         assertTrue(b.hasErrors() && why.contains("did you mean curve25519-sha256"), why);
         assertEquals(List.of(), ConfigLoader.load(Map.of(), home).config().kex(), "default: ssh-fleet's own order");
     }
+
+    @Test
+    void anUnreadableRevokedHostKeysIsAnErrorAndIsKeptSoNoHostKeyIsAccepted() throws Exception {
+        Files.writeString(home.resolve("hosts.tsv"), "");
+        Path cfg = Files.writeString(
+                home.resolve("revoked.yaml"), "auth_file: hosts.tsv\nrevoked_host_keys: revoked.krl\n");
+        ConfigLoader.Loaded missing = ConfigLoader.load(cfg, true, home);
+        assertEquals(
+                java.util.Optional.of(home.resolve("revoked.krl")),
+                missing.config().revokedHostKeys());
+        String why = missing.problems().toString();
+        assertTrue(missing.hasErrors() && why.contains("no host key is accepted until it can"), why);
+        Files.writeString(home.resolve("revoked.krl"), "");
+        ConfigLoader.Loaded present = ConfigLoader.load(cfg, true, home);
+        assertTrue(present.problems().isEmpty(), present.problems().toString());
+        Path none = Files.writeString(home.resolve("none.yaml"), "auth_file: hosts.tsv\nrevoked_host_keys: none\n");
+        assertEquals(
+                java.util.Optional.empty(),
+                ConfigLoader.load(none, true, home).config().revokedHostKeys());
+    }
 }

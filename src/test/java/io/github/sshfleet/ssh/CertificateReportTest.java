@@ -102,4 +102,23 @@ class CertificateReportTest {
         assertEquals(1, p.size(), p.toString());
         assertTrue(p.get(0).where().endsWith("known_hosts:3"), p.toString());
     }
+
+    @Test
+    void revokedHostKeysIsSummarizedAndABrokenKrlIsAnError() throws Exception {
+        SshKeygen.key(dir, "ca");
+        Path spec = Files.writeString(dir.resolve("spec"), "serial: 1-9\nid: old\n");
+        Path krl = dir.resolve("revoked.krl");
+        SshKeygen.run("-k", "-f", krl.toString(), "-s", dir.resolve("ca.pub").toString(), spec.toString());
+        List<io.github.sshfleet.config.ConfigProblem> problems = new java.util.ArrayList<>();
+        String line = CertificateReport.revokedHostKeys(krl, problems);
+        assertEquals(krl + " (KRL version 0: 0 keys, 0 fingerprints, 1 CA sections)", line);
+        assertTrue(problems.isEmpty(), problems.toString());
+        byte[] bytes = Files.readAllBytes(krl);
+        Files.write(krl, java.util.Arrays.copyOf(bytes, bytes.length - 3));
+        line = CertificateReport.revokedHostKeys(krl, problems);
+        assertTrue(line.endsWith("(UNUSABLE: no host key is accepted)"), line);
+        assertTrue(
+                problems.get(0).isError() && problems.get(0).message().contains("not a valid KRL"),
+                problems.toString());
+    }
 }

@@ -101,10 +101,15 @@ class HostCertificateTest {
      * also has "via-jump", the good host reached through fleet-1.
      */
     static FleetServices fleet(Path home, String policy, String knownHosts) throws Exception {
+        return fleet(home, policy, knownHosts, "");
+    }
+
+    static FleetServices fleet(Path home, String policy, String knownHosts, String extraYaml) throws Exception {
         StringBuilder lines = new StringBuilder(sshd.standardHosts());
         hosts.forEach((name, d) -> lines.append(line(name, d, "")));
         lines.append(line("via-jump", hosts.get("good"), "\tjump=fleet-1"));
-        Path cfg = sshd.writeConfig(home.resolve("cfg"), lines.toString(), "host_key_policy: " + policy + "\n");
+        Path cfg = sshd.writeConfig(
+                home.resolve("cfg"), lines.toString(), "host_key_policy: " + policy + "\n" + extraYaml);
         Path kh = home.resolve("cfg").resolve("known_hosts");
         Files.writeString(kh, Files.readString(kh) + knownHosts);
         return Fleets.open(cfg, home);
@@ -185,5 +190,72 @@ class HostCertificateTest {
             CommandResult r = run(fleet, "uncovered");
             assertNull(r.failure(), () -> r.failure().getMessage());
         }
+    }
+
+    /**
+     * revoked_host_keys as ssh's RevokedHostKeys: a KRL (written by ssh-keygen -k) that revokes the certificate's
+     * serial refuses the certified host and no other; one that lists the host key refuses every host presenting it,
+     * certified or not, also under host_key_policy off; the file is read again when it changes, and once it is gone no
+     * host key is accepted.
+     */
+    @Test
+    void revokedHostKeysRefusesByCertificateSerialAndByKeyAndIsReadAgainWhenItChanges(@TempDir Path home)
+            throws Exception {
+        Path krl = home.resolve("revoked.krl");
+        Files.writeString(home.resolve("serial.spec"), "serial: 7\n");
+        Files.writeString(home.resolve("key.spec"), "key: " + sshd.hostKeyLine + "\n");
+        Files.writeString(home.resolve("empty.spec"), "");
+        krl(
+                krl,
+                "-s",
+                dir.resolve("ca.pub").toString(),
+                home.resolve("serial.spec").toString());
+        try (FleetServices fleet = fleet(home, "strict", cas(), "revoked_host_keys: " + krl + "\n")) {
+            String good = refusal(fleet, "good");
+            assertTrue(good.startsWith("HOST KEY REVOKED for good (" + pattern("good") + ")"), good);
+            assertTrue(good.contains("its serial 7 is revoked in " + krl), good);
+            assertNull(run(fleet, "uncovered").failure(), "its bare key is not revoked");
+            assertNull(run(fleet, "fleet-1").failure());
+
+            krl(krl, home.resolve("key.spec").toString());
+            fresh(fleet);
+            for (String host : List.of("uncovered", "fleet-1", "good")) {
+                String r = refusal(fleet, host);
+                assertTrue(r.contains("its key is revoked (listed) in " + krl), r);
+            }
+
+            krl(krl, home.resolve("empty.spec").toString());
+            fresh(fleet);
+            for (String host : List.of("uncovered", "fleet-1", "good")) {
+                CommandResult r = run(fleet, host);
+                assertNull(
+                        r.failure(),
+                        () -> host + " after the KRL emptied: " + r.failure().getMessage());
+            }
+
+            Files.delete(krl);
+            fresh(fleet);
+            String gone = refusal(fleet, "fleet-1");
+            assertTrue(gone.contains("revoked_host_keys " + krl + " cannot be read"), gone);
+        }
+        krl(krl, home.resolve("key.spec").toString());
+        try (FleetServices off = fleet(home.resolve("off"), "off", "", "revoked_host_keys: " + krl + "\n")) {
+            String r = refusal(off, "fleet-1");
+            assertTrue(r.contains("its key is revoked (listed)"), "off trusts any key but a revoked one: " + r);
+        }
+    }
+
+    static void krl(Path krl, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("-k", "-f", krl.toString()));
+        all.addAll(List.of(args));
+        SshKeygen.run(all.toArray(String[]::new));
+    }
+
+    /** Drops the pooled sessions and remembered failures, so the next call connects and the key is judged again. */
+    static void fresh(FleetServices fleet) {
+        for (String host : List.of("good", "uncovered", "fleet-1")) {
+            fleet.pool().invalidate(fleet.machines().one(host).connectionKey());
+        }
+        fleet.pool().clearFailures();
     }
 }
