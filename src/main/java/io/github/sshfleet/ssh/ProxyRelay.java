@@ -1,6 +1,7 @@
 package io.github.sshfleet.ssh;
 
 import io.github.sshfleet.core.Daemons;
+import io.github.sshfleet.core.Secrets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -91,8 +92,8 @@ final class ProxyRelay implements AutoCloseable {
     }
 
     /**
-     * What the command wrote to stderr first (bounded), or "". A command that has exited is given a moment to have
-     * its stderr read to the end: a failed connect usually races the line that says why.
+     * What the command wrote to stderr first (bounded, secrets masked), or "". A command that has exited is given a
+     * moment to have its stderr read to the end: the reader ends at EOF, which {@link #close} never cuts short.
      */
     String stderrHead() {
         try {
@@ -145,13 +146,15 @@ final class ProxyRelay implements AutoCloseable {
                 new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
+                // A proxy may echo what it was given (a token, a password in a URL): masked like host output.
+                String shown = Secrets.mask(line.length() > 300 ? line.substring(0, 300) + "..." : line);
                 if (stderrHead.length() < 400) {
                     stderrHead
                             .append(stderrHead.length() == 0 ? "" : " | ")
-                            .append(line, 0, Math.min(200, line.length()));
+                            .append(shown, 0, Math.min(200, shown.length()));
                 }
                 if (++lines <= STDERR_LINES) {
-                    log.info("proxy for {}: {}", name, line.length() > 300 ? line.substring(0, 300) + "..." : line);
+                    log.info("proxy for {}: {}", name, shown);
                 }
             }
         } catch (IOException e) {
@@ -171,7 +174,10 @@ final class ProxyRelay implements AutoCloseable {
         if (s != null) {
             Pipes.closeQuietly(s);
         }
+        // Through the handle, not Process.destroyForcibly: that also closes the streams, and a stderr line not yet
+        // read (the reason a proxy failed at once) would be lost to the reader racing it. The JDK closes the
+        // pipes itself once the process has exited; the reader gets the rest, then EOF.
         process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
     }
 }

@@ -1,12 +1,15 @@
 package io.github.sshfleet.ssh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.Secrets;
 import io.github.sshfleet.testing.ControlledSshd;
 import io.github.sshfleet.testing.Eventually;
 import io.github.sshfleet.testing.Fleets;
@@ -26,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * ProxyCommand against real sshd: the machine is reached only through a local command (a bash /dev/tcp relay, as
  * `nc %h %p` would be); killing that command mid-call is a clean connection_lost and the next call starts a new one;
- * a command that fails is a failed connect, not a hang; no proxy process is left once the fleet closes.
+ * a command that fails is a failed connect, not a hang, and says why (secrets masked); no proxy process is left once the fleet closes.
  */
 @RequiresSshd
 class ProxyCommandTest {
@@ -66,7 +69,9 @@ class ProxyCommandTest {
         String line = "proxied\t127.0.6.30:" + target.port() + "\t" + SshdFleet.NP_USER + ":" + sshd.npPassword
                 + "\tproxy=" + proxy + " %h %p %n\n"
                 + "broken\t127.0.6.31:22\t" + SshdFleet.NP_USER + ":" + sshd.npPassword
-                + "\tproxy=echo no route to %h >&2; exit 1\n";
+                + "\tproxy=echo no route to %h >&2; exit 1\n"
+                + "leaky\t127.0.6.32:22\t" + SshdFleet.NP_USER + ":" + sshd.npPassword
+                + "\tproxy=echo login as " + sshd.npPassword + " refused >&2; exit 1\n";
         Path cfg = sshd.writeConfig(home.resolve("cfg"), line, "host_key_policy: strict\n");
         Path kh = home.resolve("cfg").resolve("known_hosts");
         Files.writeString(kh, Files.readString(kh) + target.knownHostsLines(sshd.hostKeyLine));
@@ -127,10 +132,21 @@ class ProxyCommandTest {
             assertEquals(1, after.size(), after.toString());
             assertNotEquals(before, after, "a new proxy command for the new session");
 
-            CommandResult broken = run(fleet, "broken", "true");
-            assertNotNull(broken.failure(), "a proxy that exits at once is a failed connect, not a hang");
-            // Whether its stderr ("no route to ...") is already read when the error is written is a race (seen in
-            // CI); the error quotes it when it is. Not asserted until that is made deterministic.
+            // Before: the relay killed the exited proxy with Process.destroyForcibly, which also closes its stderr,
+            // so the line saying why was lost whenever the reader had not got to it yet (1 run in 4 here, and CI).
+            for (int i = 0; i < 5; i++) {
+                fleet.pool().clearFailures();
+                CommandResult broken = run(fleet, "broken", "true");
+                assertNotNull(broken.failure(), "a proxy that exits at once is a failed connect, not a hang");
+                assertTrue(
+                        broken.failure().getMessage().contains("The ProxyCommand said: no route to 127.0.6.31"),
+                        "try " + i + ": " + broken.failure().getMessage());
+            }
+            CommandResult leaky = run(fleet, "leaky", "true");
+            assertTrue(
+                    leaky.failure().getMessage().contains("said: login as " + Secrets.MASK + " refused"),
+                    leaky.failure().getMessage());
+            assertFalse(leaky.failure().getMessage().contains(sshd.npPassword), "a password a proxy echoes is masked");
         }
         Eventually.eventually(
                 Duration.ofSeconds(5),
