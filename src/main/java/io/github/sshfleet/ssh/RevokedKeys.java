@@ -173,18 +173,9 @@ final class RevokedKeys {
             }
             switch (type) {
                 case 1 -> sections.add(caSection(body));
-                case 2 -> {
-                    while (body.available() > 0) {
-                        PublicKey k = new ByteArrayBuffer(body.getBytes()).getRawPublicKey();
-                        blobs.add(Base64.getEncoder().encodeToString(blob(k)));
-                    }
-                }
-                case 3, 5 -> {
-                    Set<String> into = type == 3 ? sha1 : sha256;
-                    while (body.available() > 0) {
-                        into.add(Base64.getEncoder().encodeToString(body.getBytes()));
-                    }
-                }
+                case 2 -> explicitKeys(body);
+                case 3 -> strings(body, sha1, true);
+                case 5 -> strings(body, sha256, true);
                 // Signed KRLs: ssh never checked the signature and 9.4 refuses them; its key vouches for nothing here.
                 case 4 -> signatures++;
                 case 255 -> extension(body, "KRL");
@@ -206,24 +197,36 @@ final class RevokedKeys {
             int type = in.getUByte();
             ByteArrayBuffer body = new ByteArrayBuffer(in.getBytes());
             switch (type) {
-                case 0x20 -> {
-                    while (body.available() > 0) {
-                        long serial = body.getLong();
-                        ranges.add(new long[] {serial, serial});
-                    }
-                }
+                case 0x20 -> serials(body, ranges);
                 case 0x21 -> ranges.add(new long[] {body.getLong(), body.getLong()});
                 case 0x22 -> bitmaps.add(new Bitmap(body.getLong(), new BigInteger(1, body.getMPIntAsBytes())));
-                case 0x23 -> {
-                    while (body.available() > 0) {
-                        ids.add(body.getString());
-                    }
-                }
+                case 0x23 -> strings(body, ids, false);
                 case 0x39 -> extension(body, "certificate");
                 default -> throw new IllegalArgumentException("unknown certificate section type " + type);
             }
         }
         return new CaSection(ca, ranges, bitmaps, ids);
+    }
+
+    private void explicitKeys(ByteArrayBuffer body) throws IOException, java.security.GeneralSecurityException {
+        while (body.available() > 0) {
+            PublicKey k = new ByteArrayBuffer(body.getBytes()).getRawPublicKey();
+            blobs.add(Base64.getEncoder().encodeToString(blob(k)));
+        }
+    }
+
+    /** Every string of a section: fingerprints as base64 ({@code binary}), key ids as text. */
+    private static void strings(ByteArrayBuffer body, Set<String> into, boolean binary) {
+        while (body.available() > 0) {
+            into.add(binary ? Base64.getEncoder().encodeToString(body.getBytes()) : body.getString());
+        }
+    }
+
+    private static void serials(ByteArrayBuffer body, List<long[]> ranges) {
+        while (body.available() > 0) {
+            long serial = body.getLong();
+            ranges.add(new long[] {serial, serial});
+        }
     }
 
     /** A non-critical extension (the Bloom filters) is skipped; a critical one this reader lacks fails the file. */
