@@ -265,6 +265,13 @@ public final class SshConfigFile {
                     "Host '" + alias + "': " + io.github.sshfleet.core.ProxyCommand.problem(proxy) + "; left out"));
             return null;
         }
+        if (proxy != null && "yes".equalsIgnoreCase(eff.get("proxyusefdpass"))) {
+            problems.add(ConfigProblem.warning(
+                    where,
+                    "Host '" + alias + "': ProxyUseFdpass yes is not supported (the command's stdin and stdout "
+                            + "carry the session, as with ProxyUseFdpass no); left out"));
+            return null;
+        }
         if (!HostsFile.isValidName(alias)) {
             problems.add(ConfigProblem.warning(where, "Host '" + alias + "' is not a valid machine name; left out"));
             return null;

@@ -195,6 +195,10 @@ class SshConfigFileTest {
                 Host bad-token
                   HostName 10.0.4.4
                   ProxyCommand nc %h %k
+                Host fdpass
+                  HostName 10.0.4.5
+                  ProxyCommand /usr/lib/fdpass-helper %h %p
+                  ProxyUseFdpass yes
                 Host *
                   ProxyCommand ssh -W %h:%p gateway
                 """);
@@ -208,6 +212,9 @@ class SshConfigFileTest {
         assertTrue(
                 !m.containsKey("bad-token") && p.problems().toString().contains("%k"),
                 p.problems().toString());
+        assertTrue(
+                !m.containsKey("fdpass") && p.problems().toString().contains("ProxyUseFdpass yes"),
+                "a command that passes a socket back would never carry the session: " + p.problems());
     }
 
     /** The same file through `ssh -G` (OpenSSH's own resolution) and through SshConfigFile: the same answers. */
