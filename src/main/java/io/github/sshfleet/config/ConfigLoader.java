@@ -221,19 +221,9 @@ public final class ConfigLoader {
                             where, "host_key_policy: '" + v + "' is not one of accept-new, strict, off"));
                 }
             }
-            case "revoked_host_keys" -> {
-                c.revokedHostKeys = v.isEmpty() || v.equalsIgnoreCase("none")
-                        ? Optional.empty()
-                        : Optional.of(relativeTo(file, expand(v, home)));
-                // Kept when unreadable: dropping it would accept the very keys it revokes. ssh refuses every host
-                // key then, and so does the verifier; --check-config says what the file holds.
-                if (c.revokedHostKeys.isPresent() && !Files.isReadable(c.revokedHostKeys.get())) {
-                    problems.add(ConfigProblem.error(
-                            where,
-                            "revoked_host_keys: " + c.revokedHostKeys.get() + " cannot be read, so no host key is "
-                                    + "accepted until it can (create it, fix its mode, or remove the key)"));
-                }
-            }
+            case "revoked_host_keys" ->
+                c.revokedHostKeys =
+                        new ConfigSections(problems).revokedHostKeys(where, v, relativeTo(file, expand(v, home)));
             case "connect_timeout" -> c.connectTimeout = duration(where, key, v, c.connectTimeout);
             case "command_timeout" ->
                 problems.add(ConfigProblem.warning(

@@ -206,4 +206,21 @@ final class ConfigSections {
         }
         return List.copyOf(out);
     }
+
+    /**
+     * revoked_host_keys: {@code value} as written ("" or none: no list), {@code file} where it points. Kept when unreadable, and reported as an error: dropping it would accept the very
+     * keys it revokes. ssh refuses every host key then, and so does the verifier; --check-config says what it holds.
+     */
+    java.util.Optional<java.nio.file.Path> revokedHostKeys(String where, String value, java.nio.file.Path file) {
+        if (value.isEmpty() || value.equalsIgnoreCase("none")) {
+            return java.util.Optional.empty();
+        }
+        if (!java.nio.file.Files.isReadable(file)) {
+            problems.add(ConfigProblem.error(
+                    where,
+                    "revoked_host_keys: " + file + " cannot be read, so no host key is accepted until it can (create "
+                            + "it, fix its mode, or remove the key)"));
+        }
+        return java.util.Optional.of(file);
+    }
 }

@@ -43,6 +43,7 @@ final class ChannelOpening {
                 }
                 if (refusedByServer(e) && session.isOpen() && attempt < 5 && !deadline.expired()) {
                     log.debug("channel refused on {} ({}); retrying", m.name(), e.toString());
+                    SpareChannel.discard(session); // an idle spare may be what MaxSessions counts
                     pause(50L * (attempt + 1));
                     continue;
                 }

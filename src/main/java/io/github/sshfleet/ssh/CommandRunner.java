@@ -12,7 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.slf4j.Logger;
@@ -176,30 +176,48 @@ public final class CommandRunner implements AutoCloseable {
         String command = options.wrap(userCommand);
         Deadline connectDeadline = pool.sessionDeadline();
         BoundedOutput err = new BoundedOutput(stderrCap);
-        ChannelExec[] channelRef = new ChannelExec[1];
+        PtyCapableChannelSession[] channelRef = new PtyCapableChannelSession[1];
         Sudo sudoFilter = sudo ? new Sudo(m.password(), m.name(), err, helpers, () -> abort(channelRef[0])) : null;
         String remote = sudo ? sudoFilter.wrap(command, login) : login ? Shell.login(command) : command;
         if (utf8Length(remote) > MAX_REQUEST_BYTES) { // quoting made it too long: say so in the command's terms
             throw tooLarge(utf8Length(command));
         }
 
-        ConnectionPool.Opened<ChannelExec> opened = pool.openChannel(m, connectDeadline, (session, deadline) -> {
-            ChannelExec channel = session.createExecChannel(remote);
-            try {
-                channel.setUsePty(options.tty());
-                channel.setOut(out);
-                channel.setErr(sudo ? sudoFilter : err);
-                channelRef[0] = channel;
-                if (!channel.open().verify(deadline.waitMillis()).isOpened()) {
-                    throw new IOException("channel did not open");
-                }
-                return channel;
-            } catch (IOException | RuntimeException e) {
-                channel.close(true);
-                throw e;
-            }
-        });
-        ChannelExec channel = opened.channel();
+        OutputStream stderr = sudo ? sudoFilter : err;
+        ConnectionPool.Opened<PtyCapableChannelSession> opened =
+                pool.openChannel(m, connectDeadline, (session, deadline) -> {
+                    SpareChannel spare = options.tty() ? null : SpareChannel.take(session);
+                    PtyCapableChannelSession channel = spare != null ? spare : session.createExecChannel(remote);
+                    try {
+                        channelRef[0] = channel;
+                        if (spare != null) {
+                            spare.exec(remote, out, stderr); // already open: the request is the first packet
+                            if (!spare.answeredWithin(deadline.waitMillis())) {
+                                session.close(true); // as for a channel open with no answer: the session is dropped
+                                throw new FleetException(
+                                        FleetException.Kind.TIMEOUT,
+                                        m.name() + " (" + m.address() + ") did not answer the command within "
+                                                + config.connectTimeout().toSeconds() + " s: it may be frozen, "
+                                                + "overloaded or cut off. It was sent on a channel opened earlier, so "
+                                                + "whether it started there is unknown; the pooled session was "
+                                                + "dropped and the next call connects afresh.");
+                            }
+                        } else {
+                            channel.setUsePty(options.tty());
+                            channel.setOut(out);
+                            channel.setErr(stderr);
+                            if (!channel.open().verify(deadline.waitMillis()).isOpened()) {
+                                throw new IOException("channel did not open");
+                            }
+                        }
+                        SpareChannel.refill(session); // for the next exec here
+                        return channel;
+                    } catch (IOException | RuntimeException e) {
+                        channel.close(true);
+                        throw e;
+                    }
+                });
+        PtyCapableChannelSession channel = opened.channel();
         RunningCommand rc = new RunningCommand(
                 m, userCommand, sudo, out, err, sudoFilter, channel, opened.lease(), config.keepaliveInterval());
         rc.watch();
@@ -216,14 +234,14 @@ public final class CommandRunner implements AutoCloseable {
         return rc;
     }
 
-    private void abort(ChannelExec channel) {
+    private void abort(PtyCapableChannelSession channel) {
         if (channel != null) {
             signal(channel, "TERM");
             channel.close(true);
         }
     }
 
-    static void signal(ChannelExec channel, String name) {
+    static void signal(PtyCapableChannelSession channel, String name) {
         try {
             Buffer buffer = channel.getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST, 32);
             buffer.putUInt(channel.getRecipient());

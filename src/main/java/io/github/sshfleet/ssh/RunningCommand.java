@@ -10,8 +10,8 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.channel.PtyCapableChannelSession;
 
 /**
  * A command started on a machine's pooled session, running on its own channel whether or not anyone waits for it.
@@ -35,7 +35,7 @@ public final class RunningCommand {
     private final OutputStream out;
     private final BoundedOutput err;
     private final Sudo sudoFilter;
-    private final ChannelExec channel;
+    private final PtyCapableChannelSession channel;
     private final Lease lease;
     private final Duration keepalive;
     private final CountDownLatch done = new CountDownLatch(1);
@@ -52,7 +52,7 @@ public final class RunningCommand {
             OutputStream out,
             BoundedOutput err,
             Sudo sudoFilter,
-            ChannelExec channel,
+            PtyCapableChannelSession channel,
             Lease lease,
             Duration keepalive) {
         this.keepalive = keepalive;

@@ -3,6 +3,7 @@ package io.github.sshfleet.testing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.SshServer;
@@ -17,6 +18,7 @@ import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
  * <li>{@code ignore-signals}: like hang, but ignores signals too (only closing the channel ends it)</li>
  * <li>{@code drop}: prints "partial", then drops the whole connection</li>
  * <li>{@code flood-N}: writes N megabytes to stdout and exits 0</li>
+ * <li>{@code channel-age}: prints "age=MS", how long ago the channel it runs on was opened</li>
  * <li>anything else: prints "ok" and exits 0</li>
  * </ul>
  * Password auth: user {@link #USER}, password {@link #PASSWORD}. {@link #restart()} keeps the port and host key;
@@ -32,6 +34,13 @@ public final class FaultServer implements AutoCloseable {
     private SshServer server;
     private KeyPairProvider hostKeys = new SimpleGeneratorHostKeyProvider();
     private int port;
+
+    /** When the server confirmed a channel open, and whether a command was started on it. */
+    private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Long> OPENED_AT =
+            new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
+
+    private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Boolean> STARTED =
+            new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
 
     public FaultServer() throws IOException {
         start(0);
@@ -52,8 +61,30 @@ public final class FaultServer implements AutoCloseable {
         start(port);
     }
 
+    /** Closes every channel no command was started on, as a server dropping idle channels would. */
+    public int closeIdleChannels() {
+        int closed = 0;
+        for (org.apache.sshd.common.session.helpers.AbstractSession s : server.getActiveSessions()) {
+            var service = (org.apache.sshd.common.session.helpers.AbstractConnectionService)
+                    s.getService(org.apache.sshd.common.session.ConnectionService.class);
+            for (org.apache.sshd.common.channel.Channel c : List.copyOf(service.getChannels())) {
+                if (c.getAttribute(STARTED) == null) {
+                    c.close(false);
+                    closed++;
+                }
+            }
+        }
+        return closed;
+    }
+
     private void start(int onPort) throws IOException {
         server = SshServer.setUpDefaultServer();
+        server.addChannelListener(new org.apache.sshd.common.channel.ChannelListener() {
+            @Override
+            public void channelOpenSuccess(org.apache.sshd.common.channel.Channel channel) {
+                channel.setAttribute(OPENED_AT, System.nanoTime());
+            }
+        });
         server.setHost("127.0.0.1");
         server.setPort(onPort);
         server.setKeyPairProvider(hostKeys);
@@ -84,6 +115,7 @@ public final class FaultServer implements AutoCloseable {
 
         @Override
         public void start(ChannelSession channel, Environment env) {
+            channel.setAttribute(STARTED, true);
             if (command.contains("hang") && !command.contains("ignore-signals")) {
                 env.addSignalListener((ch, signal) -> exit.onExit(143));
             }
@@ -117,6 +149,10 @@ public final class FaultServer implements AutoCloseable {
                     out.write(chunk);
                 }
                 out.flush();
+                exit.onExit(0);
+            } else if (command.contains("channel-age")) {
+                Long opened = channel.getAttribute(OPENED_AT);
+                write("age=" + (opened == null ? -1 : (System.nanoTime() - opened) / 1_000_000) + "\n");
                 exit.onExit(0);
             } else {
                 write("ok\n");
