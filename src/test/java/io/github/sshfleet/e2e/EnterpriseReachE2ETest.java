@@ -10,11 +10,11 @@ import io.github.sshfleet.testing.JarServer;
 import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshKeygen;
 import io.github.sshfleet.testing.SshdFleet;
+import io.github.sshfleet.testing.TcpProxy;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -66,16 +66,7 @@ class EnterpriseReachE2ETest {
                 "-V",
                 "-5m:+1h",
                 dir.resolve("user.pub").toString());
-        Path proxy = dir.resolve("enterprise-proxy.sh");
-        Files.writeString(proxy, """
-                #!/bin/bash
-                echo "proxy to $1:$2" >&2
-                exec 3<>"/dev/tcp/$1/$2" || exit 1
-                cat <&3 &
-                cat >&3
-                kill $! 2>/dev/null
-                """);
-        Files.setPosixFilePermissions(proxy, PosixFilePermissions.fromString("rwx------"));
+        Path proxy = TcpProxy.write(dir.resolve("enterprise-proxy.sh"));
         Path krl = dir.resolve("revoked.krl");
         Files.writeString(dir.resolve("empty.spec"), "");
         Files.writeString(dir.resolve("serial.spec"), "serial: 41\n");

@@ -15,9 +15,9 @@ import io.github.sshfleet.testing.Eventually;
 import io.github.sshfleet.testing.Fleets;
 import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
+import io.github.sshfleet.testing.TcpProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,16 +46,7 @@ class ProxyCommandTest {
         sshd = SshdFleet.get();
         target = sshd.controlled("proxied-" + System.nanoTime(), List.of("127.0.6.30"));
         // Its own name in every process list, so the test can find it; bash stays the parent of both directions.
-        proxy = dir.resolve("fleet-proxy-" + System.nanoTime() + ".sh");
-        Files.writeString(proxy, """
-                #!/bin/bash
-                echo "proxy to $1:$2 for $3" >&2
-                exec 3<>"/dev/tcp/$1/$2" || exit 1
-                cat <&3 &
-                cat >&3
-                kill $! 2>/dev/null
-                """);
-        Files.setPosixFilePermissions(proxy, PosixFilePermissions.fromString("rwx------"));
+        proxy = TcpProxy.write(dir.resolve("fleet-proxy-" + System.nanoTime() + ".sh"));
     }
 
     @AfterAll
