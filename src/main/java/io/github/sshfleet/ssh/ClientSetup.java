@@ -36,11 +36,15 @@ final class ClientSetup {
             return;
         }
         Daemons.start("ssh-fleet-client-setup", () -> {
+            Connector built;
             try {
-                connector.complete(build.get());
+                built = build.get();
             } catch (Throwable e) {
                 connector.completeExceptionally(e);
+                return;
             }
+            connector.complete(built);
+            ConnectWarmup.run(built.client());
         });
     }
 
