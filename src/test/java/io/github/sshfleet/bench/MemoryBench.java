@@ -51,8 +51,16 @@ final class MemoryBench {
         long[] pids = new long[label.length];
         List<McpSyncClient> clients = new ArrayList<>();
         for (int v = 0; v < label.length; v++) {
+            // The server's log beside the figures: a failed call in the workload is then explained, not guessed at.
+            java.io.PrintWriter serverLog =
+                    new java.io.PrintWriter(Files.newBufferedWriter(dir.resolve("server-" + v + ".log")), true);
             McpSyncClient c = JarServer.client(
-                    config, Files.createDirectories(dir.resolve("mem-home-" + v)), p -> {}, options.get(v));
+                    config,
+                    Files.createDirectories(dir.resolve("mem-home-" + v)),
+                    p -> {},
+                    options.get(v),
+                    Map.of(),
+                    serverLog::println);
             clients.add(c);
             Set<Long> known = Arrays.stream(pids, 0, v).boxed().collect(Collectors.toSet());
             pids[v] = ProcessHandle.current()

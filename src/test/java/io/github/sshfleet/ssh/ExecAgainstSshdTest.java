@@ -252,6 +252,42 @@ class ExecAgainstSshdTest {
         }
     }
 
+    /**
+     * Eight callers, each running short commands back to back on one warm host (the memory bench's workload): the
+     * channel cap is in use all the time, channels close and open at once, and no call may lose its result.
+     */
+    @Test
+    void shortCommandsBackToBackFromEightCallersAllComplete() throws Exception {
+        Machine m = fleet.machines().one("fleet-2");
+        assertEquals(0, run("fleet-2", "true", false).exitCode());
+        ExecutorService ex = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<List<String>>> calls = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                calls.add(() -> {
+                    List<String> failed = new ArrayList<>();
+                    for (int i = 0; i < 60; i++) {
+                        CommandResult r = fleet.runner().run(m, "true", Duration.ofSeconds(20), false, 4096);
+                        if (r.failure() != null || r.exitCode() != 0) {
+                            failed.add(
+                                    r.failure() == null
+                                            ? "exit " + r.exitCode()
+                                            : r.failure().getMessage());
+                        }
+                    }
+                    return failed;
+                });
+            }
+            List<String> failed = new ArrayList<>();
+            for (Future<List<String>> f : ex.invokeAll(calls)) {
+                failed.addAll(f.get());
+            }
+            assertEquals(List.of(), failed);
+        } finally {
+            ex.shutdownNow();
+        }
+    }
+
     @Test
     void droppedSessionIsReplacedTransparently() throws Exception {
         assertEquals(0, run("fleet-3", "true", false).exitCode());

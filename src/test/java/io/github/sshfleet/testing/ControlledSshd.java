@@ -34,7 +34,9 @@ public final class ControlledSshd implements AutoCloseable {
         this.name = name;
         this.ips = List.copyOf(ips);
         this.port = freePort(ips);
-        List<String> lines = new ArrayList<>();
+        // sshd takes the first value of a keyword: the test's own lines come first, so they can change a default
+        // below (MaxSessions for a host that refuses channels early).
+        List<String> lines = new ArrayList<>(extra);
         ips.forEach(ip -> lines.add("ListenAddress " + ip));
         lines.addAll(List.of(
                 "Port " + port,
@@ -50,7 +52,6 @@ public final class ControlledSshd implements AutoCloseable {
                 "MaxSessions 64",
                 "Subsystem sftp internal-sftp",
                 "LogLevel ERROR"));
-        lines.addAll(extra); // sshd takes the first value of a keyword: extras only add what is not set above
         lines.add("");
         Files.writeString(config(), String.join("\n", lines));
         start();
