@@ -52,6 +52,7 @@ public final class AuditLog {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     private FileChannel lockFile;
+    private Written last; // under dirLock
     private long nextCall = 1;
     private String brokenBecause;
 
@@ -189,7 +190,10 @@ public final class AuditLog {
         FileLock held = lockFile.lock();
         try {
             Path file = dir.resolve("audit-" + LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC) + ".jsonl");
-            AuditVerifier.Head head = AuditVerifier.head(dir, file);
+            Written mine = last;
+            AuditVerifier.Head head = mine != null && mine.isStill(file)
+                    ? mine.head()
+                    : AuditVerifier.head(dir, file); // first line, a new day, or another writer since
             line.put("seq", head.lines() + 1);
             line.put("prev", head.hash());
             String text;
@@ -208,8 +212,33 @@ public final class AuditLog {
                     out.write(buf);
                 }
             }
+            last = Written.now(file, new AuditVerifier.Head(AuditVerifier.sha256(text), head.lines() + 1));
         } finally {
             held.release();
+        }
+    }
+
+    /**
+     * The line this log wrote last and the file as it was right after: while the file is unchanged (same inode,
+     * size and mtime) the next line chains from it without reading the file's tail back, which cost ~100 KB of
+     * allocation per call. Any other writer (a second server on the directory) changes the size, so it is re-read.
+     */
+    private record Written(
+            Path file, Object key, long size, java.nio.file.attribute.FileTime modified, AuditVerifier.Head head) {
+
+        static Written now(Path file, AuditVerifier.Head head) throws IOException {
+            var a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            return new Written(file, a.fileKey(), a.size(), a.lastModifiedTime(), head);
+        }
+
+        boolean isStill(Path today) throws IOException {
+            if (!file.equals(today) || !Files.exists(today)) {
+                return false;
+            }
+            var a = Files.readAttributes(today, java.nio.file.attribute.BasicFileAttributes.class);
+            return a.size() == size
+                    && a.lastModifiedTime().equals(modified)
+                    && java.util.Objects.equals(a.fileKey(), key);
         }
     }
 

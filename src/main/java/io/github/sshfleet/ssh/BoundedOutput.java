@@ -8,21 +8,27 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A sink that keeps the first and the last bytes of a stream of any length, and counts the rest. Memory stays at
- * {@code cap} bytes whether the command prints 1 KB or 50 GB. Written by MINA's I/O thread, read by the caller.
+ * {@code cap} bytes whether the command prints 1 KB or 50 GB, and grows with the output up to there: most commands
+ * print a few lines, and allocating the whole cap for each stream of each call made these buffers a quarter of the
+ * server's allocation (124 KB per exec). Written by MINA's I/O thread, read by the caller.
  */
 public final class BoundedOutput extends OutputStream {
 
-    private final byte[] head;
-    private final byte[] tail;
+    private static final int FIRST_HEAD = 256;
+
+    private final int headCap;
+    private final int tailCap;
+    private byte[] head;
+    private byte[] tail; // the ring, made when the head is full
     private int headLen;
     private long tailWritten; // bytes ever written into the tail ring
     private long total;
 
     /** @param cap bytes kept in all: half from the start of the stream, half from its end */
     public BoundedOutput(int cap) {
-        int half = Math.max(1, cap / 2);
-        this.head = new byte[half];
-        this.tail = new byte[Math.max(1, cap - half)];
+        this.headCap = Math.max(1, cap / 2);
+        this.tailCap = Math.max(1, cap - headCap);
+        this.head = new byte[Math.min(headCap, FIRST_HEAD)];
     }
 
     @Override
@@ -33,13 +39,19 @@ public final class BoundedOutput extends OutputStream {
     @Override
     public synchronized void write(byte[] b, int off, int len) {
         total += len;
-        int toHead = Math.min(len, head.length - headLen);
+        int toHead = Math.min(len, headCap - headLen);
+        if (headLen + toHead > head.length) {
+            head = java.util.Arrays.copyOf(head, Math.min(headCap, Math.max(head.length * 2, headLen + toHead)));
+        }
         System.arraycopy(b, off, head, headLen, toHead);
         headLen += toHead;
         off += toHead;
         len -= toHead;
         if (len == 0) {
             return;
+        }
+        if (tail == null) {
+            tail = new byte[tailCap];
         }
         if (len >= tail.length) { // only the last tail.length bytes can survive
             off += len - tail.length;
@@ -57,7 +69,7 @@ public final class BoundedOutput extends OutputStream {
     }
 
     public synchronized boolean truncated() {
-        return total > head.length + tail.length;
+        return total > headCap + tailCap;
     }
 
     /**
@@ -66,7 +78,7 @@ public final class BoundedOutput extends OutputStream {
      */
     public synchronized Since since(long offset) {
         long from = Math.max(0, Math.min(offset, total));
-        int tailLen = (int) Math.min(tailWritten, tail.length);
+        int tailLen = (int) Math.min(tailWritten, tailCap);
         long tailStart = total - tailLen; // absolute position of the first kept tail byte
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
         String gap = "";
@@ -78,11 +90,7 @@ public final class BoundedOutput extends OutputStream {
             gap = "\n[... " + (tailStart - from) + " bytes omitted ...]\n";
             from = tailStart;
         }
-        byte[] tailBytes = new byte[tailLen];
-        int start = (int) ((tailWritten - tailLen) % tail.length);
-        int first = Math.min(tailLen, tail.length - start);
-        System.arraycopy(tail, start, tailBytes, 0, first);
-        System.arraycopy(tail, 0, tailBytes, first, tailLen - first);
+        byte[] tailBytes = tailBytes(tailLen);
         int skip = (int) (from - tailStart);
         String before = decode(b.toByteArray());
         String after = skip < tailLen ? decode(java.util.Arrays.copyOfRange(tailBytes, skip, tailLen)) : "";
@@ -102,12 +110,8 @@ public final class BoundedOutput extends OutputStream {
 
     /** The kept text: head, an explicit omission marker when anything was dropped, tail. Invalid UTF-8 is replaced. */
     public synchronized String text() {
-        int tailLen = (int) Math.min(tailWritten, tail.length);
-        byte[] tailBytes = new byte[tailLen];
-        int start = (int) ((tailWritten - tailLen) % tail.length);
-        int first = Math.min(tailLen, tail.length - start);
-        System.arraycopy(tail, start, tailBytes, 0, first);
-        System.arraycopy(tail, 0, tailBytes, first, tailLen - first);
+        int tailLen = (int) Math.min(tailWritten, tailCap);
+        byte[] tailBytes = tailBytes(tailLen);
         long omitted = total - headLen - tailLen;
         if (omitted <= 0) {
             byte[] all = new byte[headLen + tailLen];
@@ -117,6 +121,18 @@ public final class BoundedOutput extends OutputStream {
         }
         return decode(java.util.Arrays.copyOf(head, headLen)) + "\n[... " + omitted + " bytes omitted ...]\n"
                 + decode(tailBytes);
+    }
+
+    /** The last {@code tailLen} bytes of the ring, in order. */
+    private byte[] tailBytes(int tailLen) {
+        byte[] out = new byte[tailLen];
+        if (tailLen > 0) {
+            int start = (int) ((tailWritten - tailLen) % tail.length);
+            int first = Math.min(tailLen, tail.length - start);
+            System.arraycopy(tail, start, out, 0, first);
+            System.arraycopy(tail, 0, out, first, tailLen - first);
+        }
+        return out;
     }
 
     static String decode(byte[] bytes) {

@@ -66,4 +66,33 @@ class BoundedOutputTest {
         org.junit.jupiter.api.Assertions.assertEquals("789", b.since(57).text());
         org.junit.jupiter.api.Assertions.assertEquals("0123456789", b.lastLine());
     }
+
+    /** Before: both halves of the cap were allocated up front, 1 MiB here for a command that prints one line. */
+    @Test
+    void aShortOutputCostsWhatItPrintsNotTheCap() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        new BoundedOutput(1 << 20).write("warm".getBytes(StandardCharsets.UTF_8), 0, 4);
+        long before = threads.getThreadAllocatedBytes(id);
+        BoundedOutput o = new BoundedOutput(1 << 20);
+        o.write("hello\n".getBytes(StandardCharsets.UTF_8), 0, 6);
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+        assertTrue(allocated < 16 * 1024, allocated + " bytes allocated for a 6-byte output");
+        assertEquals("hello\n", o.text());
+    }
+
+    @Test
+    void growingByteByByteAcrossTheHeadAndIntoTheRingKeepsEveryByteItShould() {
+        BoundedOutput o = new BoundedOutput(3000); // head 1500 (grown from 256), tail 1500
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            char c = (char) ('a' + i % 26);
+            all.append(c);
+            o.write(c);
+            if (i == 1200) {
+                assertEquals(all.toString(), o.text(), "still in the head");
+            }
+        }
+        assertEquals(all.substring(0, 1500) + "\n[... 2000 bytes omitted ...]\n" + all.substring(3500), o.text());
+    }
 }
