@@ -49,9 +49,11 @@ final class FanoutBench {
             Files.writeString(kh, Files.readString(kh) + known);
             McpSyncClient c = JarServer.client(config, Files.createDirectories(dir.resolve("fan-home")));
             System.out.printf("%n%d machine names on %d loopback addresses:%n", names, addresses.size());
-            double cold = RttBench.time(() -> fan(c, names));
-            double[] warm = new double[5];
             long pid = Bench.serverPid();
+            long coldCpu0 = cpuMs(pid);
+            double cold = RttBench.time(() -> fan(c, names));
+            long coldCpu = cpuMs(pid) - coldCpu0;
+            double[] warm = new double[5];
             long serverCpu0 = cpuMs(pid);
             long allCpu0 = systemCpuMs();
             for (int i = 0; i < warm.length; i++) {
@@ -62,7 +64,13 @@ final class FanoutBench {
             java.util.Arrays.sort(warm);
             c.closeGracefully();
             double xargs = openSsh(sshd, dir, kh, names, addresses);
-            System.out.printf("%-46s %8.0f ms%n", "cold exec 'true' on all (connects each)", cold);
+            double fresh = freshSsh(sshd, dir, kh, names, addresses);
+            System.out.printf(
+                    "%-46s %8.0f ms; server CPU %d ms (%.1f ms/host)%n",
+                    "cold exec 'true' on all (connects each)", cold, coldCpu, coldCpu / (double) names);
+            System.out.printf(
+                    "%-46s %8.0f ms; ratio %.2f%n",
+                    "baseline: xargs -P32 fresh ssh (as pssh -p 32)", fresh, cold / fresh);
             System.out.printf(
                     "%-46s %8.0f ms (%.2f ms/host), best %.0f ms%n",
                     "warm exec 'true' on all, median of 5", warm[2], warm[2] / names, warm[0]);
@@ -112,6 +120,23 @@ final class FanoutBench {
         double t = RttBench.time(() -> Bench.run(xargs));
         Bench.run(List.of("sh", "-c", "for s in " + cm + "/*; do ssh -o ControlPath=$s -O exit x 2>/dev/null; done"));
         return t;
+    }
+
+    /** xargs -P32 running a fresh ssh per name (a full connect each, as pssh -p 32 does). */
+    static double freshSsh(SshdFleet sshd, Path dir, Path kh, int names, List<String[]> addresses) throws Exception {
+        Path script = dir.resolve("fan-fresh.sh");
+        Files.writeString(
+                script,
+                "#!/bin/sh\nexec ssh -q -o BatchMode=yes -o UserKnownHostsFile=" + kh
+                        + " -o StrictHostKeyChecking=yes -o ControlMaster=no -o ControlPath=none -i "
+                        + sshd.keyEd25519 + " -p $3 " + SshdFleet.NP_USER + "@$2 true\n");
+        StringBuilder list = new StringBuilder();
+        for (int n = 1; n <= names; n++) {
+            String[] a = target(addresses, n);
+            list.append(String.join(" ", "fan-" + n, a[0], a[1])).append('\n');
+        }
+        Path args = Files.writeString(dir.resolve("fan-fresh-args.txt"), list);
+        return RttBench.time(() -> Bench.run(List.of("sh", "-c", "xargs -P32 -n3 sh " + script + " < " + args)));
     }
 
     /** The address (ip, port) machine name fan-n is on. */
