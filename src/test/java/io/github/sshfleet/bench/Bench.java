@@ -22,7 +22,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Bench {
 
-    public static void main(String[] args) throws Exception {
+    /** Exits when a figure fails too: the MCP clients' threads would otherwise keep a failed run alive for ever. */
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int mib = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
         String only = args.length > 2 ? args[2] : "all";

@@ -9,6 +9,7 @@ import io.github.sshfleet.FleetServices;
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.testing.ControlledSshd;
+import io.github.sshfleet.testing.Eventually;
 import io.github.sshfleet.testing.Fleets;
 import io.github.sshfleet.testing.RequiresSshd;
 import io.github.sshfleet.testing.SshdFleet;
@@ -62,16 +63,20 @@ class MaxSessionsTest {
         return Fleets.open(cfg, home);
     }
 
+    static CommandResult run(FleetServices fleet, String command) {
+        Machine m = fleet.machines().one("narrow");
+        return fleet.runner().run(m, command, Duration.ofSeconds(30), false, 4096);
+    }
+
     @Test
     void eightCallsOnAHostThatAllowsTwoSessionsAllCompleteOnOneConnection() throws Exception {
         FleetServices fleet = fleet(dir.resolve("eight"), "");
         ExecutorService ex = Executors.newFixedThreadPool(8);
         try {
-            Machine m = fleet.machines().one("narrow");
             List<Callable<CommandResult>> calls = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                int n = i;
-                calls.add(() -> fleet.runner().run(m, "sleep 0.4; echo " + n, Duration.ofSeconds(30), false, 4096));
+                String command = "sleep 0.4; echo " + i;
+                calls.add(() -> run(fleet, command));
             }
             List<Future<CommandResult>> results = ex.invokeAll(calls);
             for (int i = 0; i < 8; i++) {
@@ -91,15 +96,21 @@ class MaxSessionsTest {
         FleetServices fleet = fleet(dir.resolve("busy"), "connect_timeout: 1\n");
         ExecutorService ex = Executors.newFixedThreadPool(2);
         try {
-            Machine m = fleet.machines().one("narrow");
-            List<Future<CommandResult>> long_ = new ArrayList<>();
+            assertNull(run(fleet, "true").failure(), "connected before the race starts");
+            // The host is this machine: each command leaves a mark once it runs, so the test knows both slots
+            // are taken instead of guessing how long a connect takes.
+            String mark = "/tmp/ssh-fleet-maxsessions-" + System.nanoTime() + "-";
+            List<Future<CommandResult>> running = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                int n = i;
-                long_.add(ex.submit(
-                        () -> fleet.runner().run(m, "sleep 4; echo done " + n, Duration.ofSeconds(30), false, 4096)));
+                String command = "touch " + mark + i + "; sleep 4; rm -f " + mark + i + "; echo done " + i;
+                running.add(ex.submit(() -> run(fleet, command)));
             }
-            Thread.sleep(800); // both running: the host's two slots are taken
-            CommandResult refused = fleet.runner().run(m, "echo never", Duration.ofSeconds(30), false, 4096);
+            Eventually.eventually(
+                    Duration.ofSeconds(10),
+                    () -> Files.exists(Path.of(mark + 0)) && Files.exists(Path.of(mark + 1)),
+                    both -> both,
+                    "both long commands running");
+            CommandResult refused = run(fleet, "echo never");
             assertNotNull(refused.failure(), "a third session on a MaxSessions 2 host cannot start");
             assertEquals(
                     FleetException.Kind.BUSY,
@@ -112,11 +123,11 @@ class MaxSessionsTest {
                     refused.failure().getMessage().contains("Nothing was run"),
                     refused.failure().getMessage());
             for (int i = 0; i < 2; i++) {
-                CommandResult r = long_.get(i).get();
+                CommandResult r = running.get(i).get();
                 assertNull(r.failure(), () -> r.failure().getMessage());
                 assertEquals("done " + i + "\n", r.stdout());
             }
-            CommandResult after = fleet.runner().run(m, "echo after", Duration.ofSeconds(30), false, 4096);
+            CommandResult after = run(fleet, "echo after");
             assertNull(after.failure(), () -> after.failure().getMessage());
             assertEquals(1, fleet.pool().connectsOpened(), "the session the refusal came on is the one still used");
         } finally {
