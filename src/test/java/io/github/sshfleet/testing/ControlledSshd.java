@@ -35,8 +35,14 @@ public final class ControlledSshd implements AutoCloseable {
         this.ips = List.copyOf(ips);
         this.port = freePort(ips);
         // sshd takes the first value of a keyword: the test's own lines come first, so they can change a default
-        // below (MaxSessions for a host that refuses channels early).
-        List<String> lines = new ArrayList<>(extra);
+        // below (MaxSessions for a host that refuses channels early); a Match block of theirs stays last, since
+        // everything after a Match line belongs to it.
+        int match = 0;
+        while (match < extra.size()
+                && !extra.get(match).strip().toLowerCase(java.util.Locale.ROOT).startsWith("match ")) {
+            match++;
+        }
+        List<String> lines = new ArrayList<>(extra.subList(0, match));
         ips.forEach(ip -> lines.add("ListenAddress " + ip));
         lines.addAll(List.of(
                 "Port " + port,
@@ -52,6 +58,7 @@ public final class ControlledSshd implements AutoCloseable {
                 "MaxSessions 64",
                 "Subsystem sftp internal-sftp",
                 "LogLevel ERROR"));
+        lines.addAll(extra.subList(match, extra.size()));
         lines.add("");
         Files.writeString(config(), String.join("\n", lines));
         start();
