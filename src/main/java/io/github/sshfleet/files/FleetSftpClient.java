@@ -48,6 +48,12 @@ final class FleetSftpClient extends DefaultSftpClient {
      * refuses an existing path (including a symlink planted there); {@code append} writes at the end.
      */
     CloseableHandle create(String path, int perms, boolean exclusive, boolean append) throws IOException {
+        return new DefaultCloseableHandle(
+                this, path, handle(SftpConstants.SSH_FXP_OPEN, sendCreate(path, perms, exclusive, append)));
+    }
+
+    /** The OPEN of {@link #create}, sent without waiting; its answer is {@link #handle}(SSH_FXP_OPEN, id). */
+    int sendCreate(String path, int perms, boolean exclusive, boolean append) throws IOException {
         Buffer buffer = new ByteArrayBuffer(path.length() + 64, false);
         buffer.putString(path, getNameDecodingCharset());
         int flags = SftpConstants.SSH_FXF_WRITE | SftpConstants.SSH_FXF_CREAT;
@@ -55,7 +61,7 @@ final class FleetSftpClient extends DefaultSftpClient {
         flags |= append ? SftpConstants.SSH_FXF_APPEND : SftpConstants.SSH_FXF_TRUNC;
         buffer.putInt(flags);
         buffer = writeAttributes(SftpConstants.SSH_FXP_OPEN, buffer, new Attributes().perms(perms));
-        return new DefaultCloseableHandle(this, path, checkHandle(SftpConstants.SSH_FXP_OPEN, buffer));
+        return send(SftpConstants.SSH_FXP_OPEN, buffer);
     }
 
     /** What {@link #statAndOpen} found: the file's attributes and, when it could be opened, a read handle. */

@@ -106,7 +106,7 @@ public final class RemoteWriter {
         Deadline deadline = Deadline.after(timeout);
         try (RemoteFs fs = RemoteFs.open(pool, m, deadline.cappedAt(connectTimeout.plusSeconds(1)), timeout)) {
             String target = fs.resolve(path);
-            if (SmallWrite.applies(fs, content, o)) { // the common case, in four round trips
+            if (SmallWrite.applies(fs, content, o)) { // the common case, in three round trips
                 return SmallWrite.write(fs, target, content, o, litter);
             }
             return put(fs, new ByteArrayInputStream(content), target, o, n -> {}, deadline.remaining());

@@ -8,13 +8,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
-import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
 import org.apache.sshd.sftp.common.SftpConstants;
 
 /**
- * write_file's common case (as the login user, replacing, up to {@link #MAX} bytes) in four round trips instead of
- * twelve, with the same steps and the same guarantees as {@link RemoteWriter}: look (lstat, stat, parent stat
- * together), create the private staging file, then write + size check + mode + owner + fsync + close together, then
+ * write_file's common case (as the login user, replacing, up to {@link #MAX} bytes) in three round trips instead of
+ * twelve, with the same steps and the same guarantees as {@link RemoteWriter}: look (lstat, stat, parent stat) and
+ * create the private staging file together, then write + size check + mode + owner + fsync + close together, then
  * rename + stat together. The server handles requests in order, so each batch sees what the one before it did.
  */
 final class SmallWrite {
@@ -36,56 +35,76 @@ final class SmallWrite {
                 && (!o.fsync() || fs.sftp().offers("fsync@openssh.com"));
     }
 
-    // Long on purpose: the four batches in order, each with the checks RemoteWriter makes at that step.
+    // Long on purpose: the three batches in order, each with the checks RemoteWriter makes at that step.
     static RemoteWriter.Written write(
             RemoteFs fs, String target, byte[] content, RemoteWriter.Options o, Litter litter) {
         FleetSftpClient sftp = fs.sftp();
         String name = fs.machine().name();
         String path = target;
-        Optional<Attributes> existing;
-        Optional<Attributes> parent;
-        try {
-            int lstat = sftp.sendPath(SftpConstants.SSH_FXP_LSTAT, path);
-            int stat = sftp.sendPath(SftpConstants.SSH_FXP_STAT, path);
-            int dir = sftp.sendPath(SftpConstants.SSH_FXP_STAT, RemoteFs.parent(path));
-            Optional<Attributes> link = sftp.attributesIfAny(SftpConstants.SSH_FXP_LSTAT, lstat);
-            existing = sftp.attributesIfAny(SftpConstants.SSH_FXP_STAT, stat);
-            parent = sftp.attributesIfAny(SftpConstants.SSH_FXP_STAT, dir);
-            if (link.isPresent() && link.get().isSymbolicLink() && existing.isPresent()) {
-                // Writing through a symlink replaces the file it points to, as editors do (rare: two more trips).
-                path = sftp.canonicalPath(path);
-                parent = fs.stat(RemoteFs.parent(path));
-            }
-        } catch (IOException e) {
-            throw fs.fail(e, "stat", path);
-        }
-        if (existing.isPresent() && existing.get().isDirectory()) {
-            throw FleetException.badArgument(path + " on " + name + " is a directory; give the full file path.");
-        }
-        if (existing.isPresent() && !o.overwrite()) {
-            throw new FleetException(
-                    Kind.CONFLICT, path + " already exists on " + name + "; pass overwrite: true to replace it.");
-        }
-        String dir = RemoteFs.parent(path);
-        if (parent.isEmpty()) {
-            if (!o.makeDirs()) {
-                throw new FleetException(
-                        Kind.NOT_FOUND,
-                        "directory " + dir + " does not exist on " + name + "; pass make_dirs: true to create it.");
-            }
-            fs.mkdirs(dir, 0755);
-        } else if (!parent.get().isDirectory()) {
-            throw FleetException.badArgument(dir + " on " + name + " is not a directory.");
-        }
-
+        // The staging file is created with the look: its OPEN needs nothing from the look's answers, which then
+        // decide whether it is used or removed. One round trip fewer for every write that goes ahead; a refused
+        // one pays for the removal instead.
         String staging = RemoteFs.stagingName(path, ".tmp");
         Litter.Ticket ticket = litter.remote(fs.machine(), staging);
+        byte[] handle = null;
         boolean renamed = false;
         RuntimeException[] failure = {null};
         try {
+            Optional<Attributes> existing;
+            Optional<Attributes> parent;
             try {
-                CloseableHandle h = sftp.create(staging, 0600, true, false);
-                writeAndSettle(fs, sftp, h.getIdentifier(), content, existing, o, path); // closes the handle
+                int lstat = sftp.sendPath(SftpConstants.SSH_FXP_LSTAT, path);
+                int stat = sftp.sendPath(SftpConstants.SSH_FXP_STAT, path);
+                int dir = sftp.sendPath(SftpConstants.SSH_FXP_STAT, RemoteFs.parent(path));
+                int open = sftp.sendCreate(staging, 0600, true, false);
+                Optional<Attributes> link;
+                try {
+                    link = sftp.attributesIfAny(SftpConstants.SSH_FXP_LSTAT, lstat);
+                    existing = sftp.attributesIfAny(SftpConstants.SSH_FXP_STAT, stat);
+                    parent = sftp.attributesIfAny(SftpConstants.SSH_FXP_STAT, dir);
+                } catch (org.apache.sshd.sftp.common.SftpException e) {
+                    handle = openAnswer(sftp, open); // taken so no handle stays open; closed below
+                    throw e;
+                }
+                handle = openAnswer(sftp, open);
+                if (link.isPresent() && link.get().isSymbolicLink() && existing.isPresent()) {
+                    // Writing through a symlink replaces the file it points to, as editors do (rare: more trips).
+                    path = sftp.canonicalPath(path);
+                    parent = fs.stat(RemoteFs.parent(path));
+                    close(sftp, handle);
+                    handle = null;
+                    RemoteWriter.cleanUp(fs, staging, ticket, false, failure);
+                    staging = RemoteFs.stagingName(path, ".tmp"); // beside the file it replaces
+                    ticket = litter.remote(fs.machine(), staging);
+                }
+            } catch (IOException e) {
+                throw fs.fail(e, "stat", path);
+            }
+            if (existing.isPresent() && existing.get().isDirectory()) {
+                throw FleetException.badArgument(path + " on " + name + " is a directory; give the full file path.");
+            }
+            if (existing.isPresent() && !o.overwrite()) {
+                throw new FleetException(
+                        Kind.CONFLICT, path + " already exists on " + name + "; pass overwrite: true to replace it.");
+            }
+            String dir = RemoteFs.parent(path);
+            if (parent.isEmpty()) {
+                if (!o.makeDirs()) {
+                    throw new FleetException(
+                            Kind.NOT_FOUND,
+                            "directory " + dir + " does not exist on " + name + "; pass make_dirs: true to create it.");
+                }
+                fs.mkdirs(dir, 0755);
+            } else if (!parent.get().isDirectory()) {
+                throw FleetException.badArgument(dir + " on " + name + " is not a directory.");
+            }
+            try {
+                if (handle == null) {
+                    handle = sftp.create(staging, 0600, true, false).getIdentifier();
+                }
+                byte[] h = handle;
+                handle = null; // closed by writeAndSettle however it ends
+                writeAndSettle(fs, sftp, h, content, existing, o, path);
             } catch (IOException e) {
                 throw fs.fail(e, "write a staging file next to", path);
             }
@@ -118,10 +137,32 @@ final class SmallWrite {
             failure[0] = e;
             throw e;
         } finally {
+            close(sftp, handle); // a staging file created with the look, then refused by it
             RemoteWriter.cleanUp(fs, staging, ticket, renamed, failure);
             if (failure[0] != null) {
                 throw failure[0]; // with the note on a staging file left behind, when one was
             }
+        }
+    }
+
+    /** The staging file's handle, or null when the server refused it (no parent yet, or not writable). */
+    private static byte[] openAnswer(FleetSftpClient sftp, int open) throws IOException {
+        try {
+            return sftp.handle(SftpConstants.SSH_FXP_OPEN, open);
+        } catch (org.apache.sshd.sftp.common.SftpException e) {
+            return null; // the checks below say why, or the create after them does
+        }
+    }
+
+    /** Closes a handle nobody will write to; its file is removed by the clean-up that follows. */
+    private static void close(FleetSftpClient sftp, byte[] handle) {
+        if (handle == null) {
+            return;
+        }
+        try {
+            sftp.status(SftpConstants.SSH_FXP_CLOSE, sftp.sendHandle(SftpConstants.SSH_FXP_CLOSE, handle));
+        } catch (IOException e) {
+            // the channel is going away: the handle goes with it
         }
     }
 

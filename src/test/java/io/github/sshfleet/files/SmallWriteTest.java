@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * write_file's four-round-trip path keeps every promise of the long one, checked on the host: an existing file's
+ * write_file's three-round-trip path keeps every promise of the long one, checked on the host: an existing file's
  * mode, writing through a symlink to its target, overwrite: false, a directory refused, a missing parent refused
  * with nothing left behind, and content over its limit still written (by the streaming path).
  */
@@ -71,6 +71,19 @@ class SmallWriteTest {
             FleetException noParent = assertThrows(
                     FleetException.class, () -> w.write(m, dir + "/none/f", bytes("no"), options(true), t));
             assertEquals(FleetException.Kind.NOT_FOUND, noParent.kind());
+
+            // The staging file is created with the look: refused there (no parent yet, a parent not writable),
+            // the write still goes ahead after make_dirs, or fails saying why, with nothing left behind.
+            RemoteWriter.Options makeDirs =
+                    new RemoteWriter.Options(null, "0644", null, false, false, true, true, true);
+            w.write(m, dir + "/made/f", bytes("deep\n"), makeDirs, t);
+            assertEquals("deep", sh(fleet, m, "cat " + dir + "/made/f"));
+            sh(fleet, m, "mkdir " + dir + "/ro && chmod 555 " + dir + "/ro");
+            FleetException readOnly =
+                    assertThrows(FleetException.class, () -> w.write(m, dir + "/ro/f", bytes("no"), options(true), t));
+            assertTrue(readOnly.getMessage().contains(dir + "/ro"), readOnly.getMessage());
+            assertEquals("", sh(fleet, m, "ls -A " + dir + "/ro"), "nothing staged in a directory it cannot write");
+            sh(fleet, m, "rmdir " + dir + "/ro && rm -r " + dir + "/made");
 
             byte[] big = new byte[SmallWrite.MAX + 1000];
             java.util.Arrays.fill(big, (byte) 'b');
