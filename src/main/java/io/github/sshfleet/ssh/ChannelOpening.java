@@ -31,8 +31,8 @@ final class ChannelOpening {
             Duration connectTimeout,
             ConnectionPool.ChannelOpener<T> opener) {
         boolean reconnected = false;
-        Deadline refusedUntil = null; // set by the first refusal
-        for (int attempt = 0; ; attempt++) {
+        RefusalBackoff refusals = null; // set by the first refusal
+        while (true) {
             Lease lease = pool.acquire(m, deadline);
             ClientSession session = lease.session();
             try {
@@ -48,12 +48,18 @@ final class ChannelOpening {
                     // lost their results). sshd frees a slot when it has processed a channel's close, so a short
                     // wait is usually enough; refused for connect_timeout, the call is refused, nothing having run.
                     SpareChannel.discard(session); // an idle spare may be what MaxSessions counts
-                    if (refusedUntil == null) {
-                        refusedUntil = deadline.cappedAt(connectTimeout);
+                    if (refusals == null) {
+                        refusals = pool.refusalBackoff(min(connectTimeout, deadline.remaining()));
                     }
-                    if (refusedUntil.remainingMillis() > 0) {
+                    long pause = refusals.nextPauseMillis();
+                    if (pause >= 0 && !deadline.expired()) {
                         log.debug("channel refused on {} ({}); retrying", m.name(), e.toString());
-                        pause(Math.min(Math.min(25L * (attempt + 1), 200L), refusedUntil.remainingMillis()));
+                        if (!pool.pause(pause)) {
+                            throw new FleetException(
+                                    FleetException.Kind.CANCELLED,
+                                    "cancelled while waiting for a channel on " + m.name() + "; nothing was run",
+                                    e);
+                        }
                         continue;
                     }
                     throw new FleetException(
@@ -109,11 +115,7 @@ final class ChannelOpening {
         return false;
     }
 
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }

@@ -66,19 +66,27 @@ public final class ConnectionPool implements AutoCloseable {
     private final FleetConfig config;
     private final long idleNanos;
     private final LongSupplier clock;
+    private final Sleeper sleeper;
     private final Map<Machine.ConnectionKey, HostSlot<ClientSession>> slots = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reaper;
     private final ThreadPoolExecutor connects;
     private final AtomicInteger connectsOpened = new AtomicInteger();
     private volatile boolean closed;
 
-    public ConnectionPool(FleetConfig config) {
-        this(config, System::nanoTime);
+    /** How the pool waits out a back-off; tests pass one that moves their clock instead of sleeping. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
     }
 
-    ConnectionPool(FleetConfig config, LongSupplier clock) {
+    public ConnectionPool(FleetConfig config) {
+        this(config, System::nanoTime, Thread::sleep);
+    }
+
+    ConnectionPool(FleetConfig config, LongSupplier clock, Sleeper sleeper) {
         this.config = config;
         this.clock = clock;
+        this.sleeper = sleeper;
         this.idleNanos = config.idleTimeout().toNanos();
         this.client =
                 new ClientSetup(() -> new Connector(SshClients.create(config, forwardTargets::allows), config, this));
@@ -273,6 +281,21 @@ public final class ConnectionPool implements AutoCloseable {
      */
     public <T> Opened<T> openChannel(Machine m, Deadline deadline, ChannelOpener<T> opener) {
         return ChannelOpening.open(this, m, deadline, config.connectTimeout(), opener);
+    }
+
+    RefusalBackoff refusalBackoff(Duration limit) {
+        return new RefusalBackoff(clock, limit);
+    }
+
+    /** Waits on the pool's sleeper; false when interrupted (the flag stays set for the caller). */
+    boolean pause(long millis) {
+        try {
+            sleeper.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Closes the session for a machine whose address or credentials changed (reload, add_host overwrite). */

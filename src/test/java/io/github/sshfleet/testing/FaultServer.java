@@ -21,6 +21,7 @@ import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
  * <li>{@code channel-age}: prints "age=MS", how long ago the channel it runs on was opened</li>
  * <li>anything else: prints "ok" and exits 0</li>
  * </ul>
+ * {@link #refuseSessionChannels(int)} makes it refuse new session channels, as an sshd at its MaxSessions does.
  * Password auth: user {@link #USER}, password {@link #PASSWORD}. {@link #restart()} keeps the port and host key;
  * {@link #restartWithNewHostKey()} keeps the port and changes the key.
  */
@@ -34,6 +35,10 @@ public final class FaultServer implements AutoCloseable {
     private SshServer server;
     private KeyPairProvider hostKeys = new SimpleGeneratorHostKeyProvider();
     private int port;
+    /** Session channel opens still to refuse; negative: refuse all. */
+    private final java.util.concurrent.atomic.AtomicInteger toRefuse = new java.util.concurrent.atomic.AtomicInteger();
+
+    private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
 
     /** When the server confirmed a channel open, and whether a command was started on it. */
     private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Long> OPENED_AT =
@@ -59,6 +64,21 @@ public final class FaultServer implements AutoCloseable {
         server.stop(true);
         hostKeys = new SimpleGeneratorHostKeyProvider();
         start(port);
+    }
+
+    /** Refuses the next {@code n} session channel opens (a negative n: every one until called again with 0). */
+    public void refuseSessionChannels(int n) {
+        toRefuse.set(n);
+    }
+
+    /** How many session channel opens were refused so far. */
+    public int refusedSessionChannels() {
+        return refused.get();
+    }
+
+    /** How many connections the server has open. */
+    public int activeSessions() {
+        return server.getActiveSessions().size();
     }
 
     /** Closes every channel no command was started on, as a server dropping idle channels would. */
@@ -96,6 +116,28 @@ public final class FaultServer implements AutoCloseable {
             return USER.equals(user) && PASSWORD.equals(password);
         });
         server.setCommandFactory((channel, command) -> new Scripted(command));
+        var factories =
+                new java.util.ArrayList<org.apache.sshd.common.channel.ChannelFactory>(server.getChannelFactories());
+        factories.removeIf(
+                f -> f.getName().equals(org.apache.sshd.server.channel.ChannelSessionFactory.INSTANCE.getName()));
+        factories.add(new org.apache.sshd.common.channel.ChannelFactory() {
+            @Override
+            public String getName() {
+                return org.apache.sshd.server.channel.ChannelSessionFactory.INSTANCE.getName();
+            }
+
+            @Override
+            public org.apache.sshd.common.channel.Channel createChannel(org.apache.sshd.common.session.Session s)
+                    throws IOException {
+                // No channel: MINA answers the open with a failure, which is what sshd sends at MaxSessions.
+                if (toRefuse.getAndUpdate(n -> n > 0 ? n - 1 : n) != 0) {
+                    refused.incrementAndGet();
+                    return null;
+                }
+                return org.apache.sshd.server.channel.ChannelSessionFactory.INSTANCE.createChannel(s);
+            }
+        });
+        server.setChannelFactories(factories);
         server.start();
         port = server.getPort();
     }

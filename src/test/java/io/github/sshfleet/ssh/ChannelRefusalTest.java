@@ -1,0 +1,115 @@
+package io.github.sshfleet.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sshfleet.config.ConfigLoader;
+import io.github.sshfleet.config.FleetConfig;
+import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.fleet.Machine;
+import io.github.sshfleet.fleet.MachineStore;
+import io.github.sshfleet.testing.FaultServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A host that refuses new channels (an sshd at its MaxSessions), with the pool on a test clock: the back-off between
+ * tries is waited out on that clock, never slept, so its schedule and its limit (connect_timeout) are checked
+ * exactly. The pooled session is kept through the refusals. The same behaviour against a real sshd with
+ * "MaxSessions 2" is in {@link MaxSessionsTest}.
+ */
+class ChannelRefusalTest {
+
+    @TempDir
+    Path tmp;
+
+    FaultServer server;
+    ConnectionPool pool;
+    CommandRunner runner;
+    Machine machine;
+    final AtomicLong now = new AtomicLong(1_000_000_000L);
+    final List<Long> pauses = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new FaultServer();
+        Path hosts = tmp.resolve("hosts.tsv");
+        Files.writeString(
+                hosts,
+                "faulty\t127.0.0.1:" + server.port() + "\t" + FaultServer.USER + ":" + FaultServer.PASSWORD + "\n");
+        Path cfg = tmp.resolve("config.yaml");
+        Files.writeString(
+                cfg, "auth_file: " + hosts + "\nknown_hosts: " + tmp.resolve("known_hosts") + "\nconnect_timeout: 5\n");
+        ConfigLoader.Loaded loaded = ConfigLoader.load(cfg, true, tmp);
+        FleetConfig config = loaded.config();
+        MachineStore store = new MachineStore(config, tmp);
+        store.loadHostsFile();
+        machine = store.one("faulty");
+        pool = new ConnectionPool(config, now::get, millis -> {
+            pauses.add(millis);
+            now.addAndGet(millis * 1_000_000L);
+        });
+        runner = new CommandRunner(pool, config);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        pool.close();
+        server.close();
+    }
+
+    CommandResult echo() {
+        return runner.run(machine, "echo", Duration.ofSeconds(30), false, 4096);
+    }
+
+    @Test
+    void refusedForConnectTimeoutTheCallIsBusyAndTheSessionStays() {
+        server.refuseSessionChannels(-1);
+        long started = System.nanoTime();
+        CommandResult r = echo();
+        long realMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertNotNull(r.failure(), "refused for good, the call must fail");
+        assertEquals(FleetException.Kind.BUSY, r.failure().kind());
+        assertTrue(
+                r.failure().getMessage().contains("Nothing was run"),
+                r.failure().getMessage());
+        // 25, 50 ... 200 ms, then 200 ms steps, the last one cut to what is left of connect_timeout (5 s).
+        for (int i = 0; i < pauses.size() - 1; i++) {
+            assertEquals(Math.min(25L * (i + 1), 200L), pauses.get(i), "pause " + i + " of " + pauses);
+        }
+        assertEquals(5_000L, pauses.stream().mapToLong(Long::longValue).sum(), "waited " + pauses);
+        assertTrue(realMillis < 2_500, "the back-off was slept instead of waited on the pool's clock: " + realMillis);
+        assertTrue(server.refusedSessionChannels() >= pauses.size() + 1);
+
+        server.refuseSessionChannels(0);
+        CommandResult again = echo();
+        assertNull(again.failure(), "the host takes channels again");
+        assertEquals("ok\n", again.stdout());
+        assertEquals(1, server.activeSessions(), "the same connection carried both calls");
+    }
+
+    @Test
+    void aFewRefusalsAreWaitedOutAndTheCommandRuns() {
+        server.refuseSessionChannels(3);
+        CommandResult r = echo();
+        assertNull(r.failure(), "three refusals fit in connect_timeout");
+        assertEquals("ok\n", r.stdout());
+        assertTrue(pauses.size() <= 3, "pauses " + pauses);
+        for (int i = 0; i < pauses.size(); i++) {
+            assertEquals(25L * (i + 1), pauses.get(i), "pause " + i + " of " + pauses);
+        }
+        assertEquals(3, server.refusedSessionChannels());
+        assertEquals(1, server.activeSessions(), "a refusal never drops the connection");
+    }
+}
