@@ -12,20 +12,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Start-up: spawn {@code java -jar} and time until the tools/list reply is read, plain and with the --cds archive.
- * The client side is a few raw lines on stdin, so the figure is the server's, not an MCP client library's warm-up.
+ * Start-up: spawn {@code java -jar} and time until the tools/list reply is read, plain and with the --cds archive;
+ * then spawn and time until the reply to an exec on a cold host sent right after the handshake (the issue's "spawn,
+ * then first exec" figure; a server whose first call comes seconds later has its set-up done by then). The client
+ * side is a few raw lines on stdin, so the figure is the server's, not an MCP client library's warm-up.
  */
 final class StartBench {
 
     private static final int RUNS = 11;
+    private static final int EXEC_RUNS = 5;
 
     private StartBench() {}
 
+    private static final String FIRST_EXEC = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+            + "{\"name\":\"exec\",\"arguments\":{\"host\":\"fleet-2\",\"command\":\"true\"}}}";
+
     static void run(Path config, Path home) throws Exception {
-        times(List.of(), config, home, 1); // discarded: page cache, and this JVM's own spawn path, warm
+        times(List.of(), config, home, 1, JarServer.TOOLS_LIST); // discarded: page cache and this JVM's spawn path
         Thread.sleep(1000); // the benchmark JVM's JIT, busy after the sshd start, shares the same two cores
         Bench.report(
-                "start until tools/list answered (java -jar, " + RUNS + " runs)", times(List.of(), config, home, RUNS));
+                "start until tools/list answered (java -jar, " + RUNS + " runs)",
+                times(List.of(), config, home, RUNS, JarServer.TOOLS_LIST));
+        Bench.report(
+                "spawn, then exec on a cold host at once (" + EXEC_RUNS + " runs)",
+                times(List.of(), config, home, EXEC_RUNS, FIRST_EXEC));
         ProcessBuilder pb = new ProcessBuilder(JarServer.command("--cds")).redirectErrorStream(true);
         pb.environment().put("HOME", home.toString());
         Process archiving = pb.start();
@@ -35,12 +45,15 @@ final class StartBench {
             System.out.println("--cds failed; no figure with the archive: " + printed.strip());
             return;
         }
+        List<String> options = List.of(m.group(1).split(" "));
         Bench.report(
-                "  the same with the printed --cds options",
-                times(List.of(m.group(1).split(" ")), config, home, RUNS));
+                "  the same with the printed --cds options", times(options, config, home, RUNS, JarServer.TOOLS_LIST));
+        Bench.report("  spawn + first exec with them", times(options, config, home, EXEC_RUNS, FIRST_EXEC));
     }
 
-    private static long[] times(List<String> jvmOptions, Path config, Path home, int runs) throws Exception {
+    /** Spawns the server {@code runs} times; each time: initialize, then {@code request}, timed until its reply. */
+    private static long[] times(List<String> jvmOptions, Path config, Path home, int runs, String request)
+            throws Exception {
         List<String> cmd = new ArrayList<>(JarServer.command());
         cmd.addAll(1, jvmOptions);
         long[] ready = new long[runs];
@@ -54,12 +67,14 @@ final class StartBench {
             in.write((JarServer.INITIALIZE + "\n").getBytes(StandardCharsets.UTF_8));
             in.flush();
             String init = out.readLine();
-            in.write((JarServer.INITIALIZED + "\n" + JarServer.TOOLS_LIST + "\n").getBytes(StandardCharsets.UTF_8));
+            in.write((JarServer.INITIALIZED + "\n" + request + "\n").getBytes(StandardCharsets.UTF_8));
             in.flush();
-            String tools = out.readLine();
+            String reply = out.readLine();
             ready[i] = System.nanoTime() - t0;
-            if (init == null || tools == null || !tools.contains("\"tools\"")) {
-                throw new IllegalStateException("no tools/list reply: " + tools);
+            if (init == null
+                    || reply == null
+                    || !reply.contains(request == FIRST_EXEC ? "\"exit_code\":0" : "\"tools\"")) {
+                throw new IllegalStateException("no good reply: " + reply);
             }
             in.close();
             p.waitFor();
