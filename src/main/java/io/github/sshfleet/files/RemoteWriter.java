@@ -134,14 +134,7 @@ public final class RemoteWriter {
         }
         String path = followSymlink(fs, target);
         Optional<Attributes> existing = fs.stat(path);
-        if (existing.isPresent() && existing.get().isDirectory()) {
-            throw FleetException.badArgument(path + " on " + m.name() + " is a directory; give the full file path.");
-        }
-        if (existing.isPresent() && !o.overwrite()) {
-            throw new FleetException(
-                    Kind.CONFLICT,
-                    path + " already exists on " + m.name() + "; pass overwrite: true " + "to replace it.");
-        }
+        WriteChecks.target(m.name(), path, existing, o.overwrite());
         ensureParent(fs, path, o.makeDirs());
         Sha256Stream in = new Sha256Stream(source);
         if (o.append()) {
@@ -261,18 +254,7 @@ public final class RemoteWriter {
 
     private static void ensureParent(RemoteFs fs, String path, boolean makeDirs) {
         String dir = RemoteFs.parent(path);
-        Optional<Attributes> d = fs.stat(dir);
-        if (d.isEmpty()) {
-            if (!makeDirs) {
-                throw new FleetException(
-                        Kind.NOT_FOUND,
-                        "directory " + dir + " does not exist on "
-                                + fs.machine().name() + "; pass make_dirs: true to create it.");
-            }
-            fs.mkdirs(dir, 0755);
-        } else if (!d.get().isDirectory()) {
-            throw FleetException.badArgument(dir + " on " + fs.machine().name() + " is not a directory.");
-        }
+        WriteChecks.parent(fs, dir, fs.stat(dir), makeDirs);
     }
 
     private static long copy(RemoteFs fs, InputStream in, CloseableHandle h, String path, LongConsumer progress)

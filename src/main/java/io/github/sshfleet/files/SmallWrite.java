@@ -80,24 +80,8 @@ final class SmallWrite {
             } catch (IOException e) {
                 throw fs.fail(e, "stat", path);
             }
-            if (existing.isPresent() && existing.get().isDirectory()) {
-                throw FleetException.badArgument(path + " on " + name + " is a directory; give the full file path.");
-            }
-            if (existing.isPresent() && !o.overwrite()) {
-                throw new FleetException(
-                        Kind.CONFLICT, path + " already exists on " + name + "; pass overwrite: true to replace it.");
-            }
-            String dir = RemoteFs.parent(path);
-            if (parent.isEmpty()) {
-                if (!o.makeDirs()) {
-                    throw new FleetException(
-                            Kind.NOT_FOUND,
-                            "directory " + dir + " does not exist on " + name + "; pass make_dirs: true to create it.");
-                }
-                fs.mkdirs(dir, 0755);
-            } else if (!parent.get().isDirectory()) {
-                throw FleetException.badArgument(dir + " on " + name + " is not a directory.");
-            }
+            WriteChecks.target(name, path, existing, o.overwrite());
+            WriteChecks.parent(fs, RemoteFs.parent(path), parent, o.makeDirs());
             try {
                 if (handle == null) {
                     handle = sftp.create(staging, 0600, true, false).getIdentifier();
