@@ -40,13 +40,15 @@ final class MemoryBench {
             "plain java -jar",
             "-XX:+UseSerialGC -Xmx128m",
             "plain, native memory tracking on",
-            "plain, idle trim off (-Dsshfleet.idleTrim=false)"
+            "plain, idle trim off (-Dsshfleet.idleTrim=false)",
+            "-XX:+UseSerialGC -Xms32m -Xmx256m (README's smaller line)"
         };
         List<List<String>> options = List.of(
                 List.of(),
                 List.of("-XX:+UseSerialGC", "-Xmx128m"),
                 List.of("-XX:NativeMemoryTracking=summary"),
-                List.of("-Dsshfleet.idleTrim=false"));
+                List.of("-Dsshfleet.idleTrim=false"),
+                List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx256m"));
         long[] busy = new long[label.length];
         long[] pids = new long[label.length];
         List<McpSyncClient> clients = new ArrayList<>();
@@ -82,8 +84,39 @@ final class MemoryBench {
             System.out.printf(
                     "%-58s %8d KB -> %d KB after 70 s idle%n",
                     "server RSS after the workload, " + label[v], busy[v], Bench.rssKb(pids[v]));
-            clients.get(v).closeGracefully();
         }
+        // Then bulk transfers, which the standard workload's 10 MB hides: three downloads of 200 MB each.
+        String big = "/tmp/ssh-fleet-membench-big-" + System.nanoTime() + ".bin";
+        Bench.exec(clients.get(0), "fleet-2", "head -c 200M /dev/urandom > " + big);
+        for (int v = 0; v < label.length; v++) {
+            long cpu = FanoutBench.cpuMs(pids[v]);
+            long best = Long.MAX_VALUE;
+            for (int i = 0; i < 3; i++) {
+                long t0 = System.nanoTime();
+                JarServer.call(
+                        clients.get(v),
+                        "download",
+                        Map.of(
+                                "host",
+                                "fleet-2",
+                                "remote_path",
+                                big,
+                                "local_path",
+                                dir.resolve("big-" + v + ".bin").toString(),
+                                "overwrite",
+                                true));
+                best = Math.min(best, System.nanoTime() - t0);
+            }
+            System.out.printf(
+                    "%-58s %8d KB, best %.0f MB/s, server CPU %d ms%n",
+                    "  then 3 x 200 MB download, " + label[v],
+                    Bench.rssKb(pids[v]),
+                    200e9 / best,
+                    FanoutBench.cpuMs(pids[v]) - cpu);
+            Files.deleteIfExists(dir.resolve("big-" + v + ".bin"));
+        }
+        Bench.exec(clients.get(0), "fleet-2", "rm -f " + big);
+        clients.forEach(McpSyncClient::closeGracefully);
     }
 
     /** Where the RSS goes: NMT's committed size per category, largest first. */
