@@ -44,9 +44,7 @@ class ChannelRefusalTest {
     void start() throws Exception {
         server = new FaultServer();
         Path hosts = tmp.resolve("hosts.tsv");
-        Files.writeString(
-                hosts,
-                "faulty\t127.0.0.1:" + server.port() + "\t" + FaultServer.USER + ":" + FaultServer.PASSWORD + "\n");
+        Files.writeString(hosts, server.hostsLine("faulty"));
         Path cfg = tmp.resolve("config.yaml");
         Files.writeString(
                 cfg, "auth_file: " + hosts + "\nknown_hosts: " + tmp.resolve("known_hosts") + "\nconnect_timeout: 5\n");

@@ -33,8 +33,7 @@ class FaultInjectionTest {
         Path hosts = tmp.resolve("hosts.tsv");
         Files.writeString(
                 hosts,
-                "faulty\t127.0.0.1:" + server.port() + "\t" + FaultServer.USER + ":"
-                        + FaultServer.PASSWORD + "\n" + "dropper\t127.0.0.1:" + server.port() + "\t"
+                server.hostsLine("faulty") + "dropper\t127.0.0.1:" + server.port() + "\t"
                         + FaultServer.DROP_LOGIN_USER
                         + ":whatever\n" + "wrongpw\t127.0.0.1:" + server.port() + "\t" + FaultServer.USER + ":nope\n"
                         + "envpw\t127.0.0.1:" + server.port() + "\t" + FaultServer.USER

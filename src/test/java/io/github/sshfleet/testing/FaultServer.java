@@ -55,6 +55,11 @@ public final class FaultServer implements AutoCloseable {
         return port;
     }
 
+    /** A hosts-file line for a machine called {@code name} on this server, logging in as {@link #USER}. */
+    public String hostsLine(String name) {
+        return name + "\t127.0.0.1:" + port + "\t" + USER + ":" + PASSWORD + "\n";
+    }
+
     public void restart() throws IOException {
         server.stop(true);
         start(port);
