@@ -39,6 +39,7 @@ class ChannelRefusalTest {
     Machine machine;
     final AtomicLong now = new AtomicLong(1_000_000_000L);
     final List<Long> pauses = new CopyOnWriteArrayList<>();
+    volatile boolean interruptPause; // the next pause is interrupted, as a cancelled call's thread is
 
     @BeforeEach
     void start() throws Exception {
@@ -54,6 +55,9 @@ class ChannelRefusalTest {
         store.loadHostsFile();
         machine = store.one("faulty");
         pool = new ConnectionPool(config, now::get, millis -> {
+            if (interruptPause) {
+                throw new InterruptedException("cancelled");
+            }
             pauses.add(millis);
             now.addAndGet(millis * 1_000_000L);
         });
@@ -109,5 +113,19 @@ class ChannelRefusalTest {
         }
         assertEquals(3, server.refusedSessionChannels());
         assertEquals(1, server.activeSessions(), "a refusal never drops the connection");
+    }
+
+    @Test
+    void aCallInterruptedWhileWaitingIsCancelledWithNothingRun() {
+        server.refuseSessionChannels(-1);
+        interruptPause = true;
+        CommandResult r = echo();
+        Thread.interrupted(); // the flag the pool left set for this (the caller's) thread
+        assertNotNull(r.failure());
+        assertEquals(FleetException.Kind.CANCELLED, r.failure().kind());
+        assertTrue(
+                r.failure().getMessage().contains("nothing was run"),
+                r.failure().getMessage());
+        assertTrue(pauses.isEmpty(), "no wait after the interrupt: " + pauses);
     }
 }
