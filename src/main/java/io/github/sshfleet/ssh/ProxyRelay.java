@@ -27,6 +27,12 @@ final class ProxyRelay implements AutoCloseable {
     /** Lines of a proxy's stderr that reach the log; the rest is counted, not kept. */
     static final int STDERR_LINES = 20;
 
+    /**
+     * How long a command whose stdout has ended may take to exit by itself before the relay kills it: its last
+     * words (why it gave up) often come after its stdout closed, and {@link #stderrHead} waits as long for them.
+     */
+    static final long EXIT_GRACE_MILLIS = 2000;
+
     /** Every proxy still running, so none outlives the server. */
     private static final Set<ProxyRelay> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -133,6 +139,7 @@ final class ProxyRelay implements AutoCloseable {
                     null,
                     null,
                     "ssh-fleet-proxy-" + name);
+            process.waitFor(EXIT_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -62,7 +62,10 @@ class ProxyCommandTest {
                 + "broken\t127.0.6.31:22\t" + SshdFleet.NP_USER + ":" + sshd.npPassword
                 + "\tproxy=echo no route to %h >&2; exit 1\n"
                 + "leaky\t127.0.6.32:22\t" + SshdFleet.NP_USER + ":" + sshd.npPassword
-                + "\tproxy=echo login as " + sshd.npPassword + " refused >&2; exit 1\n";
+                + "\tproxy=echo login as " + sshd.npPassword + " refused >&2; exit 1\n"
+                // Closes its stdout first and says why a moment later, as a proxy whose upstream failed may.
+                + "late\t127.0.6.33:22\t" + SshdFleet.NP_USER + ":" + sshd.npPassword
+                + "\tproxy=sh -c 'exec >&-; sleep 0.5; echo upstream gone >&2; exit 1'\n";
         Path cfg = sshd.writeConfig(home.resolve("cfg"), line, "host_key_policy: strict\n");
         Path kh = home.resolve("cfg").resolve("known_hosts");
         Files.writeString(kh, Files.readString(kh) + target.knownHostsLines(sshd.hostKeyLine));
@@ -144,6 +147,21 @@ class ProxyCommandTest {
                 ProxyCommandTest::proxiesNow,
                 List::isEmpty,
                 "no proxy process outlives the fleet");
+    }
+
+    /**
+     * Before: the relay killed the command as soon as its stdout ended, so a reason written after that (CI: an
+     * `exec echo ... >&2`, whose redirection closes stdout before echo writes) was never written at all.
+     */
+    @Test
+    void aReasonWrittenAfterTheCommandsStdoutEndedStillReachesTheError(@TempDir Path home) throws Exception {
+        try (FleetServices fleet = fleet(home)) {
+            CommandResult late = run(fleet, "late", "true");
+            assertNotNull(late.failure(), "a proxy that ends its stdout is a failed connect");
+            assertTrue(
+                    late.failure().getMessage().contains("The ProxyCommand said: upstream gone"),
+                    late.failure().getMessage());
+        }
     }
 
     @Test
