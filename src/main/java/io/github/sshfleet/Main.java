@@ -42,7 +42,7 @@ public final class Main {
               java -jar ssh-fleet.jar --check-config  load config and hosts file, print machines and problems
                                                       (exit 1 if there are errors)
               java -jar ssh-fleet.jar --cds           write a class-data archive that halves start-up time
-                                                      and print the command that uses it
+                                                      and print the registration line (README's)
               java -jar ssh-fleet.jar credentials set|list|delete <machine>
                                                       keep passwords encrypted in ~/.ssh-fleet/credentials.enc
                                                       (the server unlocks it with SSH_FLEET_MASTER_PASSWORD)

@@ -37,6 +37,18 @@ final class StartupArchive {
 
     static final String FLAG = "-XX:SharedArchiveFile=";
 
+    /**
+     * A small, mostly idle service's heap: Serial GC grows the heap only as far as the calls need and gives it back,
+     * where G1 keeps what the busiest moment touched (bench memory: 138-143 MB after the standard workload vs
+     * 183-235 MB with the JVM's defaults on 24 GB). 256 MB holds a 500-host fan-out of full outputs and renders.
+     */
+    static final String FOOTPRINT = "-XX:+UseSerialGC -Xms32m -Xmx256m";
+
+    /** The JVM command line the README registers: footprint, this archive, the JVM's log on stderr, the JAR. */
+    static String command(Path archive, Path jar) {
+        return "java " + FOOTPRINT + " " + FLAG + archive + " " + JVM_OPTIONS + " -jar " + jar;
+    }
+
     /** How long a server must have been up before it writes a missing or stale archive. */
     static final java.time.Duration TRAIN_AFTER = java.time.Duration.ofSeconds(10);
 
@@ -70,8 +82,7 @@ final class StartupArchive {
             return 1;
         }
         out.println("Wrote " + archive + ". Start the server with it, e.g.:");
-        out.println("  claude mcp add --transport stdio ssh-fleet -- java " + FLAG + archive + " " + JVM_OPTIONS
-                + " -jar " + jar.get());
+        out.println("  claude mcp add --transport stdio ssh-fleet -- " + command(archive, jar.get()));
         out.println("A server started like this rewrites the archive by itself after an upgrade of ssh-fleet or the "
                 + "JDK.");
         return 0;

@@ -53,7 +53,8 @@ final class FanoutBench {
             long coldCpu0 = cpuMs(pid);
             double cold = RttBench.time(() -> fan(c, names));
             long coldCpu = cpuMs(pid) - coldCpu0;
-            double[] warm = new double[5];
+            // More rounds when profiling by hand (-Dsshfleet.warmRounds=30); the median is printed either way.
+            double[] warm = new double[Integer.getInteger("sshfleet.warmRounds", 5)];
             long serverCpu0 = cpuMs(pid);
             long allCpu0 = systemCpuMs();
             for (int i = 0; i < warm.length; i++) {
@@ -73,10 +74,13 @@ final class FanoutBench {
                     "baseline: xargs -P32 fresh ssh (as pssh -p 32)", fresh, cold / fresh);
             System.out.printf(
                     "%-46s %8.0f ms (%.2f ms/host), best %.0f ms%n",
-                    "warm exec 'true' on all, median of 5", warm[2], warm[2] / names, warm[0]);
+                    "warm exec 'true' on all, median of " + warm.length,
+                    warm[warm.length / 2],
+                    warm[warm.length / 2] / names,
+                    warm[0]);
             System.out.printf(
                     "%-46s %8.0f ms; ratio %.2f%n",
-                    "baseline: xargs -P32 + ControlMaster, warm", xargs, warm[2] / xargs);
+                    "baseline: xargs -P32 + ControlMaster, warm", xargs, warm[warm.length / 2] / xargs);
             System.out.printf(
                     "%-46s server %.0f ms (%.2f ms/host), whole machine %.0f ms (%.2f ms/host), %d cores%n",
                     "CPU per warm fan-out",

@@ -164,7 +164,7 @@ class ProcessE2ETest {
         Path written = tmp.resolve(".ssh-fleet").resolve("ssh-fleet.jsa");
         assertTrue(
                 Files.isRegularFile(written)
-                        && printed.contains("java -XX:SharedArchiveFile=" + written
+                        && printed.contains("java -XX:+UseSerialGC -Xms32m -Xmx256m -XX:SharedArchiveFile=" + written
                                 + " -Xlog:disable -Xlog:all=warning:stderr -jar " + jar),
                 printed);
     }
@@ -193,6 +193,62 @@ class ProcessE2ETest {
             List<Path> files = left.toList();
             assertTrue(files.isEmpty(), "nothing written or left behind: " + files);
         }
+    }
+
+    /**
+     * The README's registration lines, as written (the home and JAR paths filled in): the JVM accepts every option, the
+     * server answers over stdout with JSON-RPC only, and the options took effect (Serial GC, the heap bound). The
+     * Codex lines must say the same words. Before, the README only described these options below a plain line.
+     */
+    @Test
+    void theReadmesRegistrationLineRunsAsWrittenWithItsOptionsInEffect() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        String section =
+                readme.substring(readme.indexOf("## Register it with a client"), readme.indexOf("MCP Inspector:"));
+        java.util.regex.Matcher claude = java.util.regex.Pattern.compile(
+                        "claude mcp add --transport stdio --scope user ssh-fleet -- (java (?:\\\\\n|[^\\n])*)")
+                .matcher(section);
+        assertTrue(claude.find(), "the Claude Code line in README.md");
+        List<String> words = List.of(claude.group(1).replace("\\\n", " ").trim().split("\\s+"));
+        java.util.regex.Matcher toml =
+                java.util.regex.Pattern.compile("args = \\[([^\\]]*)]").matcher(section);
+        assertTrue(toml.find(), "the Codex config.toml args in README.md");
+        List<String> tomlWords = new ArrayList<>(List.of("java"));
+        for (JsonNode w : JSON.readTree("[" + toml.group(1) + "]")) {
+            tomlWords.add(w.asText().replace("/home/you", "$HOME"));
+        }
+        assertEquals(words, tomlWords, "config.toml says what the claude line says");
+        assertTrue(
+                words.contains("-jar") && words.get(words.size() - 1).equals("/abs/path/ssh-fleet.jar"),
+                words.toString());
+
+        Path jar = Files.copy(
+                JarServer.jar(), Files.createDirectories(tmp.resolve("readme")).resolve("ssh-fleet.jar"));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String w : words.subList(1, words.size())) {
+            command.add(w.replace("$HOME", tmp.toString()).replace("/abs/path/ssh-fleet.jar", jar.toString()));
+        }
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("HOME", tmp.toString());
+        pb.environment().remove("SSH_FLEET_CONFIG");
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        List<JsonNode> answers =
+                exchange(p, new String[] {INITIALIZE, INITIALIZED, TOOLS_LIST}, java.util.Set.of(1, 2));
+        assertTrue(answers.stream().anyMatch(n -> n.path("result").path("tools").size() > 20), "tools listed");
+        Process flags = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(p.pid()),
+                        "VM.flags")
+                .redirectErrorStream(true)
+                .start();
+        String set = new String(flags.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(flags.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(
+                set.contains("-XX:+UseSerialGC") && set.contains("-XX:MaxHeapSize=268435456"),
+                "Serial GC and a 256 MB heap bound in effect: " + set);
+        endAndCheckRest(p);
     }
 
     /**

@@ -50,6 +50,11 @@ public final class JarServer {
         if (config != null) {
             env.put("SSH_FLEET_CONFIG", config.toString());
         }
+        // For profiling a bench by hand (-Dsshfleet.serverOptions=-XX:StartFlightRecording=...): the server's JVM only.
+        String options = System.getProperty("sshfleet.serverOptions");
+        if (options != null) {
+            env.put("JDK_JAVA_OPTIONS", options);
+        }
         return env;
     }
 
