@@ -16,6 +16,7 @@ import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpSyncServer;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -72,6 +73,10 @@ public final class Main {
         if (mode.equals("audit")) {
             System.exit(AuditCommand.run(argv, console, home(), System.getenv()));
         }
+        if (mode.equals(StartupArchive.TRAIN) && argv.length == 1) {
+            startTrainingPeer(); // then serve as usual, with the peer's config
+            mode = "";
+        }
         if (argv.length > 1
                 || !Set.of("", "--help", "-h", "--version", "--check-config", "--cds")
                         .contains(mode)) {
@@ -101,6 +106,15 @@ public final class Main {
                 // The real stdout, whatever System.out is by then; it lives as long as the process.
                 serve(new FileOutputStream(FileDescriptor.out));
             }
+        }
+    }
+
+    /** Only in an archive training run, whose HOME is a temporary directory of its own (see StartupArchive). */
+    private static void startTrainingPeer() {
+        try {
+            TrainingPeer.start(home());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("ssh-fleet " + StartupArchive.TRAIN + ": no SSH peer (" + e + "); training without it");
         }
     }
 

@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * {@code -XX:SharedArchiveFile=X} whose X is missing or was made for another JAR or JDK writes X itself, in the
  * background after the handshake ({@link #refreshIfStale}), so the next start is fast and an upgrade never leaves a
  * stale archive behind. What an archive was made for is kept beside it in {@code X.stamp} (JDK build and home, JAR
- * path, size and time): file times alone would miss a JDK package whose files carry their build date. The archive is made by running this JAR once through the MCP handshake and one tool call with
- * no config (nothing is contacted) under {@code -XX:ArchiveClassesAtExit}, into a temporary file renamed into place.
+ * path, size and time): file times alone would miss a JDK package whose files carry their build date. The archive is
+ * made by running this JAR once under {@code -XX:ArchiveClassesAtExit}, into a temporary file renamed into place,
+ * with a temporary HOME: the MCP handshake, list_machines, and an exec on an in-process {@link TrainingPeer} (a real
+ * key exchange, host-key check and password login on loopback; nothing else is contacted), so a first connect's
+ * classes come from the archive too.
  * <p>
  * A stale archive only costs the speed-up, but the JVM says so on <em>stdout</em> by default, which would corrupt the
  * protocol: the command therefore sends the JVM's own log to stderr ({@link #JVM_OPTIONS}).
@@ -53,12 +56,19 @@ final class StartupArchive {
     static final java.time.Duration TRAIN_AFTER = java.time.Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(StartupArchive.class);
+    /** The hidden first argument of a training run: it starts a {@link TrainingPeer} and serves with its config. */
+    static final String TRAIN = "--cds-train";
+
     private static final String HANDSHAKE = """
             {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"ssh-fleet-cds","version":"1"}}}
             {"jsonrpc":"2.0","method":"notifications/initialized"}
             {"jsonrpc":"2.0","id":2,"method":"tools/list"}
             {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_machines","arguments":{}}}
-            """;
+            {"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"exec","arguments":{"host":"%s","command":"true"}}}
+            """.formatted(TrainingPeer.MACHINE);
+
+    /** The training run's answers: ids 1 to this. */
+    private static final int LAST_ID = 4;
 
     private StartupArchive() {}
 
@@ -186,15 +196,15 @@ final class StartupArchive {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         try {
             ProcessBuilder pb = new ProcessBuilder(
-                    List.of(java.toString(), "-XX:ArchiveClassesAtExit=" + tmp, "-jar", jar.toString()));
+                    List.of(java.toString(), "-XX:ArchiveClassesAtExit=" + tmp, "-jar", jar.toString(), TRAIN));
             pb.environment().put("HOME", emptyHome.toString());
             pb.environment().remove("SSH_FLEET_CONFIG");
-            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
             Process p = pb.start();
             try (OutputStream stdin = p.getOutputStream()) {
                 stdin.write(HANDSHAKE.getBytes(StandardCharsets.UTF_8));
                 stdin.flush();
-                Thread.sleep(3000); // let it answer (and load what answering needs) before EOF ends it
+                awaitAnswers(p, 30_000); // what answering loads is what the archive is for; EOF then ends it
             }
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -211,6 +221,31 @@ final class StartupArchive {
         } finally {
             Files.deleteIfExists(tmp);
             deleteQuietly(emptyHome);
+        }
+    }
+
+    /**
+     * Reads the training run's stdout until the last request is answered or {@code millis} pass (a slow machine then
+     * gets a smaller archive, not a hung server); the rest of its output is drained so it never blocks on a pipe.
+     */
+    private static void awaitAnswers(Process p, long millis) throws InterruptedException {
+        java.util.concurrent.CountDownLatch last = new java.util.concurrent.CountDownLatch(1);
+        String lastId = "\"id\":" + LAST_ID + ",";
+        io.github.sshfleet.core.Daemons.start("ssh-fleet-cds-answers", () -> {
+            try (var lines = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    if (line.contains(lastId)) {
+                        last.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                // the run ended
+            }
+            last.countDown();
+        });
+        if (!last.await(millis, TimeUnit.MILLISECONDS)) {
+            log.info("the archive training run did not answer within {} ms; archiving what it loaded", millis);
         }
     }
 

@@ -41,14 +41,30 @@ final class MemoryBench {
             "-XX:+UseSerialGC -Xmx128m",
             "plain, native memory tracking on",
             "plain, idle trim off (-Dsshfleet.idleTrim=false)",
-            "-XX:+UseSerialGC -Xms32m -Xmx256m (README's smaller line)"
+            "README's registration line (Serial, 32-256 MB, archive)"
         };
+        // The registration line as a server that has been registered for a while runs it: its archive written.
+        Path readmeHome = Files.createDirectories(dir.resolve("mem-home-4"));
+        Path archive = readmeHome.resolve(".ssh-fleet").resolve("ssh-fleet.jsa");
+        ProcessBuilder cds = new ProcessBuilder(JarServer.command("--cds")).redirectErrorStream(true);
+        cds.environment().put("HOME", readmeHome.toString());
+        Process written = cds.start();
+        written.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        if (written.waitFor() != 0 || !Files.isRegularFile(archive)) {
+            throw new IllegalStateException("--cds did not write " + archive);
+        }
         List<List<String>> options = List.of(
                 List.of(),
                 List.of("-XX:+UseSerialGC", "-Xmx128m"),
                 List.of("-XX:NativeMemoryTracking=summary"),
                 List.of("-Dsshfleet.idleTrim=false"),
-                List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx256m"));
+                List.of(
+                        "-XX:+UseSerialGC",
+                        "-Xms32m",
+                        "-Xmx256m",
+                        "-XX:SharedArchiveFile=" + archive,
+                        "-Xlog:disable",
+                        "-Xlog:all=warning:stderr"));
         long[] busy = new long[label.length];
         long[] pids = new long[label.length];
         List<McpSyncClient> clients = new ArrayList<>();

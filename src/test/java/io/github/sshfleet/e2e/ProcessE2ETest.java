@@ -167,6 +167,22 @@ class ProcessE2ETest {
                         && printed.contains("java -XX:+UseSerialGC -Xms32m -Xmx256m -XX:SharedArchiveFile=" + written
                                 + " -Xlog:disable -Xlog:all=warning:stderr -jar " + jar),
                 printed);
+        // Before, the training run contacted nothing, so a first connect's classes were parsed and verified anew.
+        Process shared = new ProcessBuilder(
+                        javaCommand(List.of("-XX:SharedArchiveFile=" + written, "-XX:+PrintSharedArchiveAndExit"), jar))
+                .redirectErrorStream(true)
+                .start();
+        String classes = new String(shared.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(shared.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(
+                classes.contains("org.apache.sshd.client.session.ClientUserAuthService ")
+                        && classes.contains("org.apache.sshd.client.channel.ChannelExec "),
+                "the archive holds what a login and an exec load");
+        try (var left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertTrue(
+                    left.noneMatch(f -> f.getFileName().toString().startsWith("ssh-fleet-cds-")),
+                    "the training run's temporary HOME is removed");
+        }
     }
 
     /**
