@@ -52,13 +52,13 @@ final class StartupArchive {
         return "java " + FOOTPRINT + " " + FLAG + archive + " " + JVM_OPTIONS + " -jar " + jar;
     }
 
+    /** The hidden first argument of a training run: it starts a {@link TrainingPeer} and serves with its config. */
+    static final String TRAIN = "--cds-train";
+
     /** How long a server must have been up before it writes a missing or stale archive. */
     static final java.time.Duration TRAIN_AFTER = java.time.Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(StartupArchive.class);
-    /** The hidden first argument of a training run: it starts a {@link TrainingPeer} and serves with its config. */
-    static final String TRAIN = "--cds-train";
-
     private static final String HANDSHAKE = """
             {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"ssh-fleet-cds","version":"1"}}}
             {"jsonrpc":"2.0","method":"notifications/initialized"}
