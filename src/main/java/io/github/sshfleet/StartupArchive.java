@@ -64,8 +64,8 @@ final class StartupArchive {
             {"jsonrpc":"2.0","method":"notifications/initialized"}
             {"jsonrpc":"2.0","id":2,"method":"tools/list"}
             {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_machines","arguments":{}}}
-            {"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"exec","arguments":{"host":"%s","command":"true"}}}
-            """.formatted(TrainingPeer.MACHINE);
+            {"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"exec","arguments":{"host":"PEER","command":"true"}}}
+            """.replace("PEER", TrainingPeer.MACHINE);
 
     /** The training run's answers: ids 1 to this. */
     private static final int LAST_ID = 4;

@@ -28,6 +28,8 @@ final class TrainingPeer {
 
     static final String MACHINE = "cds-peer";
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private TrainingPeer() {}
 
     /**
@@ -72,7 +74,7 @@ final class TrainingPeer {
 
     private static byte[] random() {
         byte[] b = new byte[16];
-        new SecureRandom().nextBytes(b);
+        RANDOM.nextBytes(b);
         return b;
     }
 
