@@ -67,6 +67,7 @@ public final class Bench {
             System.exit(0);
         }
         StartBench.run(config, dir);
+        PeerStartBench.run(sshd, dir);
 
         McpSyncClient client = JarServer.client(config, dir);
         long t0 = System.nanoTime();
