@@ -1,10 +1,6 @@
 package io.github.sshfleet.bench;
 
-import io.github.sshfleet.testing.JarServer;
 import io.github.sshfleet.testing.SshdFleet;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,27 +47,13 @@ final class PeerStartBench {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
             pb.environment().put("HOME", home.toString());
             pb.environment().put("SSH_MCP_PASSWORD", sshd.npPassword);
-            long t0 = System.nanoTime();
-            Process p = pb.start();
-            OutputStream in = p.getOutputStream();
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            in.write((JarServer.INITIALIZE + "\n").getBytes(StandardCharsets.UTF_8));
-            in.flush();
-            String init = out.readLine();
-            in.write((JarServer.INITIALIZED + "\n" + call + "\n").getBytes(StandardCharsets.UTF_8));
-            in.flush();
-            String reply = out.readLine();
-            while (reply != null && !reply.contains("\"id\":2")) {
-                reply = out.readLine(); // a notification first
-            }
-            times[i] = System.nanoTime() - t0;
-            in.close();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-            if (init == null || reply == null || reply.contains("\"isError\":true")) {
+            StartBench.Asked a = StartBench.ask(pb, call);
+            times[i] = a.nanos();
+            if (a.reply() == null || a.reply().contains("\"isError\":true")) {
                 System.out.println("node peer: no good reply, no peer figure: "
-                        + (reply == null ? "none" : reply.substring(0, Math.min(200, reply.length()))));
+                        + (a.reply() == null
+                                ? "none"
+                                : a.reply().substring(0, Math.min(200, a.reply().length()))));
                 return;
             }
         }

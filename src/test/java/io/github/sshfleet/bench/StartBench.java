@@ -60,25 +60,42 @@ final class StartBench {
         for (int i = 0; i < runs; i++) {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
             pb.environment().putAll(JarServer.env(config, home));
-            long t0 = System.nanoTime();
-            Process p = pb.start();
-            OutputStream in = p.getOutputStream();
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            in.write((JarServer.INITIALIZE + "\n").getBytes(StandardCharsets.UTF_8));
-            in.flush();
-            String init = out.readLine();
-            in.write((JarServer.INITIALIZED + "\n" + request + "\n").getBytes(StandardCharsets.UTF_8));
-            in.flush();
-            String reply = out.readLine();
-            ready[i] = System.nanoTime() - t0;
-            if (init == null
-                    || reply == null
-                    || !reply.contains(request == FIRST_EXEC ? "\"exit_code\":0" : "\"tools\"")) {
-                throw new IllegalStateException("no good reply: " + reply);
+            Asked a = ask(pb, request);
+            ready[i] = a.nanos();
+            if (a.reply() == null || !a.reply().contains(request == FIRST_EXEC ? "\"exit_code\":0" : "\"tools\"")) {
+                throw new IllegalStateException("no good reply: " + a.reply());
             }
-            in.close();
-            p.waitFor();
         }
         return ready;
+    }
+
+    /** A spawned server's reply to one request (null: none), and the time from the spawn until it was read. */
+    record Asked(long nanos, String reply) {}
+
+    /**
+     * Spawns {@code pb}; writes initialize and waits for its answer (as a client does), then initialized and
+     * {@code request} (id 2), and reads up to the reply to it; then ends the server's stdin and waits for it.
+     */
+    static Asked ask(ProcessBuilder pb, String request) throws Exception {
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        OutputStream in = p.getOutputStream();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        in.write((JarServer.INITIALIZE + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        String reply = out.readLine() == null ? null : "";
+        if (reply != null) {
+            in.write((JarServer.INITIALIZED + "\n" + request + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            do {
+                reply = out.readLine(); // notifications may come first
+            } while (reply != null && !reply.contains("\"id\":2"));
+        }
+        long nanos = System.nanoTime() - t0;
+        in.close();
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return new Asked(nanos, reply);
     }
 }
