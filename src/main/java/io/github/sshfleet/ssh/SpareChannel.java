@@ -60,10 +60,19 @@ final class SpareChannel extends PtyCapableChannelSession {
     }
 
     /**
-     * Closes the session's spare: the server refused a channel (MaxSessions), and the idle spare may be what it
-     * counts.
+     * Set once the server refused a channel on the session: its MaxSessions is small enough for a spare to take the
+     * slot a real call needs, so no spare is opened there again.
+     */
+    private static final AttributeKey<Boolean> REFUSED = new AttributeKey<>();
+
+    /**
+     * Closes the session's spare and opens none there again: the server refused a channel (MaxSessions), and an idle
+     * spare may be what it counts. Before, each exec that started opened a new spare, which could take the slot a
+     * call waiting on the refusal was retrying for, so it was refused as busy with one command running on a
+     * MaxSessions 2 host.
      */
     static void discard(ClientSession session) {
+        session.setAttribute(REFUSED, Boolean.TRUE);
         SpareChannel s = session.removeAttribute(SPARE);
         if (s != null) {
             s.close(true);
@@ -80,6 +89,7 @@ final class SpareChannel extends PtyCapableChannelSession {
     static void refill(ClientSession session, int maxChannels) {
         AtomicBoolean opening = session.computeAttributeIfAbsent(OPENING, k -> new AtomicBoolean());
         if (!session.isOpen()
+                || session.getAttribute(REFUSED) != null
                 || session.getAttribute(SPARE) != null
                 || channels(session) >= Math.max(1, maxChannels / 2)
                 || !opening.compareAndSet(false, true)) {
@@ -90,7 +100,13 @@ final class SpareChannel extends PtyCapableChannelSession {
             session.getService(ConnectionService.class).registerChannel(s);
             s.open().addListener(f -> {
                 opening.set(false);
-                if (!f.isOpened() || !session.isOpen() || session.computeAttributeIfAbsent(SPARE, k -> s) != s) {
+                if (!f.isOpened()) {
+                    session.setAttribute(REFUSED, Boolean.TRUE); // refused, or the session is going: no more spares
+                }
+                if (!f.isOpened()
+                        || !session.isOpen()
+                        || session.getAttribute(REFUSED) != null
+                        || session.computeAttributeIfAbsent(SPARE, k -> s) != s) {
                     s.close(true);
                 }
             });

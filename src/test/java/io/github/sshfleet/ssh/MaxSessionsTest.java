@@ -91,9 +91,35 @@ class MaxSessionsTest {
         }
     }
 
+    /** "both running", or which mark is there and what each call returned so far. */
+    private static String state(String mark, List<Future<CommandResult>> running) {
+        boolean both = Files.exists(Path.of(mark + 0)) && Files.exists(Path.of(mark + 1));
+        StringBuilder sb = new StringBuilder(both ? "both running" : "not both");
+        for (int i = 0; i < running.size(); i++) {
+            sb.append("; mark ").append(i).append(' ').append(Files.exists(Path.of(mark + i)) ? "there" : "absent");
+            Future<CommandResult> f = running.get(i);
+            if (!f.isDone()) {
+                sb.append(", call running");
+                continue;
+            }
+            try {
+                CommandResult r = f.get();
+                sb.append(", call returned ")
+                        .append(
+                                r.failure() == null
+                                        ? "exit " + r.exitCode()
+                                        : r.failure().getMessage());
+            } catch (Exception e) {
+                sb.append(", call threw ").append(e);
+            }
+        }
+        return sb.toString();
+    }
+
     @Test
     void aCallThatFindsNoSlotInTimeIsRefusedAloneAndTheRunningCommandsKeepTheirResults() throws Exception {
-        FleetServices fleet = fleet(dir.resolve("busy"), "connect_timeout: 1\n");
+        // 3 s, not 1: a login from a cold JVM (this test alone) can take more than a second here.
+        FleetServices fleet = fleet(dir.resolve("busy"), "connect_timeout: 3\n");
         ExecutorService ex = Executors.newFixedThreadPool(2);
         try {
             assertNull(run(fleet, "true").failure(), "connected before the race starts");
@@ -102,13 +128,14 @@ class MaxSessionsTest {
             String mark = "/tmp/ssh-fleet-maxsessions-" + System.nanoTime() + "-";
             List<Future<CommandResult>> running = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                String command = "touch " + mark + i + "; sleep 4; rm -f " + mark + i + "; echo done " + i;
+                String command = "touch " + mark + i + "; sleep 8; rm -f " + mark + i + "; echo done " + i;
                 running.add(ex.submit(() -> run(fleet, command)));
             }
+            // What each command is doing is part of the failure message: a CI run once saw only "false".
             Eventually.eventually(
                     Duration.ofSeconds(10),
-                    () -> Files.exists(Path.of(mark + 0)) && Files.exists(Path.of(mark + 1)),
-                    both -> both,
+                    () -> state(mark, running),
+                    seen -> seen.startsWith("both running"),
                     "both long commands running");
             CommandResult refused = run(fleet, "echo never");
             assertNotNull(refused.failure(), "a third session on a MaxSessions 2 host cannot start");
