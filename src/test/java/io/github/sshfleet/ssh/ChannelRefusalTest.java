@@ -10,6 +10,7 @@ import io.github.sshfleet.config.FleetConfig;
 import io.github.sshfleet.core.FleetException;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.fleet.MachineStore;
+import io.github.sshfleet.testing.Eventually;
 import io.github.sshfleet.testing.FaultServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +73,25 @@ class ChannelRefusalTest {
 
     CommandResult echo() {
         return runner.run(machine, "echo", Duration.ofSeconds(30), false, 4096);
+    }
+
+    /**
+     * A server that refused a channel gets no spare on that session again: its MaxSessions is small, and a spare
+     * reopened after each exec took the slot a refused call was retrying for (CI: BUSY on a MaxSessions 2 host with
+     * one command running). Before, the spare came back after the next exec.
+     */
+    @Test
+    void afterARefusalTheSessionKeepsNoSpare() throws Exception {
+        assertNull(echo().failure());
+        Eventually.eventually(Duration.ofSeconds(5), server::idleChannels, n -> n == 1, "the spare opened");
+        server.refuseSessionChannels(1); // the spare the next exec opens is the one refused
+        assertNull(echo().failure()); // runs on the spare
+        Eventually.eventually(
+                Duration.ofSeconds(5), server::refusedSessionChannels, n -> n == 1, "the new spare refused");
+        assertNull(echo().failure()); // a channel of its own
+        Thread.sleep(300); // a spare opens within milliseconds on loopback
+        assertEquals(0, server.idleChannels(), "no spare after a refusal");
+        assertEquals(1, pool.connectsOpened(), "the same session throughout");
     }
 
     @Test

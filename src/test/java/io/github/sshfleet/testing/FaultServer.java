@@ -86,6 +86,21 @@ public final class FaultServer implements AutoCloseable {
         return server.getActiveSessions().size();
     }
 
+    /** Open channels no command was started on (a client's spare, for one). */
+    public int idleChannels() {
+        int idle = 0;
+        for (org.apache.sshd.common.session.helpers.AbstractSession s : server.getActiveSessions()) {
+            var service = (org.apache.sshd.common.session.helpers.AbstractConnectionService)
+                    s.getService(org.apache.sshd.common.session.ConnectionService.class);
+            for (org.apache.sshd.common.channel.Channel c : List.copyOf(service.getChannels())) {
+                if (c.getAttribute(STARTED) == null && c.isOpen()) {
+                    idle++;
+                }
+            }
+        }
+        return idle;
+    }
+
     /** Closes every channel no command was started on, as a server dropping idle channels would. */
     public int closeIdleChannels() {
         int closed = 0;
