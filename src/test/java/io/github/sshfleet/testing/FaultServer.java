@@ -88,33 +88,28 @@ public final class FaultServer implements AutoCloseable {
 
     /** Open channels no command was started on (a client's spare, for one). */
     public int idleChannels() {
-        int idle = 0;
+        return idle().size();
+    }
+
+    /** Closes every channel no command was started on, as a server dropping idle channels would. */
+    public int closeIdleChannels() {
+        List<org.apache.sshd.common.channel.Channel> idle = idle();
+        idle.forEach(c -> c.close(false));
+        return idle.size();
+    }
+
+    private List<org.apache.sshd.common.channel.Channel> idle() {
+        List<org.apache.sshd.common.channel.Channel> idle = new java.util.ArrayList<>();
         for (org.apache.sshd.common.session.helpers.AbstractSession s : server.getActiveSessions()) {
             var service = (org.apache.sshd.common.session.helpers.AbstractConnectionService)
                     s.getService(org.apache.sshd.common.session.ConnectionService.class);
             for (org.apache.sshd.common.channel.Channel c : List.copyOf(service.getChannels())) {
                 if (c.getAttribute(STARTED) == null && c.isOpen()) {
-                    idle++;
+                    idle.add(c);
                 }
             }
         }
         return idle;
-    }
-
-    /** Closes every channel no command was started on, as a server dropping idle channels would. */
-    public int closeIdleChannels() {
-        int closed = 0;
-        for (org.apache.sshd.common.session.helpers.AbstractSession s : server.getActiveSessions()) {
-            var service = (org.apache.sshd.common.session.helpers.AbstractConnectionService)
-                    s.getService(org.apache.sshd.common.session.ConnectionService.class);
-            for (org.apache.sshd.common.channel.Channel c : List.copyOf(service.getChannels())) {
-                if (c.getAttribute(STARTED) == null) {
-                    c.close(false);
-                    closed++;
-                }
-            }
-        }
-        return closed;
     }
 
     private void start(int onPort) throws IOException {
