@@ -37,10 +37,12 @@ final class TrainingPeer {
      * (FileAlreadyExistsException, nothing started) when {@code home} already has a .ssh-fleet directory.
      */
     static SshServer start(Path home) throws IOException {
-        if (Files.exists(home.resolve(".ssh-fleet"))) {
-            throw new java.nio.file.FileAlreadyExistsException(
-                    home.resolve(".ssh-fleet").toString());
-        }
+        // A new directory or nothing, before anything starts: a stray --cds-train in an operator's own HOME never
+        // touches their config (createDirectory throws FileAlreadyExistsException).
+        Path dir = Files.createDirectory(
+                home.resolve(".ssh-fleet"),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         String password = HexFormat.of().formatHex(random());
         byte[] expected = password.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider();
@@ -55,11 +57,6 @@ final class TrainingPeer {
         server.setCommandFactory((channel, command) -> new Exit0());
         server.start();
 
-        // A new directory or nothing: a stray --cds-train in an operator's own HOME never touches their config.
-        Path dir = Files.createDirectory(
-                home.resolve(".ssh-fleet"),
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         String hostKey =
                 PublicKeyEntry.toString(keys.loadKeys(null).iterator().next().getPublic());
         Files.writeString(dir.resolve("known_hosts"), "[127.0.0.1]:" + server.getPort() + " " + hostKey + "\n");
