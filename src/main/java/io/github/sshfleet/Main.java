@@ -12,6 +12,7 @@ import io.github.sshfleet.mcp.ProtocolWarmup;
 import io.github.sshfleet.mcp.StdioTransport;
 import io.github.sshfleet.mcp.ToolServer;
 import io.github.sshfleet.mcp.tools.ToolCatalog;
+import io.github.sshfleet.ssh.SshClients;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpSyncServer;
 import java.io.FileDescriptor;
@@ -127,6 +128,7 @@ public final class Main {
     // the point of reading it.
     private static void serve(OutputStream protocolOut) {
         CompletableFuture<McpJsonMapper> jsonMapper = ProtocolWarmup.start(); // overlaps with everything below
+        SshClients.installProviders(); // before the config's checks touch MINA's cryptography
         Logger log = LoggerFactory.getLogger(Main.class);
         Path home = home();
         ConfigLoader.Loaded loaded = ConfigLoader.load(System.getenv(), home);

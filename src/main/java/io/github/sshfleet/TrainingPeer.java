@@ -37,6 +37,7 @@ final class TrainingPeer {
      * (FileAlreadyExistsException, nothing started) when {@code home} already has a .ssh-fleet directory.
      */
     static SshServer start(Path home) throws IOException {
+        io.github.sshfleet.ssh.SshClients.installProviders(); // as the server's own client will have them
         // A new directory or nothing, before anything starts: a stray --cds-train in an operator's own HOME never
         // touches their config (createDirectory throws FileAlreadyExistsException).
         Path dir = Files.createDirectory(

@@ -85,6 +85,14 @@ public final class SshClients {
         return ordered;
     }
 
+    /**
+     * The JCA providers MINA is to use (see {@link BouncyCastleOnDemand}); call before anything else touches MINA's
+     * cryptography. Idempotent and cheap after the first call.
+     */
+    public static void installProviders() {
+        BouncyCastleOnDemand.install();
+    }
+
     /** The ssh-agent socket to use, if any: ssh_agent in config.yaml, else $SSH_AUTH_SOCK; "off" disables it. */
     static java.util.Optional<java.nio.file.Path> agentSocket(FleetConfig config) {
         String v = config.sshAgent() != null ? config.sshAgent() : System.getenv("SSH_AUTH_SOCK");
@@ -102,6 +110,7 @@ public final class SshClients {
     public static SshClient create(
             FleetConfig config,
             java.util.function.Predicate<org.apache.sshd.common.util.net.SshdSocketAddress> forwardTargets) {
+        installProviders();
         SshClient client = SshClient.setUpDefaultClient();
         HostKeyVerifier verifier = new HostKeyVerifier(
                 config.knownHosts(),
