@@ -1,5 +1,6 @@
 package io.github.sshfleet.bench;
 
+import io.github.sshfleet.testing.DelayRelay;
 import io.github.sshfleet.testing.JarServer;
 import io.github.sshfleet.testing.SshdFleet;
 import io.modelcontextprotocol.client.McpSyncClient;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sshfleet.FleetServices;
+import io.github.sshfleet.core.Deadline;
 import io.github.sshfleet.fleet.Machine;
 import io.github.sshfleet.testing.Eventually;
 import io.github.sshfleet.testing.FaultServer;
@@ -12,6 +13,7 @@ import io.github.sshfleet.testing.Fleets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +68,57 @@ class SpareChannelTest {
         long age = channelAge();
         // Before: every exec opened its channel when called, so the server saw it a millisecond old.
         assertTrue(age >= 300, "the channel was opened ahead, " + age + " ms before its command");
+    }
+
+    /**
+     * On a distant host the next exec's spare is asked for with the request, not a round trip later when its reply
+     * came back. Before, a back-to-back exec found that spare still opening and opened its own channel: every other
+     * exec took 2 round trips instead of 1 (bench rtt: exec 2.0 RTT).
+     */
+    @Test
+    void onADistantHostTheNextSpareGoesOutWithTheRequest() throws Exception {
+        long oneWay = 100;
+        try (io.github.sshfleet.testing.DelayRelay relay =
+                new io.github.sshfleet.testing.DelayRelay("127.0.0.1", server.port(), oneWay)) {
+            Path hosts = Files.writeString(
+                    tmp.resolve("far.tsv"),
+                    "far\t127.0.0.1:" + relay.port() + "\t" + FaultServer.USER + ":" + FaultServer.PASSWORD + "\n");
+            Path cfg = Files.writeString(
+                    tmp.resolve("far.yaml"),
+                    "auth_file: " + hosts + "\nknown_hosts: " + tmp.resolve("far_known_hosts")
+                            + "\nconnect_timeout: 10\n");
+            try (FleetServices far = Fleets.open(cfg, tmp)) {
+                Machine distant = far.machines().one("far");
+                run(far, distant, "true"); // a session, and a spare opened after its channel
+                Thread.sleep(3 * oneWay); // the spare is open
+                try (Lease lease = far.pool().acquireSession(distant, Deadline.after(Duration.ofSeconds(5)))) {
+                    assertEquals(1, clientChannels(lease.session()), "the spare alone");
+                    long sent = System.nanoTime();
+                    var call = java.util.concurrent.CompletableFuture.runAsync(() -> run(far, distant, "true"));
+                    int most = 0;
+                    // Half a round trip: long before the reply to the request can be back.
+                    while (System.nanoTime() - sent < TimeUnit.MILLISECONDS.toNanos(oneWay) && most < 2) {
+                        most = Math.max(most, clientChannels(lease.session()));
+                        Thread.sleep(5);
+                    }
+                    assertEquals(2, most, "the command's channel and the next spare, before the reply came back");
+                    call.get(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    private static void run(FleetServices fleet, Machine m, String command) {
+        CommandResult r = fleet.runner().run(m, command, Duration.ofSeconds(10), false, 4096);
+        assertNull(r.failure(), () -> r.failure().getMessage());
+        assertEquals(0, r.exitCode());
+    }
+
+    private static int clientChannels(org.apache.sshd.client.session.ClientSession session) {
+        return ((org.apache.sshd.common.session.helpers.AbstractConnectionService)
+                        session.getService(org.apache.sshd.common.session.ConnectionService.class))
+                .getChannels()
+                .size();
     }
 
     @Test

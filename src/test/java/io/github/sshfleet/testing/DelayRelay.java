@@ -1,4 +1,4 @@
-package io.github.sshfleet.bench;
+package io.github.sshfleet.testing;
 
 import io.github.sshfleet.core.Daemons;
 import java.io.IOException;
@@ -16,16 +16,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * A wide-area link on loopback: a TCP relay that delivers every chunk {@code oneWayMillis} after it arrived, in each
  * direction, in order (50 ms RTT with 25). Bandwidth is not limited: what it shows is how many round trips a call
- * waits for. For the bench only.
+ * waits for. The rtt bench counts round trips with it; SpareChannelTest makes a race that loopback hides visible.
  */
-final class DelayRelay implements AutoCloseable {
+public final class DelayRelay implements AutoCloseable {
 
     private final ServerSocket listener;
     private final String host;
     private final int port;
     private final long oneWayMillis;
 
-    DelayRelay(String host, int port, long oneWayMillis) throws IOException {
+    public DelayRelay(String host, int port, long oneWayMillis) throws IOException {
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.host = host;
         this.port = port;
@@ -33,7 +33,7 @@ final class DelayRelay implements AutoCloseable {
         Daemons.start("bench-delay-relay", this::accept);
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
