@@ -75,8 +75,16 @@ final class SpareChannel extends PtyCapableChannelSession {
         session.setAttribute(REFUSED, Boolean.TRUE);
         SpareChannel s = session.removeAttribute(SPARE);
         if (s != null) {
-            s.close(true);
+            closeOpened(s);
         }
+    }
+
+    /**
+     * Closes a spare the server opened so that the server hears of it: MINA's immediate close sends nothing, and the
+     * server would keep counting the channel against MaxSessions for the life of the connection.
+     */
+    private static void closeOpened(SpareChannel s) {
+        s.close(false);
     }
 
     /**
@@ -103,11 +111,12 @@ final class SpareChannel extends PtyCapableChannelSession {
                 if (!f.isOpened()) {
                     session.setAttribute(REFUSED, Boolean.TRUE); // refused, or the session is going: no more spares
                 }
-                if (!f.isOpened()
-                        || !session.isOpen()
+                if (!f.isOpened()) {
+                    s.close(true); // never opened: nothing on the server to close
+                } else if (!session.isOpen()
                         || session.getAttribute(REFUSED) != null
                         || session.computeAttributeIfAbsent(SPARE, k -> s) != s) {
-                    s.close(true);
+                    closeOpened(s);
                 }
             });
         } catch (IOException | RuntimeException e) {
@@ -167,7 +176,7 @@ final class SpareChannel extends PtyCapableChannelSession {
     public void handleFailure() throws IOException {
         removePendingRequest(Channel.CHANNEL_EXEC);
         answered.complete(null);
-        close(true);
+        closeOpened(this); // the channel is still open on the server
     }
 
     /** Output sent on before the command's streams are known; nothing arrives before the request, so never dropped. */

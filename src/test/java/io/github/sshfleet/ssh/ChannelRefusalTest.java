@@ -94,6 +94,24 @@ class ChannelRefusalTest {
         assertEquals(1, pool.connectsOpened(), "the same session throughout");
     }
 
+    /**
+     * A spare dropped after a refusal is closed on the server too, so its slot is free for the call that was refused.
+     * Before, it was closed on the client only (MINA's immediate close sends nothing): the server kept counting it,
+     * and on a MaxSessions 2 host a call was refused as busy for connect_timeout with one command running (CI).
+     */
+    @Test
+    void aDroppedSpareIsClosedOnTheServerToo() throws Exception {
+        assertNull(echo().failure());
+        Eventually.eventually(Duration.ofSeconds(5), server::idleChannels, n -> n == 1, "the spare opened");
+        try (Lease lease =
+                pool.acquireSession(machine, io.github.sshfleet.core.Deadline.after(Duration.ofSeconds(5)))) {
+            SpareChannel.discard(lease.session()); // what a refused channel open does
+        }
+        Eventually.eventually(
+                Duration.ofSeconds(5), server::idleChannels, n -> n == 0, "the server's end of the spare closed");
+        assertNull(echo().failure(), "and the session still runs commands");
+    }
+
     @Test
     void refusedForConnectTimeoutTheCallIsBusyAndTheSessionStays() {
         server.refuseSessionChannels(-1);
