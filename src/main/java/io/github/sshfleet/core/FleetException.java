@@ -15,6 +15,8 @@ public final class FleetException extends RuntimeException {
         UNREACHABLE,
         AUTH_FAILED,
         HOST_KEY,
+        /** The host and ssh-fleet share no algorithm for a step of the SSH handshake: nothing was run. */
+        INCOMPATIBLE,
         TIMEOUT,
         CONNECTION_LOST,
         SUDO,

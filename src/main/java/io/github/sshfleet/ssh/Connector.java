@@ -117,6 +117,10 @@ final class Connector {
                                         + "s; the server may be overloaded, or a host key prompt is pending elsewhere."));
             }
             if (!auth.isSuccess()) {
+                String noCommonAlgorithm = negotiationFailure(auth.getException());
+                if (noCommonAlgorithm != null) { // before the login: neither the credentials nor the network
+                    throw refusedOrElse(session, m, incompatible(m, noCommonAlgorithm));
+                }
                 if (!session.isOpen()
                         && auth.getException() != null
                         && !(auth.getException() instanceof org.apache.sshd.common.SshException se
@@ -323,6 +327,31 @@ final class Connector {
                         + m.address() + ") using " + how + (cause != null ? " (" + cause.getMessage() + ")" : "")
                         + ". Check the credentials on the machine's line in " + m.source()
                         + ", then call reload_machines (or add_host with overwrite: true).");
+    }
+
+    /** MINA's words when the two sides share no algorithm for a step of the handshake, or null. */
+    static String negotiationFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.sshd.common.SshException se
+                    && (se.getDisconnectCode()
+                                    == org.apache.sshd.common.SshConstants.SSH2_DISCONNECT_KEY_EXCHANGE_FAILED
+                            || String.valueOf(se.getMessage()).startsWith("Unable to negotiate"))) {
+                return String.valueOf(se.getMessage());
+            }
+        }
+        return null;
+    }
+
+    private static FleetException incompatible(Machine m, String mina) {
+        String fix = mina.contains("kex algorithms")
+                ? "If the host really offers only those, list one of them under kex: in config.yaml (check it with "
+                        + "--check-config), then call reload_machines; or update the host's sshd."
+                : "Update the host's sshd or its configuration to offer one of ssh-fleet's.";
+        return new FleetException(
+                Kind.INCOMPATIBLE,
+                "cannot talk to " + m.name() + " (" + m.address() + "): it and ssh-fleet share no algorithm for the "
+                        + "SSH handshake, so nothing was run and no credentials were sent. "
+                        + FleetException.bounded(mina) + ". " + fix);
     }
 
     /** Where the address came from, as a phrase: "in hosts.tsv:4", or "given to add_host" for a temporary machine. */

@@ -4,12 +4,14 @@ import io.github.sshfleet.config.FleetConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.session.Session;
@@ -71,7 +73,18 @@ public final class SshClients {
         if (!configured.isEmpty()) { // kex: in config.yaml, validated there: exactly those, in that order
             List<KeyExchangeFactory> chosen = new ArrayList<>();
             for (String name : configured) {
-                defaults.stream().filter(f -> f.getName().equals(name)).forEach(chosen::add);
+                // One MINA leaves out of its defaults (diffie-hellman-group14-sha1, which an old device may offer
+                // alone) is built the way MINA builds its own; before, it was dropped and the defaults used instead.
+                KeyExchangeFactory f = defaults.stream()
+                        .filter(d -> d.getName().equals(name))
+                        .findFirst()
+                        .orElseGet(() -> {
+                            BuiltinDHFactories dh = BuiltinDHFactories.fromFactoryName(name);
+                            return dh != null && dh.isSupported() ? ClientBuilder.DH2KEX.apply(dh) : null;
+                        });
+                if (f != null) {
+                    chosen.add(f);
+                }
             }
             if (!chosen.isEmpty()) {
                 return chosen;
