@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JCA provider named "BC" that MINA finds registered: BouncyCastle's Edwards-curve algorithms at once (through
- * BouncyCastle's own EdEC mappings), anything else from a full {@link BouncyCastleProvider} built the first time it is
- * asked for.
+ * The JCA provider named "BC" that MINA finds registered: BouncyCastle's EdEC algorithms (Ed25519 and X25519, with
+ * their 448-bit siblings) at once, through BouncyCastle's own EdEC mappings, and anything else from a full
+ * {@link BouncyCastleProvider} built the first time it is asked for.
  * <p>
  * Why: a full BouncyCastleProvider registers thousands of algorithms when it is constructed, about 150 ms of CPU plus
  * the JIT work that filling its maps sets off, and MINA builds it on the way to the first connect, which needs only
