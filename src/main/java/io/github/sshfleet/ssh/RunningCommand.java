@@ -174,7 +174,7 @@ public final class RunningCommand {
                         + " s of SIG" + sig;
             }
         }
-        channel.close(true);
+        closeChannel();
         return "did not stop after SIGKILL; its channel was closed (it may still run on the host: check with exec)";
     }
 
@@ -188,7 +188,7 @@ public final class RunningCommand {
             CommandRunner.signal(channel, "KILL");
             if (channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), KILL_GRACE)
                     .contains(ClientChannelEvent.TIMEOUT)) {
-                channel.close(true);
+                closeChannel();
             }
         }
     }
@@ -202,8 +202,19 @@ public final class RunningCommand {
 
     /** Last resort for a waiter whose own deadline passed: close the channel so the result gets fixed. */
     void abandon() {
-        channel.close(true);
+        closeChannel();
         finish();
+    }
+
+    /**
+     * Closes the channel so that the host hears of it: MINA's immediate close sends nothing, and the host would keep
+     * the channel (a MaxSessions slot; on a network device, one of its few vty lines) and whatever still runs on it
+     * for the life of the connection. A channel the host already closed is only released here.
+     */
+    private void closeChannel() {
+        if (!channel.isClosed() && !channel.isClosing()) {
+            channel.close(false);
+        }
     }
 
     private void finish() {
@@ -215,7 +226,7 @@ public final class RunningCommand {
             String signal = channel.getExitSignal();
             result = build(exit, signal, failure(exit, signal));
         }
-        channel.close(true);
+        closeChannel();
         lease.close();
         done.countDown();
         for (Runnable r : onFinish) {

@@ -71,6 +71,19 @@ class FaultInjectionTest {
         assertEquals(0, run("echo", Duration.ofSeconds(5)).exitCode(), "the pooled session stays usable");
     }
 
+    /**
+     * The channel of a command that survived TERM and KILL is closed on the host too, not only here: before, MINA's
+     * immediate close sent nothing, and the host kept the channel, one of its MaxSessions slots (a network device's
+     * vty line), with the command on it, for the life of the connection.
+     */
+    @Test
+    void aCommandThatSurvivesItsKillHasItsChannelClosedOnTheHost() {
+        CommandResult r = run("ignore-signals", Duration.ofSeconds(1));
+        assertTrue(r.timedOut());
+        io.github.sshfleet.testing.Eventually.eventually(
+                Duration.ofSeconds(5), server::commandChannels, n -> n == 0, "the host's end of the channel closed");
+    }
+
     @Test
     void connectionDroppedMidCommandIsReportedWithOutputSoFar() {
         CommandResult r = run("drop", Duration.ofSeconds(10));

@@ -91,6 +91,21 @@ public final class FaultServer implements AutoCloseable {
         return idle().size();
     }
 
+    /** Channels still open on the server with a command started on them. */
+    public int commandChannels() {
+        int n = 0;
+        for (org.apache.sshd.common.session.helpers.AbstractSession s : server.getActiveSessions()) {
+            var service = (org.apache.sshd.common.session.helpers.AbstractConnectionService)
+                    s.getService(org.apache.sshd.common.session.ConnectionService.class);
+            for (org.apache.sshd.common.channel.Channel c : List.copyOf(service.getChannels())) {
+                if (c.getAttribute(STARTED) != null && c.isOpen()) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /** Closes every channel no command was started on, as a server dropping idle channels would. */
     public int closeIdleChannels() {
         List<org.apache.sshd.common.channel.Channel> idle = idle();
