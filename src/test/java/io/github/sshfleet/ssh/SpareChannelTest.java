@@ -92,13 +92,13 @@ class SpareChannelTest {
                 run(far, distant, "true"); // a session, and a spare opened after its channel
                 Thread.sleep(3 * oneWay); // the spare is open
                 try (Lease lease = far.pool().acquireSession(distant, Deadline.after(Duration.ofSeconds(5)))) {
-                    assertEquals(1, clientChannels(lease.session()), "the spare alone");
+                    assertEquals(1, SpareChannel.channels(lease.session()), "the spare alone");
                     long sent = System.nanoTime();
                     var call = java.util.concurrent.CompletableFuture.runAsync(() -> run(far, distant, "true"));
                     int most = 0;
                     // Half a round trip: long before the reply to the request can be back.
                     while (System.nanoTime() - sent < TimeUnit.MILLISECONDS.toNanos(oneWay) && most < 2) {
-                        most = Math.max(most, clientChannels(lease.session()));
+                        most = Math.max(most, SpareChannel.channels(lease.session()));
                         Thread.sleep(5);
                     }
                     assertEquals(2, most, "the command's channel and the next spare, before the reply came back");
@@ -112,13 +112,6 @@ class SpareChannelTest {
         CommandResult r = fleet.runner().run(m, command, Duration.ofSeconds(10), false, 4096);
         assertNull(r.failure(), () -> r.failure().getMessage());
         assertEquals(0, r.exitCode());
-    }
-
-    private static int clientChannels(org.apache.sshd.client.session.ClientSession session) {
-        return ((org.apache.sshd.common.session.helpers.AbstractConnectionService)
-                        session.getService(org.apache.sshd.common.session.ConnectionService.class))
-                .getChannels()
-                .size();
     }
 
     @Test

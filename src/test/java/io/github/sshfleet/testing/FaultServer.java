@@ -88,43 +88,34 @@ public final class FaultServer implements AutoCloseable {
 
     /** Open channels no command was started on (a client's spare, for one). */
     public int idleChannels() {
-        return idle().size();
+        return open(false).size();
     }
 
     /** Channels still open on the server with a command started on them. */
     public int commandChannels() {
-        int n = 0;
-        for (org.apache.sshd.common.session.helpers.AbstractSession s : server.getActiveSessions()) {
-            var service = (org.apache.sshd.common.session.helpers.AbstractConnectionService)
-                    s.getService(org.apache.sshd.common.session.ConnectionService.class);
-            for (org.apache.sshd.common.channel.Channel c : List.copyOf(service.getChannels())) {
-                if (c.getAttribute(STARTED) != null && c.isOpen()) {
-                    n++;
-                }
-            }
-        }
-        return n;
+        return open(true).size();
     }
 
     /** Closes every channel no command was started on, as a server dropping idle channels would. */
     public int closeIdleChannels() {
-        List<org.apache.sshd.common.channel.Channel> idle = idle();
+        List<org.apache.sshd.common.channel.Channel> idle = open(false);
         idle.forEach(c -> c.close(false));
         return idle.size();
     }
 
-    private List<org.apache.sshd.common.channel.Channel> idle() {
-        List<org.apache.sshd.common.channel.Channel> idle = new java.util.ArrayList<>();
+    /** The open channels with a command started on them ({@code started}) or without one. */
+    private List<org.apache.sshd.common.channel.Channel> open(boolean started) {
+        List<org.apache.sshd.common.channel.Channel> found = new java.util.ArrayList<>();
         for (org.apache.sshd.common.session.helpers.AbstractSession s : server.getActiveSessions()) {
             var service = (org.apache.sshd.common.session.helpers.AbstractConnectionService)
                     s.getService(org.apache.sshd.common.session.ConnectionService.class);
             for (org.apache.sshd.common.channel.Channel c : List.copyOf(service.getChannels())) {
-                if (c.getAttribute(STARTED) == null && c.isOpen()) {
-                    idle.add(c);
+                if ((c.getAttribute(STARTED) != null) == started && c.isOpen()) {
+                    found.add(c);
                 }
             }
         }
-        return idle;
+        return found;
     }
 
     private void start(int onPort) throws IOException {
