@@ -109,7 +109,19 @@ class FaultInjectionTest {
     @Test
     void serverRestartedBetweenCallsIsInvisibleToTheCaller() throws Exception {
         assertEquals("ok\n", run("echo", Duration.ofSeconds(5)).stdout());
+        org.apache.sshd.client.session.ClientSession old;
+        try (Lease lease = fleet.pool()
+                .acquireSession(
+                        fleet.machines().one("faulty"),
+                        io.github.sshfleet.core.Deadline.after(Duration.ofSeconds(5)))) {
+            old = lease.session();
+        }
         server.restart();
+        // Between calls: the client has read the old connection's end. A call sent while that end is still unread
+        // (CI once, under load, a millisecond after the restart) goes out on the spare channel of a connection the
+        // host already closed, and can only say it may or may not have run: that is a drop mid-call, tested apart.
+        io.github.sshfleet.testing.Eventually.eventually(
+                Duration.ofSeconds(5), old::isClosed, closed -> closed, "the client saw the old connection end");
         CommandResult r = run("echo", Duration.ofSeconds(5));
         assertNull(r.failure(), () -> r.failure().getMessage());
         assertEquals("ok\n", r.stdout());
