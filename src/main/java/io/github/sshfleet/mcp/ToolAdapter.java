@@ -33,15 +33,18 @@ public final class ToolAdapter {
         if (readOnly != null || destructive != null || idempotent != null) {
             tool.annotations(new ToolAnnotations(null, readOnly, destructive, idempotent, null, null));
         }
+        ArgumentCheck check = ArgumentCheck.of(spec.name(), spec.inputSchema()); // once: a bad schema fails the start
         return SyncToolSpecification.builder()
                 .tool(tool.build())
-                .callHandler((exchange, request) -> call(handler, spec.name(), exchange, request, cancellations, audit))
+                .callHandler((exchange, request) ->
+                        call(handler, spec.name(), check, exchange, request, cancellations, audit))
                 .build();
     }
 
     static CallToolResult call(
             ToolHandler handler,
             String name,
+            ArgumentCheck check,
             io.modelcontextprotocol.server.McpSyncServerExchange exchange,
             McpSchema.CallToolRequest request,
             Cancellations cancellations,
@@ -56,6 +59,7 @@ public final class ToolAdapter {
         try {
             call = audit.start(name, client(exchange), request.arguments()); // before anything can run
             progress = Progress.of(exchange, request.meta(), cancellation);
+            check.check(request.arguments());
             result = handler.call(new Args(name, request.arguments()), progress);
             log.debug("{} done in {} ms", name, (System.nanoTime() - start) / 1_000_000);
             return result;

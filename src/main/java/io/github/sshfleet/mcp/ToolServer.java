@@ -33,13 +33,14 @@ public final class ToolServer {
             String version,
             io.github.sshfleet.audit.AuditLog audit,
             java.time.Duration approvalTimeout) {
-        ToolInputValidator validator = new ToolInputValidator();
-        transport.afterHandshake(validator::prepare);
         return McpServer.sync(transport)
                 .serverInfo("ssh-fleet", version)
                 .instructions(INSTRUCTIONS)
                 .jsonMapper(json)
-                .jsonSchemaValidator(validator)
+                // Each call's arguments are checked by ToolAdapter (ArgumentCheck), which says why in the tool's terms;
+                // the SDK's slot gets the same check, so the SDK's own validator (networknt) is never built.
+                .validateToolInputs(false)
+                .jsonSchemaValidator(new ToolInputValidator())
                 // Requests to the client (an approval question) wait up to approval_timeout; the SDK's default is 10 s.
                 .requestTimeout(approvalTimeout.plusSeconds(10))
                 .capabilities(McpSchema.ServerCapabilities.builder()
