@@ -178,6 +178,12 @@ class ProcessE2ETest {
                 classes.contains("org.apache.sshd.client.session.ClientUserAuthService ")
                         && classes.contains("org.apache.sshd.client.channel.ChannelExec "),
                 "the archive holds what a login and an exec load");
+        // Before, the training login went through keyboard-interactive and ran with the audit trail off, so the
+        // password login and the audit trail of a first call were loaded from the JAR.
+        assertTrue(
+                classes.contains("org.apache.sshd.client.auth.password.UserAuthPassword ")
+                        && classes.contains("io.github.sshfleet.audit.AuditRecord "),
+                "the archive holds a password login and the audit trail");
         try (var left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             assertTrue(
                     left.noneMatch(f -> f.getFileName().toString().startsWith("ssh-fleet-cds-")),
