@@ -156,12 +156,7 @@ public final class Main {
         StdioTransport transport = new StdioTransport(json, System.in, protocolOut);
         transport.afterHandshake(fleet.pool()::prepare); // set-up after the handshake, in this order
         McpSyncServer server = ToolServer.start(
-                ToolCatalog.tools(fleet),
-                transport,
-                json,
-                version(),
-                fleet.audit(),
-                config.approvalTimeout()); // queues the input validator
+                ToolCatalog.tools(fleet), transport, json, version(), fleet.audit(), config.approvalTimeout());
         transport.afterHandshake(JvmLog::toStderr);
         IdleTrim idle = IdleTrim.start();
         transport.onMessage(idle::touched);

@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Typed, checked access to a tool call's arguments. The SDK validates against the schema first; this is the second
- * net, and the one whose messages name the tool, the argument, the rule and the value.
+ * Typed, checked access to a tool call's arguments. {@link ArgumentCheck} has held them to the tool's schema first
+ * (names, types, enums, required); this is the second net, for the rules a schema here does not state (ranges,
+ * non-empty), and its messages name the tool, the argument, the rule and the value.
  */
 public final class Args {
 

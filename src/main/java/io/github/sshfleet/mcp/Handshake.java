@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * Notices the end of the MCP handshake (the tools/list reply is written, or a tools/call arrives, or {@link #FALLBACK}
  * has passed) and then runs the tasks queued with {@link #add}, in order, on one daemon thread.
  * <p>
- * Why: on a small machine the set-up tools need (the SSH client, the schema validator) competes with the handshake
+ * Why: on a small machine the set-up tools need (the SSH client and its warm-up) competes with the handshake
  * for the CPU and the JIT; deferring it until the client has its tool list gets the server ready in about half the
  * time, and an agent's first tool call comes after that anyway. A tool call that arrives first simply builds what it
  * needs itself.
