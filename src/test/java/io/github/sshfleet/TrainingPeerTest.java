@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sshfleet.ssh.LoopbackPeer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.apache.sshd.server.SshServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +28,7 @@ class TrainingPeerTest {
 
     @Test
     void aFreshHomeGetsAPrivateConfigForThePeerOnLoopback(@TempDir Path home) throws Exception {
-        SshServer peer = TrainingPeer.start(home);
+        LoopbackPeer peer = TrainingPeer.start(home);
         try {
             Path dir = home.resolve(".ssh-fleet");
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
@@ -36,14 +36,14 @@ class TrainingPeerTest {
                     "rw-------",
                     PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("hosts.tsv"))));
             String hosts = Files.readString(dir.resolve("hosts.tsv"));
-            assertTrue(hosts.startsWith(TrainingPeer.MACHINE + "\t127.0.0.1:" + peer.getPort() + "\tcds:"), hosts);
+            assertTrue(hosts.startsWith(TrainingPeer.MACHINE + "\t127.0.0.1:" + peer.port() + "\tcds:"), hosts);
             assertTrue(
                     Files.readString(dir.resolve("known_hosts"))
-                            .startsWith("[127.0.0.1]:" + peer.getPort() + " ssh-ed25519 "),
+                            .startsWith("[127.0.0.1]:" + peer.port() + " ssh-ed25519 "),
                     "its ed25519 host key, checked under strict policy");
             assertTrue(Files.readString(dir.resolve("config.yaml")).contains("host_key_policy: strict"));
         } finally {
-            peer.stop(true);
+            peer.close();
         }
     }
 }

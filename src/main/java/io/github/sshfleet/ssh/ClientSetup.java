@@ -25,9 +25,20 @@ final class ClientSetup {
     private final CompletableFuture<Connector> connector = new CompletableFuture<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final Supplier<Connector> build;
+    private final java.util.function.BooleanSupplier idle;
+    private final java.util.function.Consumer<org.apache.sshd.client.SshClient> rehearse;
 
-    ClientSetup(Supplier<Connector> build) {
+    /**
+     * {@code idle}: whether no call has asked for a session yet; {@code rehearse}: what runs after the warm-up while it
+     * is ({@link ConnectRehearsal}, which would only take CPU from a call already waiting).
+     */
+    ClientSetup(
+            Supplier<Connector> build,
+            java.util.function.BooleanSupplier idle,
+            java.util.function.Consumer<org.apache.sshd.client.SshClient> rehearse) {
         this.build = build;
+        this.idle = idle;
+        this.rehearse = rehearse;
     }
 
     /** Starts building in the background; later calls do nothing. */
@@ -45,6 +56,9 @@ final class ClientSetup {
             }
             connector.complete(built);
             ConnectWarmup.run(built.client());
+            if (idle.getAsBoolean()) {
+                rehearse.accept(built.client());
+            }
         });
     }
 

@@ -88,8 +88,14 @@ public final class ConnectionPool implements AutoCloseable {
         this.clock = clock;
         this.sleeper = sleeper;
         this.idleNanos = config.idleTimeout().toNanos();
-        this.client =
-                new ClientSetup(() -> new Connector(SshClients.create(config, forwardTargets::allows), config, this));
+        this.client = new ClientSetup(
+                () -> new Connector(SshClients.create(config, forwardTargets::allows), config, this),
+                slots::isEmpty, // a slot exists once any call asked for a session
+                c -> {
+                    if (ConnectRehearsal.enabled()) {
+                        ConnectRehearsal.run(c);
+                    }
+                });
         this.reaper = Executors.newSingleThreadScheduledExecutor(Daemons.factory("ssh-fleet-pool-reaper", false));
         this.connects = new ThreadPoolExecutor(
                 PARALLEL_CONNECTS,
