@@ -19,7 +19,7 @@ import java.util.TreeSet;
 final class AuditRecord {
 
     /** Payloads and secrets: recorded as {bytes, sha256}, never as text. */
-    static final Set<String> PAYLOADS = Set.of("content", "script", "password", "passphrase", "enable_password");
+    static final Set<String> PAYLOADS = Secrets.ARGUMENTS;
 
     /** A value longer than this is cut (a command line is rarely longer; the sha256 of the whole is kept). */
     static final int MAX_TEXT = 2000;
@@ -41,12 +41,15 @@ final class AuditRecord {
         for (Map.Entry<String, Object> e : new java.util.TreeMap<>(args).entrySet()) {
             String name = e.getKey();
             Object v = e.getValue();
-            if (PAYLOADS.contains(name) && v instanceof String s) {
-                out.put(name, digest(s));
+            // Of any type: a call that gives one as a list or a number is refused after this line is written.
+            if (PAYLOADS.contains(name) && v != null) {
+                out.put(name, digest(v instanceof String s ? s : String.valueOf(v)));
             } else if (name.equals("env") && v instanceof Map<?, ?> env) {
                 out.put(
                         "env_names",
                         new TreeSet<>(env.keySet().stream().map(String::valueOf).toList()));
+            } else if (name.equals("env") && v != null) {
+                out.put("env", digest(String.valueOf(v)));
             } else {
                 out.put(name, value(v, 0, envValues));
             }

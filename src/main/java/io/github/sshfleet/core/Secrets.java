@@ -20,6 +20,13 @@ public final class Secrets {
 
     public static final String MASK = "********";
 
+    /**
+     * Tool arguments that carry a secret or a payload (a file's or a script's text): never quoted in a message,
+     * never written to a log or the audit trail as text, whatever type the call gave them. env's values likewise.
+     */
+    public static final Set<String> ARGUMENTS =
+            Set.of("content", "script", "password", "passphrase", "enable_password");
+
     private static final Object lock = new Object();
     /** Longest first, so a secret that contains another is masked whole. */
     private static volatile List<String> known = List.of();

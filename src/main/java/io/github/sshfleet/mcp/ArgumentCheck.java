@@ -1,6 +1,7 @@
 package io.github.sshfleet.mcp;
 
 import io.github.sshfleet.core.FleetException;
+import io.github.sshfleet.core.Secrets;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -109,18 +110,18 @@ final class ArgumentCheck {
     private static String problem(Node n, Object v, String name) {
         if (n.type() != null && !is(n.type(), v)) {
             return (name == null ? "the arguments" : "argument '" + name + "'") + " must be " + noun(n) + ", got "
-                    + describe(v);
+                    + describe(v, name);
         }
         if (n.allowed() != null && !n.allowed().contains(v)) {
             return "argument '" + name + "' must be one of "
                     + String.join(
-                            ", ", n.allowed().stream().map(String::valueOf).toList()) + ", got " + describe(v);
+                            ", ", n.allowed().stream().map(String::valueOf).toList()) + ", got " + describe(v, name);
         }
         if (n.anyOf() != null && n.anyOf().stream().noneMatch(a -> problem(a, v, name) == null)) {
             return "argument '" + name + "' must be "
                     + String.join(
                             " or ", n.anyOf().stream().map(ArgumentCheck::noun).toList()) + ", got "
-                    + describe(v);
+                    + describe(v, name);
         }
         if (v instanceof Map<?, ?> map) {
             return objectProblem(n, map, name);
@@ -211,7 +212,10 @@ final class ArgumentCheck {
         };
     }
 
-    private static String describe(Object v) {
+    /** The value quoted by its prefix; for a secret, a payload or an env value only its type (see Secrets.ARGUMENTS). */
+    private static String describe(Object v, String name) {
+        String root = name == null ? "" : name.split("[.\\[]", 2)[0];
+        boolean secret = Secrets.ARGUMENTS.contains(root) || root.equals("env");
         String type = v == null
                 ? "null"
                 : v instanceof String
@@ -219,6 +223,9 @@ final class ArgumentCheck {
                         : v instanceof Boolean
                                 ? "boolean"
                                 : v instanceof List<?> ? "array" : v instanceof Map<?, ?> ? "object" : "number";
-        return v == null ? "null" : FleetException.quote(v) + " (" + type + ")";
+        if (v == null) {
+            return "null";
+        }
+        return secret ? "a value of type " + type + " (not shown)" : FleetException.quote(v) + " (" + type + ")";
     }
 }

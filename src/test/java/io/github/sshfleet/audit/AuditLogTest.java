@@ -108,6 +108,33 @@ class AuditLogTest {
         assertTrue(AuditVerifier.verify(dir).ok(), AuditVerifier.verify(dir).toString());
     }
 
+    /**
+     * A call whose secret is of the wrong type is written here before ArgumentCheck refuses it (the SDK used to
+     * refuse it first): a password as a list, content as a number, env as a list are digests, never text.
+     */
+    @Test
+    void aSecretOrPayloadOfTheWrongTypeIsStillNeverWritten() throws Exception {
+        Path dir = tmp.resolve("audit-types");
+        AuditLog log = AuditLog.in(dir, true, clock, "0.1.0");
+        log.start(
+                "add_host",
+                null,
+                args(
+                        "password",
+                        List.of("pw-as-list-5521"),
+                        "content",
+                        Map.of("k", "content-as-map-8812"),
+                        "env",
+                        List.of("TOKEN=env-as-list-3391")));
+        log.close();
+        String raw = Files.readString(AuditVerifier.files(dir).get(0));
+        for (String secret : List.of("pw-as-list-5521", "content-as-map-8812", "env-as-list-3391")) {
+            assertFalse(raw.contains(secret), raw);
+        }
+        JsonNode a = lines(dir).get(0).get("args");
+        assertTrue(a.get("password").has("sha256") && a.get("env").has("sha256"), a.toString());
+    }
+
     @Test
     void theChainRunsAcrossDaysAndRestartsAndAnyEditBreaksIt() throws Exception {
         Path dir = tmp.resolve("audit");

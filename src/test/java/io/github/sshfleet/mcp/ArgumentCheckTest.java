@@ -95,9 +95,30 @@ class ArgumentCheckTest {
                 "exec: argument 'host' must be a string or a list of strings, got '[a, 1]' (array).",
                 message(exec, Map.of("host", List.of("a", 1), "command", "c")));
         assertEquals(
-                "exec: argument 'env.PATH' must be a string, got '1' (number).",
+                "exec: argument 'env.PATH' must be a string, got a value of type number (not shown).",
                 message(exec, Map.of("host", "w", "command", "c", "env", Map.of("PATH", 1))));
         exec.check(Map.of("host", List.of("a", "b"), "command", "c", "timeout", 5, "env", Map.of("A", "b")));
+    }
+
+    /** Before, a password given as a list was quoted back, and the refusal is logged at info. */
+    @Test
+    void aSecretAPayloadOrAnEnvValueIsNeverQuoted() {
+        ArgumentCheck check = ArgumentCheck.of(
+                "add_host",
+                Schema.object()
+                        .string("password", null, false)
+                        .string("content", null, false)
+                        .stringMap("env", null)
+                        .build());
+        for (Map<String, Object> args : List.<Map<String, Object>>of(
+                Map.of("password", List.of("hunter2-secret")),
+                Map.of("content", Map.of("k", "hunter2-secret")),
+                Map.of("env", Map.of("TOKEN", List.of("hunter2-secret"))),
+                Map.of("env", List.of("hunter2-secret")))) {
+            String m = message(check, args);
+            assertFalse(m.contains("hunter2"), m);
+            assertTrue(m.contains("(not shown)"), m);
+        }
     }
 
     @Test

@@ -46,6 +46,16 @@ class ConnectRehearsalTest {
         assertFalse(Files.exists(dir.resolve("known_hosts")), "the throwaway host key was never pinned");
     }
 
+    /** A rehearsal that cannot complete (here: no cipher in common with its peer) is a false, quickly, never a throw. */
+    @Test
+    void aRehearsalThatFailsSaysSoAndThrowsNothing() {
+        SshClient like = SshClient.setUpDefaultClient();
+        like.setCipherFactories(List.of(org.apache.sshd.common.cipher.BuiltinCiphers.none));
+        long t0 = System.nanoTime();
+        assertFalse(ConnectRehearsal.run(like));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "within its deadline");
+    }
+
     @Test
     void thePeerTakesItsPasswordOnlyAndStopsListeningWhenClosed() throws Exception {
         int port;
